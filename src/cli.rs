@@ -1,0 +1,295 @@
+//! The command line: every command and option, with the `--help` text in doc comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Keep a school's SEN records as YAML in git, and check them against the SEND Code of
+/// Practice.
+///
+/// Run `sen check` anywhere inside a records folder (the folder holding school.yaml).
+#[derive(Debug, Parser)]
+#[command(name = "sen", version, about, max_term_width = 100)]
+#[command(
+    after_help = "Examples:\n  sen check\n  sen --records examples/oakfield --as-of 2026-11-23 check\n  sen letter notification amara-okafor\n  sen report information --out out/information.md"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The records folder (default: found by walking up from here to school.yaml).
+    #[arg(long, global = true, value_name = "DIR", env = "SEN_RECORDS")]
+    pub records: Option<PathBuf>,
+    /// Check and render as on this day, YYYY-MM-DD (default: today).
+    #[arg(long, global = true, value_name = "DATE", env = "SEN_AS_OF")]
+    pub as_of: Option<String>,
+    /// Colour in tables and messages; NO_COLOR in the environment means never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Check(CheckArgs),
+    Report(ReportArgs),
+    Letter(LetterArgs),
+    Init(InitArgs),
+    New(NewArgs),
+    Calendar(CalendarArgs),
+    Schema(SchemaArgs),
+    Completions(CompletionsArgs),
+    Man(ManArgs),
+}
+
+/// Check every record and list what is invalid, overdue, due soon, late, incomplete or
+/// advised, each with the Code of Practice paragraph it rests on.
+///
+/// Exit status: 0 when nothing is invalid or overdue, 1 when something is, 2 for a usage
+/// error or no records folder.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sen check\n  sen check --within 28 --kind overdue --kind due\n  sen check --pupil amara-okafor --format json"
+)]
+pub struct CheckArgs {
+    /// Report what falls due within this many days (default: settings.due_within_days, 14).
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    /// Only this pupil (a folder name under pupils/); repeatable.
+    #[arg(long, value_name = "ID")]
+    pub pupil: Vec<String>,
+    /// Only this rule, such as `cycle-review`; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub rule: Vec<String>,
+    /// Only this kind: invalid, overdue, late, due, incomplete or advice; repeatable.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// `table` for a person, `json` for scripts.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+}
+
+/// Render a report: the SEN information report (public), the SEN register or the costed
+/// provision map (both confidential).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sen report information --out out/information.md\n  sen report register --format html --out out/register.html\n  sen report provision-map --from 2026-09-01 --to 2026-12-18"
+)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum, default_value_t = ReportKind::Information)]
+    pub kind: ReportKind,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// `markdown`, or `html` for a standalone printable page.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Markdown)]
+    pub format: OutputFormat,
+    /// Render with this template instead of the built-in one (or the school's override).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Provision map: the first day of the period (default: 1 September of the academic year).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Provision map: the last day of the period (default: the as-of date).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Register: sort by `year` (then class and name), `class` or `name`.
+    #[arg(long, value_name = "KEY", default_value = "year")]
+    pub sort: String,
+    /// Register: only pupils in this NC year; repeatable.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    Information,
+    Register,
+    ProvisionMap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Markdown,
+    Html,
+}
+
+/// Write letters to parents: one per contact who receives letters, for each pupil named.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sen letter notification amara-okafor\n  sen letter review-invitation amara-okafor --date 2026-12-03\n  sen letter --due"
+)]
+pub struct LetterArgs {
+    /// Which letter.
+    #[arg(value_enum, required_unless_present = "due")]
+    pub kind: Option<LetterKind>,
+    /// The pupils (folder names under pupils/).
+    #[arg(value_name = "PUPIL")]
+    pub pupils: Vec<String>,
+    /// Write every letter that a current overdue or due finding calls for.
+    #[arg(long, conflicts_with_all = ["kind", "pupils"])]
+    pub due: bool,
+    /// Review invitation: the meeting date (default: the cycle's review_due).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Folder to write into (default: out/letters under the records), or `-` for standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite letters that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// `markdown`, or `html` for a printable A4 letter.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Markdown)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LetterKind {
+    Notification,
+    ReviewInvitation,
+    ReviewRecord,
+    MeetingRecord,
+    AnnualReviewInvitation,
+}
+
+impl LetterKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            LetterKind::Notification => "notification",
+            LetterKind::ReviewInvitation => "review-invitation",
+            LetterKind::ReviewRecord => "review-record",
+            LetterKind::MeetingRecord => "meeting-record",
+            LetterKind::AnnualReviewInvitation => "annual-review-invitation",
+        }
+    }
+}
+
+/// Create a new records folder with a commented school.yaml, pupils/ and a .gitignore.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  sen init oakfield --school \"Oakfield Primary School\" --senco \"Ms Priya Shah\" --senco-email senco@oakfield.example.org"
+)]
+pub struct InitArgs {
+    /// The folder to create (default: the current folder).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The school's name.
+    #[arg(long, value_name = "NAME")]
+    pub school: Option<String>,
+    /// The SENCO's name.
+    #[arg(long, value_name = "NAME")]
+    pub senco: Option<String>,
+    /// The SENCO's email address.
+    #[arg(long, value_name = "EMAIL")]
+    pub senco_email: Option<String>,
+    /// The SENCO's phone number.
+    #[arg(long, value_name = "PHONE")]
+    pub senco_phone: Option<String>,
+}
+
+/// Write a new record from a skeleton and print its path; never overwrites.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(subcommand)]
+    pub what: NewWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewWhat {
+    /// A new pupil: pupils/ID/pupil.yaml.
+    #[command(
+        after_help = "Example:\n  sen new pupil amara-okafor --given Amara --family Okafor --dob 2017-03-14"
+    )]
+    Pupil {
+        /// The pupil's id: lowercase letters and digits joined by '-', e.g. amara-okafor.
+        id: String,
+        #[arg(long)]
+        given: String,
+        #[arg(long)]
+        family: String,
+        /// Date of birth, YYYY-MM-DD.
+        #[arg(long)]
+        dob: String,
+        /// The date SEN provision starts (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// A new assess-plan-do-review cycle, reviewed six weeks after it starts.
+    #[command(after_help = "Example:\n  sen new cycle amara-okafor --date 2026-09-15")]
+    Cycle {
+        id: String,
+        /// The day the cycle starts (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// A new meeting record.
+    #[command(after_help = "Example:\n  sen new meeting amara-okafor --date 2026-10-05")]
+    Meeting {
+        id: String,
+        /// The day of the meeting (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// A new EHC plan annual review.
+    #[command(after_help = "Example:\n  sen new annual-review amara-okafor --meeting 2027-05-12")]
+    AnnualReview {
+        id: String,
+        /// The date of the review meeting.
+        #[arg(long, value_name = "DATE")]
+        meeting: String,
+    },
+}
+
+/// Write an iCalendar file of everything due or overdue over the next 365 days.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  sen calendar --out out/sen.ics")]
+pub struct CalendarArgs {
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Print the JSON Schema of each record file, for editors that check YAML as you type.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  sen schema --out-dir .schemas")]
+pub struct SchemaArgs {
+    /// Only this file's schema: school, pupil, cycle, meeting, ehcp, annual-review.
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
+    /// Write one `NAME.schema.json` per record file into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Print shell completions.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  sen completions bash > ~/.local/share/bash-completion/completions/sen"
+)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Print the man page.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  sen man > sen.1")]
+pub struct ManArgs {}

@@ -1,0 +1,124 @@
+//! `sen check`: load every record, apply every rule, print the findings (a table for a
+//! person, JSON for scripts), and exit 1 when anything is invalid or overdue.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::dates::iso;
+use crate::diagnostics;
+use crate::findings::{Counts, Finding, JsonFinding, Kind, Rule};
+use crate::load::{self, Loaded};
+use crate::rules::{self, Options};
+use crate::settings::Ctx;
+
+/// Load the records and evaluate every rule: the shared first step of check, letter --due,
+/// calendar and the register. `within` overrides `settings.due_within_days`.
+pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>, u32)> {
+    let root = ctx.root()?;
+    let loaded = load::load(root, ctx.as_of);
+    let window = within.unwrap_or(loaded.records.school.settings.due_within_days);
+    let findings = rules::evaluate(
+        &loaded,
+        Options {
+            as_of: ctx.as_of,
+            window,
+        },
+    );
+    Ok((loaded, findings, window))
+}
+
+/// Pupils on the register at as-of whose pupil.yaml loaded.
+pub fn pupils_on_register(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
+    loaded
+        .records
+        .pupils
+        .iter()
+        .filter_map(|f| f.pupil.as_ref())
+        .filter(|p| rules::on_register(p, as_of))
+        .count()
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    as_of: String,
+    window_days: u32,
+    pupils_on_register: usize,
+    findings: Vec<JsonFinding<'a>>,
+    counts: Counts,
+}
+
+pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
+    let rules: Vec<Rule> = args
+        .rule
+        .iter()
+        .map(|r| {
+            Rule::from_id(r).ok_or_else(|| {
+                let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+                let hint = crate::yaml::closest(r, &ids)
+                    .map_or_else(String::new, |n| format!(": did you mean `{n}`?"));
+                anyhow::anyhow!(
+                    "unknown rule `{r}`{hint}\n  help: the rules are {}",
+                    ids.join(", ")
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
+    let kinds: Vec<Kind> = args
+        .kind
+        .iter()
+        .map(|k| Kind::from_id(k).ok_or_else(|| anyhow::anyhow!("unknown kind `{k}`\n  help: the kinds are invalid, overdue, late, due, incomplete, advice")))
+        .collect::<Result<_>>()?;
+    let (loaded, mut findings, window) = evaluate(ctx, args.within)?;
+    if let Some(unknown) = args
+        .pupil
+        .iter()
+        .find(|p| !loaded.records.pupils.iter().any(|f| &f.id == *p))
+    {
+        bail!("no pupil `{unknown}`: there is no folder pupils/{unknown}");
+    }
+    findings.retain(|f| {
+        (args.pupil.is_empty() || f.pupil.as_ref().is_some_and(|p| args.pupil.contains(p)))
+            && (rules.is_empty() || rules.contains(&f.rule))
+            && (kinds.is_empty() || kinds.contains(&f.kind))
+    });
+    let counts = Counts::of(&findings);
+    let on_register = pupils_on_register(&loaded, ctx.as_of);
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), ctx.color);
+    match args.format {
+        CheckFormat::Json => {
+            let report = JsonReport {
+                as_of: iso(ctx.as_of),
+                window_days: window,
+                pupils_on_register: on_register,
+                findings: findings.iter().map(JsonFinding::from).collect(),
+                counts,
+            };
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        CheckFormat::Table => {
+            for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
+                writeln!(out, "{}", diagnostics::render_invalid(f))?;
+            }
+            let rest: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.kind != Kind::Invalid)
+                .collect();
+            if !rest.is_empty() {
+                let color = !matches!(ctx.color, anstream::ColorChoice::Never)
+                    && anstream::AutoStream::choice(&std::io::stdout())
+                        != anstream::ColorChoice::Never;
+                writeln!(out, "{}", diagnostics::table(&rest, color))?;
+            }
+            writeln!(
+                out,
+                "{}",
+                diagnostics::summary(&counts, window, on_register)
+            )?;
+        }
+    }
+    Ok(i32::from(findings.iter().any(Finding::fails)))
+}

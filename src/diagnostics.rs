@@ -1,0 +1,234 @@
+//! Printing findings for a person: `invalid` ones like a compiler (file, line, the offending
+//! line with a marker, how to fix it), the rest as a table, most urgent first, and a
+//! one-line summary.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use comfy_table::{ContentArrangement, Table, presets};
+
+use crate::dates::uk;
+use crate::findings::{Counts, Finding, Kind};
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const BOLD: Style = Style::new().bold();
+const BLUE: Style = AnsiColor::Blue.on_default().bold();
+
+/// One `invalid` finding, compiler style.
+pub fn render_invalid(f: &Finding) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{ERROR}error[{}]{ERROR:#}{BOLD}: {}{BOLD:#}",
+        f.rule.id(),
+        f.message
+    );
+    let place = match (&f.file, f.line, f.col) {
+        (Some(file), Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+        (Some(file), Some(l), None) => format!("{file}:{l}"),
+        (Some(file), None, _) => file.clone(),
+        (None, _, _) => match &f.pupil {
+            Some(p) => format!("pupils/{p}"),
+            None => String::new(),
+        },
+    };
+    let gutter = f.line.map_or(1, |l| l.to_string().len());
+    let pad = " ".repeat(gutter);
+    if !place.is_empty() {
+        let _ = writeln!(out, "{pad}{BLUE}-->{BLUE:#} {place}");
+    }
+    match (&f.source_line, f.line) {
+        (Some(src), Some(line)) => {
+            let col = f.col.unwrap_or(0) as usize;
+            let (start, width) = marker(src, col);
+            let _ = writeln!(out, "{pad} {BLUE}|{BLUE:#}");
+            let _ = writeln!(out, "{BLUE}{line} |{BLUE:#} {src}");
+            let label = f.help.as_deref().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "{pad} {BLUE}|{BLUE:#} {}{ERROR}{}{ERROR:#} {label}",
+                " ".repeat(start),
+                "^".repeat(width)
+            );
+        }
+        _ => {
+            if let Some(help) = &f.help {
+                let _ = writeln!(out, "{pad} {BLUE}={BLUE:#} help: {help}");
+            }
+        }
+    }
+    out
+}
+
+/// Where the marker starts (in characters) and how wide it is: the word at `col` (1-based),
+/// or the whole trimmed line when there is no column.
+fn marker(line: &str, col: usize) -> (usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let start = if col >= 1 && col <= chars.len() {
+        col - 1
+    } else {
+        chars.iter().take_while(|c| c.is_whitespace()).count()
+    };
+    let rest = &chars[start.min(chars.len())..];
+    let mut width = if rest.first().is_some_and(|c| *c == '"' || *c == '\'') {
+        rest.len()
+    } else {
+        let key = rest
+            .iter()
+            .position(|c| *c == ':')
+            .filter(|i| rest.get(i + 1).is_none_or(|c| c.is_whitespace()));
+        match key {
+            Some(i) if col >= 1 && i > 0 && !rest[..i].iter().any(|c| c.is_whitespace()) => i,
+            // A plain value ends at the end of the line, or at `,` `}` `]` in a flow mapping.
+            _ => rest
+                .iter()
+                .position(|c| matches!(c, ',' | '}' | ']'))
+                .filter(|_| !matches!(rest.first(), Some('{' | '[')))
+                .unwrap_or_else(|| {
+                    rest.iter()
+                        .rposition(|c| !c.is_whitespace())
+                        .map_or(0, |i| i + 1)
+                }),
+        }
+    };
+    if let Some(comment) = rest.iter().collect::<String>().find(" #") {
+        width = width.min(
+            rest[..].iter().collect::<String>()[..comment]
+                .chars()
+                .count(),
+        );
+    }
+    (start, width.max(1))
+}
+
+/// The table of findings other than `invalid`.
+pub fn table(findings: &[&Finding], color: bool) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(terminal_width());
+    t.set_header(["", "due", "pupil", "what", "rule", "§"]);
+    for f in findings {
+        let when = match (f.kind, f.days) {
+            (Kind::Overdue, Some(d)) => format!("overdue {}", days(d)),
+            (Kind::Overdue, None) => "overdue".to_string(),
+            (Kind::Due, Some(0)) => "due today".to_string(),
+            (Kind::Due, Some(d)) => format!("due in {}", days(d)),
+            (Kind::Late, Some(d)) => format!("late by {}", days(d)),
+            (k, _) => k.id().to_string(),
+        };
+        let mut kind = comfy_table::Cell::new(when);
+        if color {
+            kind = kind.fg(match f.kind {
+                Kind::Overdue => comfy_table::Color::Red,
+                Kind::Due => comfy_table::Color::Yellow,
+                Kind::Late => comfy_table::Color::Magenta,
+                _ => comfy_table::Color::Cyan,
+            });
+        }
+        let who = match (&f.pupil, f.rule.owner()) {
+            (Some(p), crate::findings::Owner::La) => format!("{p} (LA)"),
+            (Some(p), _) => p.clone(),
+            (None, _) => "school".to_string(),
+        };
+        t.add_row(vec![
+            kind,
+            comfy_table::Cell::new(f.due.map(uk).unwrap_or_default()),
+            comfy_table::Cell::new(who),
+            comfy_table::Cell::new(&f.message),
+            comfy_table::Cell::new(f.rule.id()),
+            comfy_table::Cell::new(f.rule.paragraphs().join(", ")),
+        ]);
+    }
+    if !color {
+        t.force_no_tty();
+    }
+    t.to_string()
+}
+
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(120)
+}
+
+fn days(d: i64) -> String {
+    if d == 1 {
+        "1 day".into()
+    } else {
+        format!("{d} days")
+    }
+}
+
+/// "3 overdue, 2 due in the next 14 days, 1 advice across 42 pupils on the register".
+pub fn summary(counts: &Counts, window: u32, on_register: usize) -> String {
+    let mut parts = Vec::new();
+    let mut add = |n: usize, what: String| {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    };
+    add(counts.invalid, "invalid".into());
+    add(counts.overdue, "overdue".into());
+    add(counts.due, format!("due in the next {window} days"));
+    add(counts.late, "late".into());
+    add(counts.incomplete, "incomplete".into());
+    add(counts.advice, "advice".into());
+    let pupils = if on_register == 1 {
+        "pupil".to_string()
+    } else {
+        "pupils".to_string()
+    };
+    if parts.is_empty() {
+        format!("nothing to report across {on_register} {pupils} on the register")
+    } else {
+        format!(
+            "{} across {on_register} {pupils} on the register",
+            parts.join(", ")
+        )
+    }
+}
+
+/// A failure that stops the tool: `error:` and its `caused by:` chain.
+pub fn render_error(e: &anyhow::Error) -> String {
+    let mut out = format!("error: {e}");
+    for cause in e.chain().skip(1) {
+        let _ = write!(out, "\n  caused by: {cause}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Rule;
+
+    #[test]
+    fn invalid_finding_points_at_the_key() {
+        let mut f = Finding::new(Rule::Schema, Kind::Invalid, "unknown key `reveiw_due`")
+            .at("pupils/amara-okafor/cycles/2026-09-15.yaml", Some(14))
+            .help("did you mean `review_due`?");
+        f.col = Some(3);
+        f.source_line = Some("  reveiw_due: 2026-11-20".into());
+        let text = anstream::adapter::strip_str(&render_invalid(&f)).to_string();
+        assert_eq!(
+            text,
+            "error[schema]: unknown key `reveiw_due`\n  --> pupils/amara-okafor/cycles/2026-09-15.yaml:14:3\n   |\n14 |   reveiw_due: 2026-11-20\n   |   ^^^^^^^^^^ did you mean `review_due`?\n"
+        );
+    }
+
+    #[test]
+    fn summary_reads_as_a_sentence() {
+        let c = Counts {
+            overdue: 3,
+            due: 2,
+            advice: 1,
+            ..Counts::default()
+        };
+        assert_eq!(
+            summary(&c, 14, 42),
+            "3 overdue, 2 due in the next 14 days, 1 advice across 42 pupils on the register"
+        );
+    }
+}

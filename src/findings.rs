@@ -1,0 +1,355 @@
+//! Findings: what `sen check` reports, their stable rule ids and paragraph citations, their
+//! order, and their JSON shape (cli.md). Every rule and every validity code lives in [`Rule`].
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Every rule `sen check` applies, validity codes first. The ids are stable once released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    Yaml,
+    Schema,
+    Upn,
+    Dates,
+    Notification,
+    CycleReview,
+    SupportPlan,
+    ParentMeetings,
+    RecordShared,
+    Specialist,
+    EhcConsider,
+    AnnualReview,
+    AnnualReviewNotice,
+    AnnualReviewReport,
+    LaDecision,
+    PhaseTransfer,
+    Adulthood,
+    EhcAssessment,
+    Senco,
+    InformationReport,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 20] = [
+        Rule::Yaml,
+        Rule::Schema,
+        Rule::Upn,
+        Rule::Dates,
+        Rule::Notification,
+        Rule::CycleReview,
+        Rule::SupportPlan,
+        Rule::ParentMeetings,
+        Rule::RecordShared,
+        Rule::Specialist,
+        Rule::EhcConsider,
+        Rule::AnnualReview,
+        Rule::AnnualReviewNotice,
+        Rule::AnnualReviewReport,
+        Rule::LaDecision,
+        Rule::PhaseTransfer,
+        Rule::Adulthood,
+        Rule::EhcAssessment,
+        Rule::Senco,
+        Rule::InformationReport,
+    ];
+
+    /// The stable kebab-case id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::Yaml => "yaml",
+            Rule::Schema => "schema",
+            Rule::Upn => "upn",
+            Rule::Dates => "dates",
+            Rule::Notification => "notification",
+            Rule::CycleReview => "cycle-review",
+            Rule::SupportPlan => "support-plan",
+            Rule::ParentMeetings => "parent-meetings",
+            Rule::RecordShared => "record-shared",
+            Rule::Specialist => "specialist",
+            Rule::EhcConsider => "ehc-consider",
+            Rule::AnnualReview => "annual-review",
+            Rule::AnnualReviewNotice => "annual-review-notice",
+            Rule::AnnualReviewReport => "annual-review-report",
+            Rule::LaDecision => "la-decision",
+            Rule::PhaseTransfer => "phase-transfer",
+            Rule::Adulthood => "adulthood",
+            Rule::EhcAssessment => "ehc-assessment",
+            Rule::Senco => "senco",
+            Rule::InformationReport => "information-report",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// The paragraphs of the SEND Code of Practice (and regulations) the rule rests on,
+    /// exactly as rules.md lists them.
+    pub fn paragraphs(self) -> &'static [&'static str] {
+        match self {
+            Rule::Yaml | Rule::Schema | Rule::Upn | Rule::Dates => &[],
+            Rule::Notification => &["6.43", "6.48"],
+            Rule::CycleReview => &["6.48", "6.53"],
+            Rule::SupportPlan => &["6.44"],
+            Rule::ParentMeetings => &["6.65"],
+            Rule::RecordShared => &["6.71"],
+            Rule::Specialist => &["6.58", "6.59"],
+            Rule::EhcConsider => &["6.63"],
+            Rule::AnnualReview => &["6.56", "9.166", "9.178"],
+            Rule::AnnualReviewNotice | Rule::AnnualReviewReport | Rule::LaDecision => {
+                &["9.176", "reg 20"]
+            }
+            Rule::PhaseTransfer => &["9.179", "reg 18"],
+            Rule::Adulthood => &["8.9", "9.166", "reg 20(6)"],
+            Rule::EhcAssessment => &["9.14", "9.17", "9.40"],
+            Rule::Senco => &["6.84", "6.85"],
+            Rule::InformationReport => &["6.79", "6.81"],
+        }
+    }
+
+    /// Whose duty it is: the local authority's for its own deadlines, else the school's.
+    pub fn owner(self) -> Owner {
+        match self {
+            Rule::LaDecision | Rule::EhcAssessment => Owner::La,
+            _ => Owner::School,
+        }
+    }
+}
+
+/// What a finding says about its thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The records are wrong or unreadable.
+    Invalid,
+    /// Past its due date and not done.
+    Overdue,
+    /// Done after its deadline.
+    Late,
+    /// Falls due within the window and not done.
+    Due,
+    /// Statutory content missing from a record.
+    Incomplete,
+    /// The Code says *should*; the school decides.
+    Advice,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Invalid,
+        Kind::Overdue,
+        Kind::Late,
+        Kind::Due,
+        Kind::Incomplete,
+        Kind::Advice,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Invalid => "invalid",
+            Kind::Overdue => "overdue",
+            Kind::Late => "late",
+            Kind::Due => "due",
+            Kind::Incomplete => "incomplete",
+            Kind::Advice => "advice",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Owner {
+    School,
+    La,
+}
+
+/// One thing `sen check` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub kind: Kind,
+    /// The pupil folder name, or `None` for the school.
+    pub pupil: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub days: Option<i64>,
+    /// Relative to the records root, with `/`.
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    /// Column of the offending value, for the compiler-style rendering (not in JSON).
+    pub col: Option<u32>,
+    pub message: String,
+    /// One sentence on how to fix it, for `invalid` findings (not in JSON).
+    pub help: Option<String>,
+    /// The offending line of the file, for the compiler-style rendering (not in JSON).
+    pub source_line: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, kind: Kind, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            kind,
+            pupil: None,
+            due: None,
+            days: None,
+            file: None,
+            line: None,
+            col: None,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    pub fn pupil(mut self, pupil: impl Into<String>) -> Self {
+        self.pupil = Some(pupil.into());
+        self
+    }
+
+    pub fn at(mut self, file: impl Into<String>, line: Option<u32>) -> Self {
+        self.file = Some(file.into());
+        self.line = line.filter(|l| *l > 0);
+        self
+    }
+
+    pub fn due(mut self, due: NaiveDate, days: i64) -> Self {
+        self.due = Some(due);
+        self.days = Some(days);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this finding makes `sen check` exit 1.
+    pub fn fails(&self) -> bool {
+        matches!(self.kind, Kind::Invalid | Kind::Overdue)
+    }
+}
+
+/// The order of rules.md: invalid; overdue by days descending (null first); late by days
+/// descending; due by date ascending; incomplete; advice; then pupil (school first), rule id,
+/// file (none first), line, message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(compare);
+}
+
+fn compare(a: &Finding, b: &Finding) -> Ordering {
+    a.kind
+        .cmp(&b.kind)
+        .then_with(|| match a.kind {
+            Kind::Overdue | Kind::Late => desc_nulls_first(a.days, b.days),
+            Kind::Due => a.due.cmp(&b.due),
+            _ => Ordering::Equal,
+        })
+        .then_with(|| a.pupil.as_deref().cmp(&b.pupil.as_deref()))
+        .then_with(|| a.rule.id().cmp(b.rule.id()))
+        .then_with(|| a.file.as_deref().cmp(&b.file.as_deref()))
+        .then_with(|| a.line.cmp(&b.line))
+        .then_with(|| a.message.cmp(&b.message))
+}
+
+fn desc_nulls_first(a: Option<i64>, b: Option<i64>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => y.cmp(&x),
+    }
+}
+
+/// Counts of findings by kind, in the JSON order.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub invalid: usize,
+    pub overdue: usize,
+    pub late: usize,
+    pub due: usize,
+    pub incomplete: usize,
+    pub advice: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            *match f.kind {
+                Kind::Invalid => &mut c.invalid,
+                Kind::Overdue => &mut c.overdue,
+                Kind::Late => &mut c.late,
+                Kind::Due => &mut c.due,
+                Kind::Incomplete => &mut c.incomplete,
+                Kind::Advice => &mut c.advice,
+            } += 1;
+        }
+        c
+    }
+}
+
+/// The JSON form of one finding, key for key as cli.md shows it.
+#[derive(Serialize)]
+pub struct JsonFinding<'a> {
+    pub rule: &'static str,
+    pub paragraphs: &'static [&'static str],
+    pub kind: Kind,
+    pub owner: Owner,
+    pub pupil: Option<&'a str>,
+    pub due: Option<String>,
+    pub days: Option<i64>,
+    pub file: Option<&'a str>,
+    pub line: Option<u32>,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsonFinding {
+            rule: f.rule.id(),
+            paragraphs: f.rule.paragraphs(),
+            kind: f.kind,
+            owner: f.rule.owner(),
+            pupil: f.pupil.as_deref(),
+            due: f.due.map(crate::dates::iso),
+            days: f.days,
+            file: f.file.as_deref(),
+            line: f.line,
+            message: &f.message,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::ymd;
+
+    #[test]
+    fn findings_sort_most_urgent_first() {
+        let mut v = vec![
+            Finding::new(Rule::CycleReview, Kind::Due, "a").due(ymd(2026, 12, 1), 8),
+            Finding::new(Rule::CycleReview, Kind::Due, "b").due(ymd(2026, 11, 25), 2),
+            Finding::new(Rule::Notification, Kind::Overdue, "c").due(ymd(2026, 11, 1), 22),
+            Finding::new(Rule::InformationReport, Kind::Overdue, "d"),
+            Finding::new(Rule::Specialist, Kind::Advice, "e"),
+            Finding::new(Rule::Yaml, Kind::Invalid, "f"),
+        ];
+        sort(&mut v);
+        let order: Vec<&str> = v.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(order, ["f", "d", "c", "b", "a", "e"]);
+    }
+
+    #[test]
+    fn every_rule_id_round_trips() {
+        for r in Rule::ALL {
+            assert_eq!(Rule::from_id(r.id()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! `sen`: a school's special educational needs records kept as YAML files in git, checked
+//! against the SEND Code of Practice, with reports and parent letters rendered from them.
+//!
+//! Data flows one way: arguments -> [`settings`] -> [`load`] (which uses [`yaml`],
+//! [`records`] and [`validate`] to build the [`model`]) -> [`rules`] -> a command in
+//! [`commands`].
+
+pub mod cli;
+pub mod commands;
+pub mod dates;
+pub mod diagnostics;
+pub mod findings;
+pub mod load;
+pub mod model;
+pub mod records;
+pub mod rules;
+pub mod settings;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,724 @@
+//! Reading a records root: walk it (sorted, links not followed), read and parse every record
+//! file in parallel, build the model, and collect every validity finding. One bad file never
+//! stops the others.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::dates::uk;
+use crate::findings::{Finding, Kind, Rule};
+use crate::model::*;
+use crate::records::*;
+use crate::validate::{self, FileCheck};
+use crate::yaml::{self, Failure, ParseError};
+
+/// The largest record file `sen` reads. A pupil's record is a few kilobytes; anything near
+/// this is not a record, and reading it whole would cost memory for nothing.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The model and every validity finding.
+pub struct Loaded {
+    pub records: Records,
+    pub findings: Vec<Finding>,
+}
+
+/// What a path under the root is, by where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    School,
+    Pupil(String),
+    Cycle(String),
+    Meeting(String),
+    Ehcp(String),
+    AnnualReview(String),
+}
+
+impl Place {
+    fn pupil(&self) -> Option<&str> {
+        match self {
+            Place::School => None,
+            Place::Pupil(p)
+            | Place::Cycle(p)
+            | Place::Meeting(p)
+            | Place::Ehcp(p)
+            | Place::AnnualReview(p) => Some(p),
+        }
+    }
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// Where a relative path (with '/') belongs, or `None` for a YAML file in no expected place.
+fn place(rel: &str) -> Option<Place> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    match parts.as_slice() {
+        ["school.yaml"] => Some(Place::School),
+        ["pupils", id, "pupil.yaml"] => Some(Place::Pupil(id.to_string())),
+        ["pupils", id, "ehcp.yaml"] => Some(Place::Ehcp(id.to_string())),
+        ["pupils", id, "cycles", f] if is_yaml(f) => Some(Place::Cycle(id.to_string())),
+        ["pupils", id, "meetings", f] if is_yaml(f) => Some(Place::Meeting(id.to_string())),
+        ["pupils", id, "annual-reviews", f] if is_yaml(f) => {
+            Some(Place::AnnualReview(id.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The pupil folder a path is inside, if any.
+fn pupil_of(rel: &str) -> Option<&str> {
+    let mut parts = rel.split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("pupils"), Some(id), Some(_)) => Some(id),
+        _ => None,
+    }
+}
+
+/// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-'.
+pub fn valid_pupil_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|g| {
+            !g.is_empty()
+                && g.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn invalid(
+    rule: Rule,
+    rel: &str,
+    line: Option<u32>,
+    message: String,
+    help: Option<&str>,
+) -> Finding {
+    let mut f = Finding::new(rule, Kind::Invalid, message).at(rel, line);
+    if let Some(p) = pupil_of(rel) {
+        f = f.pupil(p);
+    }
+    f.help = help.map(str::to_string);
+    f
+}
+
+/// One file read from disk: its text, or the finding that says why it could not be read.
+struct Read {
+    rel: String,
+    place: Place,
+    text: Result<String, Box<Finding>>,
+}
+
+fn read(root: &Path, path: &Path, place: Place) -> Read {
+    let rel = rel_path(root, path);
+    let text = read_text(path, &rel).map_err(Box::new);
+    Read { rel, place, text }
+}
+
+// A finding is the natural error here; it is built once per unreadable file.
+#[allow(clippy::result_large_err)]
+fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        invalid(
+            Rule::Yaml,
+            rel,
+            None,
+            format!("cannot read the file: {}", io_reason(&e)),
+            None,
+        )
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(invalid(
+            Rule::Yaml,
+            rel,
+            None,
+            format!(
+                "the file is {} bytes; a record file may be at most {} bytes (1 MiB)",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+            Some("a record this large is almost certainly not a record: check what was saved here"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        invalid(
+            Rule::Yaml,
+            rel,
+            None,
+            format!("cannot read the file: {}", io_reason(&e)),
+            None,
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u32
+                + 1;
+            Err(invalid(
+                Rule::Yaml,
+                rel,
+                Some(line),
+                "the file is not UTF-8 text".into(),
+                Some("save it again as UTF-8 (VS Code: \"Save with Encoding\")"),
+            ))
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "it has disappeared".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Walk the root: record files to read, plus findings for what must not be there.
+fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let mut pupil_dirs = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                return false;
+            }
+            // Only the root's out/ and templates/ are skipped.
+            !(e.depth() == 1 && e.file_type().is_dir() && (name == "out" || name == "templates"))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let rel = err.path().map_or_else(String::new, |p| rel_path(root, p));
+                let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+                findings.push(invalid(
+                    Rule::Yaml,
+                    &rel,
+                    None,
+                    format!("cannot read: {reason}"),
+                    None,
+                ));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = rel_path(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            if is_yaml(&name)
+                || std::fs::metadata(entry.path())
+                    .map(|m| m.is_dir())
+                    .unwrap_or(true)
+            {
+                findings.push(invalid(
+                    Rule::Schema,
+                    &rel,
+                    None,
+                    "is a symbolic link; sen does not follow links, so its records are not read"
+                        .into(),
+                    Some("keep record files and folders inside the records folder itself"),
+                ));
+            }
+            continue;
+        }
+        if ft.is_dir() {
+            if entry.depth() == 2 && rel.starts_with("pupils/") {
+                pupil_dirs.push(name.clone());
+            }
+            if is_yaml(&name) {
+                findings.push(invalid(
+                    Rule::Schema,
+                    &rel,
+                    None,
+                    "is a folder, but its name is that of a record file".into(),
+                    Some("rename or remove the folder"),
+                ));
+            }
+            continue;
+        }
+        if !is_yaml(&name) {
+            continue;
+        }
+        match place(&rel) {
+            Some(p) => files.push((entry.path().to_path_buf(), p)),
+            None => {
+                let help = if rel.ends_with(".yml")
+                    && place(&rel.replace(".yml", ".yaml")).is_some()
+                {
+                    "name it `.yaml`".to_string()
+                } else {
+                    "records go in school.yaml, pupils/ID/pupil.yaml, pupils/ID/ehcp.yaml, or pupils/ID/cycles/, meetings/ and annual-reviews/; move or remove this file".to_string()
+                };
+                findings.push(invalid(
+                    Rule::Schema,
+                    &rel,
+                    None,
+                    "a YAML file where no record belongs".into(),
+                    Some(&help),
+                ));
+            }
+        }
+    }
+    (files, findings, pupil_dirs)
+}
+
+/// A file read and parsed (or the reason it could not be).
+type ParsedFile = (Read, Result<Parsed, ParseError>);
+
+/// A parsed record, ready to be checked.
+enum Parsed {
+    School(Box<RawSchoolFile>, Vec<(String, ParseError)>),
+    Pupil(RawPupil),
+    Cycle(RawCycle),
+    Meeting(RawMeeting),
+    Ehcp(RawEhcp),
+    AnnualReview(RawAnnualReview),
+}
+
+/// Read and check every record under `root`, as on `as_of`.
+pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
+    let (files, mut findings, pupil_dirs) = walk(root);
+    let reads: Vec<Read> = files
+        .into_par_iter()
+        .map(|(path, p)| read(root, &path, p))
+        .collect();
+
+    // Parse in parallel; keep the text for pointing at lines.
+    let parsed: Vec<(Read, Result<Parsed, ParseError>)> = reads
+        .into_par_iter()
+        .map(|r| {
+            let parsed = match &r.text {
+                Err(_) => Err(ParseError {
+                    failure: Failure::Yaml,
+                    line: None,
+                    col: None,
+                    message: String::new(),
+                    help: None,
+                }),
+                Ok(text) => parse(&r.place, text),
+            };
+            (r, parsed)
+        })
+        .collect();
+
+    let mut records = Records {
+        root: root.to_path_buf(),
+        ..Records::default()
+    };
+    let mut school_seen = false;
+
+    // The school first: pupils' provision refs are checked against its catalogue.
+    let mut rest = Vec::with_capacity(parsed.len());
+    for (r, p) in parsed {
+        if r.place != Place::School {
+            rest.push((r, p));
+            continue;
+        }
+        school_seen = true;
+        let text = match &r.text {
+            Ok(t) => t.as_str(),
+            Err(f) => {
+                findings.push((**f).clone());
+                records.school_bad.all = true;
+                continue;
+            }
+        };
+        let mut check = FileCheck::new(&r.rel, None, text);
+        match p {
+            Ok(Parsed::School(raw, section_errors)) => {
+                let mut skipped = Vec::new();
+                for (section, e) in &section_errors {
+                    report_parse(&mut check, e);
+                    match section.as_str() {
+                        "settings" | "terms" => records.school_bad.all = true,
+                        "senco" => records.school_bad.senco = true,
+                        "information_report" => records.school_bad.information_report = true,
+                        "provisions" => records.school_bad.provisions = true,
+                        _ => {}
+                    }
+                    skipped.push(section.as_str());
+                }
+                records.school =
+                    validate::school(&mut check, &raw, &mut records.school_bad, &skipped);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                report_parse(&mut check, &e);
+                records.school_bad = SchoolBad {
+                    all: true,
+                    senco: true,
+                    information_report: true,
+                    provisions: true,
+                };
+            }
+        }
+        findings.append(&mut check.findings);
+    }
+    if !school_seen {
+        records.school_bad = SchoolBad {
+            all: true,
+            senco: true,
+            information_report: true,
+            provisions: true,
+        };
+    }
+    let catalogue: HashMap<String, Provision> = records
+        .school
+        .provisions
+        .iter()
+        .filter_map(|p| p.id.clone().map(|id| (id, p.clone())))
+        .collect();
+    let catalogue = (!records.school_bad.provisions).then_some(&catalogue);
+
+    // Group the pupils' files by folder and check each folder in parallel.
+    let mut by_pupil: BTreeMap<String, Vec<ParsedFile>> = BTreeMap::new();
+    for id in pupil_dirs {
+        by_pupil.entry(id).or_default();
+    }
+    for (r, p) in rest {
+        let id = r.place.pupil().unwrap_or_default().to_string();
+        by_pupil.entry(id).or_default().push((r, p));
+    }
+    let folders: Vec<(PupilFolder, Vec<Finding>)> = by_pupil
+        .into_par_iter()
+        .map(|(id, files)| folder(id, files, catalogue, as_of))
+        .collect();
+    for (folder, mut f) in folders {
+        findings.append(&mut f);
+        records.pupils.push(folder);
+    }
+    findings.extend(duplicate_upns(&records));
+    Loaded { records, findings }
+}
+
+fn parse(place: &Place, text: &str) -> Result<Parsed, ParseError> {
+    Ok(match place {
+        Place::School => {
+            let (raw, errors) = parse_school(text)?;
+            Parsed::School(Box::new(raw), errors)
+        }
+        Place::Pupil(_) => Parsed::Pupil(yaml::parse(text)?),
+        Place::Cycle(_) => Parsed::Cycle(yaml::parse(text)?),
+        Place::Meeting(_) => Parsed::Meeting(yaml::parse(text)?),
+        Place::Ehcp(_) => Parsed::Ehcp(yaml::parse(text)?),
+        Place::AnnualReview(_) => Parsed::AnnualReview(yaml::parse(text)?),
+    })
+}
+
+/// school.yaml holds parts that different rules read (rules.md: a problem in `senco`
+/// silences only the `senco` rule). A `schema` error is located in its top-level section,
+/// that section is blanked out (keeping line numbers) and the rest parsed again, so one
+/// mistake never hides the others.
+fn parse_school(text: &str) -> Result<(RawSchoolFile, Vec<(String, ParseError)>), ParseError> {
+    let mut current = text.to_string();
+    let mut errors: Vec<(String, ParseError)> = Vec::new();
+    for _ in 0..=16 {
+        match yaml::parse::<RawSchoolFile>(&current) {
+            Ok(raw) => return Ok((raw, errors)),
+            Err(e) if e.failure == Failure::Schema => {
+                let Some((name, from, to)) = e.line.and_then(|l| section_at(&current, l)) else {
+                    return Err(e);
+                };
+                if errors.iter().any(|(n, _)| *n == name) {
+                    return Err(e);
+                }
+                errors.push((name, e));
+                current = current
+                    .split_inclusive('\n')
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i + 1 >= from && i + 1 < to {
+                            if l.ends_with('\n') { "\n" } else { "" }
+                        } else {
+                            l
+                        }
+                    })
+                    .collect();
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let (_, first) = errors.swap_remove(0);
+    Err(first)
+}
+
+/// The top-level key whose block holds line `line`: (key, first line, line after its end).
+fn section_at(text: &str, line: u32) -> Option<(String, usize, usize)> {
+    let mut starts: Vec<(usize, String)> = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let first = l.chars().next();
+        if matches!(first, Some(c) if c.is_ascii_alphabetic() || c == '_')
+            && let Some((key, _)) = l.split_once(':')
+        {
+            starts.push((i + 1, key.trim().to_string()));
+        }
+    }
+    let line = line as usize;
+    let idx = starts.iter().rposition(|(s, _)| *s <= line)?;
+    let end = starts.get(idx + 1).map_or(usize::MAX, |(s, _)| *s);
+    Some((starts[idx].1.clone(), starts[idx].0, end))
+}
+
+fn report_parse(check: &mut FileCheck, e: &ParseError) {
+    let rule = match e.failure {
+        Failure::Yaml => Rule::Yaml,
+        Failure::Schema => Rule::Schema,
+    };
+    check.report(
+        rule,
+        e.line.unwrap_or(0),
+        e.col.unwrap_or(0),
+        e.message.clone(),
+        e.help.clone(),
+    );
+}
+
+/// Check one pupil folder's files together.
+fn folder(
+    id: String,
+    files: Vec<ParsedFile>,
+    catalogue: validate::Catalogue,
+    as_of: NaiveDate,
+) -> (PupilFolder, Vec<Finding>) {
+    let mut out = PupilFolder {
+        id: id.clone(),
+        ..PupilFolder::default()
+    };
+    let mut findings = Vec::new();
+    if !valid_pupil_id(&id) {
+        let mut f = Finding::new(
+            Rule::Schema,
+            Kind::Invalid,
+            format!("pupil folder name `pupils/{id}` is not lowercase letters and digits joined by single '-'"),
+        )
+        .pupil(&id);
+        let suggestion: String = id
+            .to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        f.help = Some(format!("rename the folder, for example to `{suggestion}`"));
+        findings.push(f);
+    }
+    let mut has_pupil_file = false;
+    let mut ehcp_file: Option<String> = None;
+    for (r, parsed) in &files {
+        if matches!(r.place, Place::Pupil(_)) {
+            has_pupil_file = true;
+        }
+        if matches!(r.place, Place::Ehcp(_)) {
+            ehcp_file = Some(r.rel.clone());
+        }
+        let text = match &r.text {
+            Ok(t) => t.as_str(),
+            Err(f) => {
+                findings.push((**f).clone());
+                mark_bad(&mut out.bad, &r.place);
+                continue;
+            }
+        };
+        let mut check = FileCheck::new(&r.rel, Some(&id), text);
+        match parsed {
+            Err(e) => report_parse(&mut check, e),
+            Ok(Parsed::Pupil(raw)) => out.pupil = validate::pupil(&mut check, raw, as_of),
+            Ok(Parsed::Cycle(raw)) => out
+                .cycles
+                .extend(validate::cycle(&mut check, raw, catalogue)),
+            Ok(Parsed::Meeting(raw)) => out.meetings.extend(validate::meeting(&mut check, raw)),
+            Ok(Parsed::Ehcp(raw)) => out.ehcp = validate::ehcp(&mut check, raw),
+            Ok(Parsed::AnnualReview(raw)) => out
+                .annual_reviews
+                .extend(validate::annual_review(&mut check, raw)),
+            Ok(Parsed::School(..)) => {}
+        }
+        if check.findings.iter().any(|f| f.rule != Rule::Upn) {
+            mark_bad(&mut out.bad, &r.place);
+        }
+        findings.append(&mut check.findings);
+    }
+    if !has_pupil_file {
+        findings.push(
+            Finding::new(
+                Rule::Schema,
+                Kind::Invalid,
+                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
+            )
+            .pupil(&id)
+            .at(format!("pupils/{id}/pupil.yaml"), None)
+            .help(format!(
+                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
+            )),
+        );
+        out.bad.pupil = true;
+    }
+
+    // Status E needs ehcp.yaml with `issued`.
+    if let Some(p) = &out.pupil
+        && p.status == Status::E
+    {
+        let issued = out.ehcp.as_ref().and_then(|e| e.issued.clone());
+        if issued.is_none() && !out.bad.ehcp {
+            let (file, msg) = match &ehcp_file {
+                Some(f) => (
+                    f.clone(),
+                    "status `E` needs `issued`: the date the EHC plan was first issued".to_string(),
+                ),
+                None => (
+                    p.file.clone(),
+                    "status `E` (EHC plan) needs pupils/ID/ehcp.yaml with `issued`".to_string(),
+                ),
+            };
+            let on_ehcp = ehcp_file.is_some();
+            findings.push(
+                Finding::new(Rule::Schema, Kind::Invalid, msg)
+                    .pupil(&id)
+                    .at(file, Some(1))
+                    .help(
+                        "record the plan in ehcp.yaml with its `local_authority` and `issued` date",
+                    ),
+            );
+            if on_ehcp {
+                out.bad.ehcp = true;
+            } else {
+                out.bad.pupil = true;
+            }
+        }
+        // An annual review before the plan was issued.
+        if let Some(issued) = issued {
+            for ar in &out.annual_reviews {
+                if ar.meeting.value < issued.value {
+                    findings.push(
+                        Finding::new(
+                            Rule::Dates,
+                            Kind::Invalid,
+                            format!(
+                                "annual review `meeting` ({}) is before the plan was issued ({})",
+                                uk(ar.meeting.value),
+                                uk(issued.value)
+                            ),
+                        )
+                        .pupil(&id)
+                        .at(&ar.file, Some(ar.meeting.line)),
+                    );
+                    out.bad.annual_reviews = true;
+                }
+            }
+        }
+    }
+    out.cycles.sort_by(|a, b| a.file.cmp(&b.file));
+    out.meetings.sort_by(|a, b| a.file.cmp(&b.file));
+    out.annual_reviews.sort_by(|a, b| a.file.cmp(&b.file));
+    (out, findings)
+}
+
+fn mark_bad(bad: &mut PupilBad, place: &Place) {
+    match place {
+        Place::Pupil(_) => bad.pupil = true,
+        Place::Cycle(_) => bad.cycles = true,
+        Place::Meeting(_) => bad.meetings = true,
+        Place::Ehcp(_) => bad.ehcp = true,
+        Place::AnnualReview(_) => bad.annual_reviews = true,
+        Place::School => {}
+    }
+}
+
+/// Two or more pupils with one UPN: one finding for each, naming the other files.
+fn duplicate_upns(records: &Records) -> Vec<Finding> {
+    let mut by_upn: HashMap<&str, Vec<&Pupil>> = HashMap::new();
+    for p in records.pupils.iter().filter_map(|f| f.pupil.as_ref()) {
+        if let Some(u) = &p.upn {
+            by_upn.entry(u.trim()).or_default().push(p);
+        }
+    }
+    let mut out = Vec::new();
+    for (upn, pupils) in by_upn {
+        if pupils.len() < 2 {
+            continue;
+        }
+        for p in &pupils {
+            let others: Vec<&str> = pupils
+                .iter()
+                .filter(|o| o.file != p.file)
+                .map(|o| o.file.as_str())
+                .collect();
+            let id = pupil_of(&p.file).unwrap_or_default();
+            out.push(
+                Finding::new(
+                    Rule::Upn,
+                    Kind::Invalid,
+                    format!("UPN `{upn}` is also the UPN in {}", others.join(", ")),
+                )
+                .pupil(id)
+                .at(&p.file, None)
+                .help("each pupil has their own UPN: check both against the school's MIS"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pupil_ids_are_lowercase_groups_joined_by_single_hyphens() {
+        assert!(valid_pupil_id("amara-okafor"));
+        assert!(valid_pupil_id("leo2"));
+        assert!(!valid_pupil_id("Amara-Okafor"));
+        assert!(!valid_pupil_id("amara--okafor"));
+        assert!(!valid_pupil_id("-amara"));
+        assert!(!valid_pupil_id("amara_okafor"));
+    }
+
+    #[test]
+    fn paths_are_placed_by_where_they_stand() {
+        assert_eq!(
+            place("pupils/a/cycles/2026-09-15.yml"),
+            Some(Place::Cycle("a".into()))
+        );
+        assert_eq!(place("pupils/a/notes.yaml"), None);
+        assert_eq!(place("pupils/a/cycles/old/x.yaml"), None);
+        assert_eq!(place("school.yml"), None);
+    }
+
+    #[test]
+    fn a_bad_senco_section_leaves_the_rest_of_school_yaml_readable() {
+        let text = "school:\n  name: Oak\nsenco:\n  nme: X\n  appointed: 2024-09-01\nsettings:\n  due_within_days: 7\n";
+        let (raw, errors) = parse_school(text).unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, "senco");
+        assert_eq!(errors[0].1.line, Some(4));
+        assert_eq!(
+            raw.settings.unwrap().value.due_within_days.unwrap().value,
+            7
+        );
+        assert!(raw.senco.is_none());
+    }
+}

@@ -1,0 +1,548 @@
+//! The checked model of a school's records: typed dates, census codes as enums, provisions
+//! resolved against the catalogue. `load` builds it from the raw records and reports every
+//! problem it meets on the way; the rules, reports and letters read only this.
+
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+pub use crate::records::{Achieved, Area, DecisionOutcome, LaOutcome, Next, Phase, Progress};
+use crate::yaml::Loc;
+
+/// A dated value with its place in its file.
+pub type Day = Loc<NaiveDate>;
+
+/// Everything read from a records root.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub root: PathBuf,
+    /// The school as far as school.yaml could be read (defaults where it could not).
+    pub school: School,
+    /// Which parts of school.yaml had `invalid` findings, for the skip table of rules.md.
+    pub school_bad: SchoolBad,
+    /// One entry per folder under `pupils/`, sorted by folder name.
+    pub pupils: Vec<PupilFolder>,
+}
+
+/// Parts of school.yaml that could not be trusted.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SchoolBad {
+    /// A `yaml` finding on school.yaml, or a `schema`/`dates` finding in settings or terms:
+    /// every rule is silent.
+    pub all: bool,
+    pub senco: bool,
+    pub information_report: bool,
+    /// The provision catalogue could not be read, so `ref`s cannot be checked.
+    pub provisions: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct School {
+    pub name: String,
+    pub urn: Option<String>,
+    pub local_authority: Option<String>,
+    pub phase: Option<Phase>,
+    pub address: Vec<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub senco: Option<Senco>,
+    pub local_offer: Option<String>,
+    pub iass: Option<Iass>,
+    pub terms: Vec<Term>,
+    pub settings: Settings,
+    pub provisions: Vec<Provision>,
+    pub information_report: InformationReport,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Senco {
+    pub line: u32,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub qualified_teacher: bool,
+    pub appointed: Option<Day>,
+    pub previously_senco_months: u32,
+    pub national_award: Option<Day>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Iass {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// `settings` of school.yaml with its defaults filled in.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub due_within_days: u32,
+    pub new_cycle_within_days: u32,
+    pub share_record_within_days: u32,
+    pub transfer_years: Vec<i64>,
+    pub suppress_below: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            due_within_days: 14,
+            new_cycle_within_days: 28,
+            share_record_within_days: 14,
+            transfer_years: vec![6, 11],
+            suppress_below: 5,
+        }
+    }
+}
+
+/// A provision: a catalogue entry, or one described in place in a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provision {
+    /// The catalogue id (`None` for a provision described in place).
+    pub id: Option<String>,
+    pub name: String,
+    pub area: Option<Area>,
+    pub staff: Option<String>,
+    pub group_size: u32,
+    pub sessions_per_week: f64,
+    pub minutes_per_session: f64,
+    pub cost_per_hour: f64,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct InformationReport {
+    pub line: u32,
+    pub published: Option<Day>,
+    /// The text of each statutory section, in the order of [`SECTIONS`]; `None` when missing,
+    /// null or blank.
+    pub sections: Vec<Option<String>>,
+    /// Line of each section's value (0 when absent).
+    pub section_lines: Vec<u32>,
+}
+
+/// A statutory section of the SEN information report.
+#[derive(Debug, Clone, Copy)]
+pub struct Section {
+    /// The key under `information_report.sections`.
+    pub key: &'static str,
+    /// The heading it is published under.
+    pub title: &'static str,
+    /// The paragraph of the Code that asks for it.
+    pub paragraph: &'static str,
+}
+
+/// The sections the report must hold (6.79-6.81, and 6.2 for accessibility), in the order
+/// of 6.79.
+pub const SECTIONS: [Section; 16] = [
+    Section {
+        key: "kinds_of_sen",
+        title: "The kinds of special educational needs we provide for",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "identification_and_assessment",
+        title: "How we identify and assess special educational needs",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "consulting_parents",
+        title: "Working with parents",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "consulting_pupils",
+        title: "Involving pupils in their education",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "assessing_and_reviewing_progress",
+        title: "How we assess and review progress",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "transitions_and_adulthood",
+        title: "Moving between phases and preparing for adulthood",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "teaching_approach",
+        title: "Our approach to teaching pupils with SEN",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "adapting_curriculum_and_environment",
+        title: "How we adapt the curriculum and the learning environment",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "staff_expertise_and_training",
+        title: "Staff expertise and training",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "evaluating_effectiveness",
+        title: "How we evaluate the effectiveness of our provision",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "inclusion_in_activities",
+        title: "Taking part in all the activities of the school",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "emotional_and_social_development",
+        title: "Supporting emotional and social development",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "working_with_other_bodies",
+        title: "Working with other services and organisations",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "complaints",
+        title: "Concerns and complaints",
+        paragraph: "6.79",
+    },
+    Section {
+        key: "looked_after_children",
+        title: "Looked after children with SEN",
+        paragraph: "6.80",
+    },
+    Section {
+        key: "accessibility_and_admissions",
+        title: "Admissions and accessibility for disabled pupils",
+        paragraph: "6.2",
+    },
+];
+
+/// A folder under `pupils/`, with every record in it that could be read.
+#[derive(Debug, Default)]
+pub struct PupilFolder {
+    /// The folder name, as written.
+    pub id: String,
+    /// `None` when pupil.yaml is missing or could not be read as a pupil.
+    pub pupil: Option<Pupil>,
+    /// Cycles whose file loaded, sorted by file name.
+    pub cycles: Vec<Cycle>,
+    pub meetings: Vec<Meeting>,
+    pub ehcp: Option<Ehcp>,
+    pub annual_reviews: Vec<AnnualReview>,
+    /// Which kinds of file had `yaml`, `schema` or `dates` findings.
+    pub bad: PupilBad,
+}
+
+/// Which of a pupil's files had `invalid` findings other than `upn` (rules.md, "Skipping
+/// what cannot be trusted").
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PupilBad {
+    pub pupil: bool,
+    pub cycles: bool,
+    pub meetings: bool,
+    pub ehcp: bool,
+    pub annual_reviews: bool,
+}
+
+/// School Census SEN provision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// SEN support.
+    K,
+    /// An education, health and care plan.
+    E,
+    /// No longer on the register.
+    N,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::K => "K",
+            Status::E => "E",
+            Status::N => "N",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::K => "SEN support",
+            Status::E => "EHC plan",
+            Status::N => "no longer on the register",
+        }
+    }
+}
+
+/// School Census SEN type codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Need {
+    Spld,
+    Mld,
+    Sld,
+    Pmld,
+    Semh,
+    Slcn,
+    Hi,
+    Vi,
+    Msi,
+    Pd,
+    Asd,
+    Ds,
+    Oth,
+    Nsa,
+}
+
+impl Need {
+    pub const ALL: [Need; 14] = [
+        Need::Spld,
+        Need::Mld,
+        Need::Sld,
+        Need::Pmld,
+        Need::Semh,
+        Need::Slcn,
+        Need::Hi,
+        Need::Vi,
+        Need::Msi,
+        Need::Pd,
+        Need::Asd,
+        Need::Ds,
+        Need::Oth,
+        Need::Nsa,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Need::Spld => "SPLD",
+            Need::Mld => "MLD",
+            Need::Sld => "SLD",
+            Need::Pmld => "PMLD",
+            Need::Semh => "SEMH",
+            Need::Slcn => "SLCN",
+            Need::Hi => "HI",
+            Need::Vi => "VI",
+            Need::Msi => "MSI",
+            Need::Pd => "PD",
+            Need::Asd => "ASD",
+            Need::Ds => "DS",
+            Need::Oth => "OTH",
+            Need::Nsa => "NSA",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Need> {
+        Need::ALL.into_iter().find(|n| n.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Need::Spld => "specific learning difficulty",
+            Need::Mld => "moderate learning difficulty",
+            Need::Sld => "severe learning difficulty",
+            Need::Pmld => "profound and multiple learning difficulty",
+            Need::Semh => "social, emotional and mental health",
+            Need::Slcn => "speech, language and communication needs",
+            Need::Hi => "hearing impairment",
+            Need::Vi => "vision impairment",
+            Need::Msi => "multi-sensory impairment",
+            Need::Pd => "physical disability",
+            Need::Asd => "autistic spectrum disorder",
+            Need::Ds => "Down syndrome",
+            Need::Oth => "other difficulty or disability",
+            Need::Nsa => "SEN support but no specialist assessment of type of need",
+        }
+    }
+
+    /// The broad area of need (6.28-6.35); `None` for DS, OTH and NSA.
+    pub fn area(self) -> Option<Area> {
+        match self {
+            Need::Slcn | Need::Asd => Some(Area::CommunicationAndInteraction),
+            Need::Spld | Need::Mld | Need::Sld | Need::Pmld => Some(Area::CognitionAndLearning),
+            Need::Semh => Some(Area::SocialEmotionalMentalHealth),
+            Need::Hi | Need::Vi | Need::Msi | Need::Pd => Some(Area::SensoryPhysical),
+            Need::Ds | Need::Oth | Need::Nsa => None,
+        }
+    }
+}
+
+impl Area {
+    pub const ALL: [Area; 4] = [
+        Area::CommunicationAndInteraction,
+        Area::CognitionAndLearning,
+        Area::SocialEmotionalMentalHealth,
+        Area::SensoryPhysical,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Area::CommunicationAndInteraction => "communication-and-interaction",
+            Area::CognitionAndLearning => "cognition-and-learning",
+            Area::SocialEmotionalMentalHealth => "social-emotional-mental-health",
+            Area::SensoryPhysical => "sensory-physical",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::CommunicationAndInteraction => "Communication and interaction",
+            Area::CognitionAndLearning => "Cognition and learning",
+            Area::SocialEmotionalMentalHealth => "Social, emotional and mental health",
+            Area::SensoryPhysical => "Sensory and/or physical",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pupil {
+    /// `pupils/ID/pupil.yaml`.
+    pub file: String,
+    pub given: String,
+    pub family: String,
+    pub preferred: Option<String>,
+    pub dob: NaiveDate,
+    pub upn: Option<String>,
+    pub year_group: Option<i64>,
+    pub class: Option<String>,
+    pub status: Status,
+    pub since: Day,
+    pub parents_notified: Option<Day>,
+    pub primary_need: Option<Need>,
+    pub secondary_need: Option<Need>,
+    pub ended: Option<NaiveDate>,
+    pub summary: Option<String>,
+    pub strengths: Option<String>,
+    pub flags: Flags,
+    pub contacts: Vec<Contact>,
+    pub left: Option<Day>,
+}
+
+impl Pupil {
+    /// The name the pupil goes by.
+    pub fn known_as(&self) -> &str {
+        self.preferred.as_deref().unwrap_or(&self.given)
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Flags {
+    pub looked_after: bool,
+    pub eal: bool,
+    pub pupil_premium: bool,
+    pub medical_plan: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub name: String,
+    pub relationship: Option<String>,
+    pub parental_responsibility: bool,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Vec<String>,
+    pub language: Option<String>,
+    /// Whether letters go to this contact (default: parental responsibility).
+    pub letters: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cycle {
+    pub file: String,
+    pub started: Day,
+    pub assess: Option<Assess>,
+    pub plan: Option<Plan>,
+    pub review: Option<Review>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Assess {
+    pub summary: Option<String>,
+    pub pupil_views: Option<String>,
+    pub parent_views: Option<String>,
+    pub specialists: Vec<Specialist>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Specialist {
+    pub role: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub advice: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub line: u32,
+    pub agreed: Option<Day>,
+    pub agreed_with_parents: bool,
+    pub outcomes: Vec<Outcome>,
+    pub provision: Vec<Provision>,
+    pub review_due: Day,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub id: String,
+    pub outcome: Option<String>,
+    pub measure: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub line: u32,
+    pub date: Day,
+    pub parents_present: bool,
+    pub pupil_views: Option<String>,
+    pub parent_views: Option<String>,
+    /// How far each outcome was achieved, by outcome id.
+    pub outcomes: Vec<(String, Achieved)>,
+    pub progress: Progress,
+    pub next: Option<Next>,
+    pub shared_with_parents: Option<Day>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meeting {
+    pub file: String,
+    pub date: Day,
+    pub parents_present: bool,
+    pub pupil_present: bool,
+    pub led_by: Option<String>,
+    pub purpose: Option<String>,
+    pub notes: Option<String>,
+    pub agreed: Option<String>,
+    pub shared_with_parents: Option<Day>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ehcp {
+    pub file: String,
+    pub local_authority: String,
+    pub assessment: Option<Assessment>,
+    pub issued: Option<Day>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub line: u32,
+    pub requested: Option<Day>,
+    pub decision: Option<Day>,
+    pub decision_outcome: Option<DecisionOutcome>,
+    pub draft: Option<Day>,
+    pub final_plan: Option<Day>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnnualReview {
+    pub file: String,
+    pub meeting: Day,
+    pub invitations_sent: Option<Day>,
+    pub parents_present: bool,
+    pub pupil_views: Option<String>,
+    pub preparing_for_adulthood: Option<String>,
+    pub report_sent: Option<Day>,
+    pub la_decision: Option<Day>,
+    pub la_outcome: Option<LaOutcome>,
+}

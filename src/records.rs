@@ -1,0 +1,422 @@
+//! The raw record types: one struct per YAML mapping of records.md, key for key.
+//!
+//! These mirror the files exactly (snake_case keys, unknown keys rejected) and carry the
+//! location of every value that a later check may point at. They are also the source of the
+//! JSON Schema that `sen schema` prints, so the doc comments here are what an editor shows.
+//! Nothing here is checked beyond its YAML shape: `model` turns these into checked types.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::yaml::Loc;
+
+/// A date as written: `YYYY-MM-DD`. Checked to be a real calendar day when loaded.
+pub type Date = Loc<String>;
+/// Free text, a code or a name as written.
+pub type Text = Loc<String>;
+
+/// `school.yaml`: the school, its SENCO, terms, provision catalogue and report text.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchoolFile {
+    /// The school itself (required).
+    pub school: Option<Loc<RawSchool>>,
+    /// The SENCO: a qualified teacher designated as SENCO (6.84).
+    pub senco: Option<Loc<RawSenco>>,
+    /// The local authority's local offer web address (6.81).
+    pub local_offer: Option<Text>,
+    /// The Information, Advice and Support Service (6.39).
+    pub iass: Option<Loc<RawIass>>,
+    /// The school's terms; without them the default terms are used.
+    pub terms: Option<Loc<Vec<Loc<RawTerm>>>>,
+    /// Settings for `sen check`; every key optional.
+    pub settings: Option<Loc<RawSettings>>,
+    /// The school's provision catalogue: its provision map (6.76).
+    pub provisions: Option<Loc<Vec<Loc<RawProvision>>>>,
+    /// The school's words for the SEN information report (6.79-6.81).
+    pub information_report: Option<Loc<RawInformationReport>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchool {
+    /// The school's name (required).
+    pub name: Option<Text>,
+    /// The 6-digit Unique Reference Number.
+    pub urn: Option<Text>,
+    pub local_authority: Option<Text>,
+    pub phase: Option<Loc<Phase>>,
+    /// Address lines, for letterheads.
+    pub address: Option<Vec<String>>,
+    pub phone: Option<Text>,
+    pub website: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    Nursery,
+    Primary,
+    Middle,
+    Secondary,
+    AllThrough,
+    Special,
+    Post16,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSenco {
+    pub name: Option<Text>,
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    /// The SENCO must be a qualified teacher (6.85).
+    pub qualified_teacher: Option<Loc<bool>>,
+    /// The date of appointment as SENCO (required).
+    pub appointed: Option<Date>,
+    /// Months as a SENCO before this appointment (6.85).
+    pub previously_senco_months: Option<Loc<u32>>,
+    /// The date the National Award for SEN Co-ordination was achieved.
+    pub national_award: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawIass {
+    pub name: Option<Text>,
+    pub phone: Option<Text>,
+    pub email: Option<Text>,
+    pub website: Option<Text>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    pub name: Option<Text>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    /// How far ahead `sen check` reports what falls due (default 14 days).
+    pub due_within_days: Option<Loc<u32>>,
+    /// A SEN support pupil's next cycle starts within this many days of a review (default 28).
+    pub new_cycle_within_days: Option<Loc<u32>>,
+    /// A record of a meeting or review reaches parents within this many days (default 14).
+    pub share_record_within_days: Option<Loc<u32>>,
+    /// NC years after which pupils change phase (default [6, 11]).
+    pub transfer_years: Option<Loc<Vec<u8>>>,
+    /// Published counts under this are shown as "fewer than N" (default 5).
+    pub suppress_below: Option<Loc<u32>>,
+}
+
+/// A provision in the catalogue, or described in place in a plan.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvision {
+    /// The catalogue id, referred to by `ref` in plans.
+    pub id: Option<Text>,
+    pub name: Option<Text>,
+    pub area: Option<Loc<Area>>,
+    pub staff: Option<Text>,
+    pub group_size: Option<Loc<u32>>,
+    pub sessions_per_week: Option<Loc<f64>>,
+    pub minutes_per_session: Option<Loc<f64>>,
+    /// Pounds: the staff cost of one hour of the session.
+    pub cost_per_hour: Option<Loc<f64>>,
+}
+
+/// The four broad areas of need (6.28-6.35).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    CommunicationAndInteraction,
+    CognitionAndLearning,
+    SocialEmotionalMentalHealth,
+    SensoryPhysical,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInformationReport {
+    /// The date the current report went on the website.
+    pub published: Option<Date>,
+    /// The report's sections, in Markdown (6.79-6.81).
+    pub sections: Option<Loc<RawSections>>,
+}
+
+/// The sections of the SEN information report. Each is required by 6.79-6.81 (and 6.2);
+/// a missing or blank one is an `information-report` finding.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSections {
+    pub kinds_of_sen: Option<Text>,
+    pub identification_and_assessment: Option<Text>,
+    pub consulting_parents: Option<Text>,
+    pub consulting_pupils: Option<Text>,
+    pub assessing_and_reviewing_progress: Option<Text>,
+    pub transitions_and_adulthood: Option<Text>,
+    pub teaching_approach: Option<Text>,
+    pub adapting_curriculum_and_environment: Option<Text>,
+    pub staff_expertise_and_training: Option<Text>,
+    pub evaluating_effectiveness: Option<Text>,
+    pub inclusion_in_activities: Option<Text>,
+    pub emotional_and_social_development: Option<Text>,
+    pub working_with_other_bodies: Option<Text>,
+    pub complaints: Option<Text>,
+    pub looked_after_children: Option<Text>,
+    pub accessibility_and_admissions: Option<Text>,
+}
+
+/// `pupils/ID/pupil.yaml`: who the pupil is and their SEN status.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPupil {
+    pub name: Loc<RawName>,
+    /// Date of birth.
+    pub dob: Date,
+    /// Unique Pupil Number: 13 characters with a valid check letter.
+    pub upn: Option<Text>,
+    /// NC year 0 (Reception) to 14, when taught out of their age group.
+    pub year_group: Option<Loc<i64>>,
+    pub class: Option<Text>,
+    pub sen: Loc<RawSen>,
+    pub flags: Option<RawFlags>,
+    /// Parents and carers: who letters go to.
+    pub contacts: Option<Vec<Loc<RawContact>>>,
+    /// The date the pupil left the school.
+    pub left: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawName {
+    pub given: Text,
+    pub family: Text,
+    /// The name the pupil goes by, used in letters.
+    pub preferred: Option<Text>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSen {
+    /// School Census SEN provision: K = SEN support, E = EHC plan, N = no longer on the register.
+    pub status: Text,
+    /// The date the school decided to make special educational provision.
+    pub since: Date,
+    /// The formal notification to parents (6.43, 6.48); null until sent.
+    pub parents_notified: Option<Date>,
+    /// School Census SEN type code of the primary need; required for K and E.
+    pub primary_need: Option<Text>,
+    pub secondary_need: Option<Text>,
+    /// The date the pupil came off the register: required for N.
+    pub ended: Option<Date>,
+    /// The needs in plain words (6.45).
+    pub summary: Option<Text>,
+    pub strengths: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlags {
+    /// Looked after by the local authority (6.90).
+    pub looked_after: Option<bool>,
+    /// English as an additional language (6.24).
+    pub eal: Option<bool>,
+    pub pupil_premium: Option<bool>,
+    /// Has an individual healthcare plan (6.11).
+    pub medical_plan: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawContact {
+    pub name: Option<Text>,
+    pub relationship: Option<Text>,
+    pub parental_responsibility: Option<bool>,
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    pub address: Option<Vec<String>>,
+    /// Anything other than English means letters need translation.
+    pub language: Option<Text>,
+    /// Send this contact letters (default: parental_responsibility).
+    pub letters: Option<bool>,
+}
+
+/// `pupils/ID/cycles/*.yaml`: one assess-plan-do-review cycle (6.44-6.54).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCycle {
+    pub started: Date,
+    pub assess: Option<Loc<RawAssess>>,
+    pub plan: Option<Loc<RawPlan>>,
+    /// Present once the review has been held (6.53-6.54).
+    pub review: Option<Loc<RawReview>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssess {
+    pub summary: Option<Text>,
+    pub pupil_views: Option<Text>,
+    pub parent_views: Option<Text>,
+    /// Involvement of specialists (6.58-6.59).
+    pub specialists: Option<Vec<Loc<RawSpecialist>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpecialist {
+    pub role: Option<Text>,
+    pub date: Option<Date>,
+    pub advice: Option<Text>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    pub agreed: Option<Date>,
+    pub agreed_with_parents: Option<bool>,
+    pub outcomes: Option<Vec<Loc<RawOutcome>>>,
+    /// From the catalogue by `ref`, or described in place.
+    pub provision: Option<Vec<Loc<RawPlanProvision>>>,
+    /// When the plan is to be reviewed (required once there is a plan, 6.48).
+    pub review_due: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    pub id: Option<Text>,
+    pub outcome: Option<Text>,
+    pub measure: Option<Text>,
+}
+
+/// A provision in a plan: either `ref` to the catalogue, or the catalogue fields in place.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlanProvision {
+    #[serde(rename = "ref")]
+    pub reference: Option<Text>,
+    pub name: Option<Text>,
+    pub area: Option<Loc<Area>>,
+    pub staff: Option<Text>,
+    pub group_size: Option<Loc<u32>>,
+    pub sessions_per_week: Option<Loc<f64>>,
+    pub minutes_per_session: Option<Loc<f64>>,
+    pub cost_per_hour: Option<Loc<f64>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReview {
+    pub date: Date,
+    pub parents_present: Option<bool>,
+    pub pupil_views: Option<Text>,
+    pub parent_views: Option<Text>,
+    /// How far each outcome was achieved, keyed by outcome id.
+    pub outcomes: Option<Loc<std::collections::BTreeMap<String, Loc<Achieved>>>>,
+    pub progress: Loc<Progress>,
+    pub next: Option<Loc<Next>>,
+    /// The record given to parents (6.71); null until given.
+    pub shared_with_parents: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Achieved {
+    Achieved,
+    Partly,
+    NotAchieved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Progress {
+    Good,
+    Expected,
+    LessThanExpected,
+    LittleOrNone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Next {
+    NewCycle,
+    Specialist,
+    EhcRequest,
+    Exit,
+}
+
+/// `pupils/ID/meetings/*.yaml`: a meeting with parents or others (6.65-6.71).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeeting {
+    pub date: Date,
+    pub parents_present: Option<bool>,
+    pub pupil_present: Option<bool>,
+    pub led_by: Option<Text>,
+    pub purpose: Option<Text>,
+    pub notes: Option<Text>,
+    /// Outcomes, actions and support agreed (6.71).
+    pub agreed: Option<Text>,
+    pub shared_with_parents: Option<Date>,
+}
+
+/// `pupils/ID/ehcp.yaml`: an EHC needs assessment and plan.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEhcp {
+    pub local_authority: Text,
+    pub assessment: Option<Loc<RawAssessment>>,
+    /// The date the plan was first issued; required when sen.status is E.
+    pub issued: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssessment {
+    pub requested: Option<Date>,
+    /// The LA's decision whether to assess.
+    pub decision: Option<Date>,
+    pub decision_outcome: Option<Loc<DecisionOutcome>>,
+    pub draft: Option<Date>,
+    /// The final plan issued.
+    #[serde(rename = "final")]
+    pub final_plan: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionOutcome {
+    Assess,
+    Refuse,
+}
+
+/// `pupils/ID/annual-reviews/*.yaml`: an EHC plan annual review (6.56).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnualReview {
+    /// The date of the meeting, held or scheduled.
+    pub meeting: Date,
+    pub invitations_sent: Option<Date>,
+    pub parents_present: Option<bool>,
+    pub pupil_views: Option<Text>,
+    /// Needed from Year 9 on (rule `adulthood`).
+    pub preparing_for_adulthood: Option<Text>,
+    /// The review report sent to the LA and invitees.
+    pub report_sent: Option<Date>,
+    /// The LA's decision.
+    pub la_decision: Option<Date>,
+    pub la_outcome: Option<Loc<LaOutcome>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LaOutcome {
+    Maintain,
+    Amend,
+    Cease,
+}

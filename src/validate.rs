@@ -1,0 +1,1125 @@
+//! Turning one raw record file into the checked model, reporting every `schema`, `upn` and
+//! `dates` problem found on the way (rules.md, "Validity"). Checks that need more than one
+//! file (catalogue references, duplicate UPNs, EHC plan dates) are in `load`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::dates::{self, uk};
+use crate::findings::{Finding, Kind, Rule};
+use crate::model::*;
+use crate::records::*;
+use crate::yaml::Loc;
+
+/// The findings for one file, with what is needed to point at a line of it.
+pub struct FileCheck<'a> {
+    pub file: &'a str,
+    pub pupil: Option<&'a str>,
+    pub text: &'a str,
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> FileCheck<'a> {
+    pub fn new(file: &'a str, pupil: Option<&'a str>, text: &'a str) -> Self {
+        FileCheck {
+            file,
+            pupil,
+            text,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Report a problem at `line`/`col` (0 for none) of this file.
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        line: u32,
+        col: u32,
+        message: String,
+        help: Option<String>,
+    ) {
+        let mut f = Finding::new(rule, Kind::Invalid, message).at(self.file, Some(line));
+        if let Some(p) = self.pupil {
+            f = f.pupil(p);
+        }
+        if line > 0 {
+            f.col = (col > 0).then_some(col);
+            f.source_line = self
+                .text
+                .lines()
+                .nth(line as usize - 1)
+                .map(|l| l.trim_end_matches('\r').to_string());
+        }
+        f.help = help;
+        self.findings.push(f);
+    }
+
+    pub fn schema<T>(&mut self, at: &Loc<T>, message: String, help: &str) {
+        let help = (!help.is_empty()).then(|| help.to_string());
+        self.report(Rule::Schema, at.line, at.col, message, help);
+    }
+
+    pub fn dates<T>(&mut self, at: &Loc<T>, message: String) {
+        self.report(Rule::Dates, at.line, at.col, message, None);
+    }
+
+    /// Whether any finding so far would make the file untrustworthy.
+    pub fn has(&self, rule: Rule) -> bool {
+        self.findings.iter().any(|f| f.rule == rule)
+    }
+
+    /// A date that must be a real calendar day.
+    pub fn date(&mut self, key: &str, raw: &Date) -> Option<Loc<NaiveDate>> {
+        match dates::parse(&raw.value) {
+            Some(d) => Some(Loc {
+                value: d,
+                line: raw.line,
+                col: raw.col,
+            }),
+            None => {
+                let shape = dates::parse_loose(&raw.value);
+                let msg = if shape {
+                    format!("`{}` is not a real calendar day", raw.value.trim())
+                } else {
+                    format!(
+                        "`{key}` must be a date written YYYY-MM-DD, not `{}`",
+                        raw.value.trim()
+                    )
+                };
+                self.schema(
+                    raw,
+                    msg,
+                    "write the date as YYYY-MM-DD, for example 2026-09-15",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn opt_date(&mut self, key: &str, raw: &Option<Date>) -> Option<Loc<NaiveDate>> {
+        raw.as_ref().and_then(|r| self.date(key, r))
+    }
+
+    /// Text that must be present and not blank.
+    pub fn required_text(
+        &mut self,
+        key: &str,
+        raw: &Option<Text>,
+        parent: (u32, u32),
+    ) -> Option<String> {
+        match raw {
+            Some(t) if !t.value.trim().is_empty() => Some(t.value.clone()),
+            Some(t) => {
+                self.schema(
+                    t,
+                    format!("`{key}` is blank"),
+                    "write a value, or remove the key if it is optional",
+                );
+                None
+            }
+            None => {
+                self.report(
+                    Rule::Schema,
+                    parent.0,
+                    parent.1,
+                    format!("missing required key `{key}`"),
+                    Some(format!("add `{key}:` with its value")),
+                );
+                None
+            }
+        }
+    }
+
+    /// `later` must not be before `earlier`.
+    pub fn order(
+        &mut self,
+        earlier: Option<&Day>,
+        earlier_key: &str,
+        later: Option<&Day>,
+        later_key: &str,
+    ) {
+        if let (Some(e), Some(l)) = (earlier, later)
+            && l.value < e.value
+        {
+            self.dates(
+                l,
+                format!(
+                    "`{later_key}` ({}) is before `{earlier_key}` ({})",
+                    uk(l.value),
+                    uk(e.value)
+                ),
+            );
+        }
+    }
+}
+
+/// Optional free text: blank reads as absent.
+pub fn text(raw: &Option<Text>) -> Option<String> {
+    raw.as_ref()
+        .map(|t| t.value.clone())
+        .filter(|t| !t.trim().is_empty())
+}
+
+fn text_of(raw: &Option<String>) -> Option<String> {
+    raw.clone().filter(|t| !t.trim().is_empty())
+}
+
+// ---------------------------------------------------------------------------------------
+// UPN
+
+/// The 23 letters of the check-letter alphabet (no I, O or S).
+const UPN_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
+
+/// Check a Unique Pupil Number. `Err` says what is wrong, naming the expected check letter.
+pub fn check_upn(upn: &str) -> Result<(), String> {
+    let b = upn.as_bytes();
+    if b.len() != 13 || !upn.is_ascii() {
+        return Err(format!(
+            "UPN `{upn}` has {} characters; a UPN has 13",
+            upn.chars().count()
+        ));
+    }
+    if !b[1..12].iter().all(u8::is_ascii_digit) {
+        return Err(format!("UPN `{upn}` must have digits in positions 2 to 12"));
+    }
+    let last = if b[12].is_ascii_digit() {
+        u32::from(b[12] - b'0')
+    } else if let Some(i) = UPN_LETTERS.iter().position(|c| *c == b[12]) {
+        i as u32
+    } else {
+        return Err(format!(
+            "UPN `{upn}` must end in a digit, or in a letter of {} for a temporary UPN",
+            std::str::from_utf8(UPN_LETTERS).unwrap_or("")
+        ));
+    };
+    let mut sum = 0u32;
+    for (i, c) in b[1..12].iter().enumerate() {
+        sum += u32::from(c - b'0') * (i as u32 + 2);
+    }
+    sum += last * 13;
+    let expected = UPN_LETTERS[(sum % 23) as usize] as char;
+    if b[0] as char != expected {
+        return Err(format!(
+            "UPN `{upn}` has the wrong check letter: expected `{expected}`, found `{}`",
+            b[0] as char
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// pupil.yaml
+
+/// Why a provision code is refused, or the status.
+fn status(check: &mut FileCheck, raw: &Text) -> Option<Status> {
+    match raw.value.trim() {
+        "K" => Some(Status::K),
+        "E" => Some(Status::E),
+        "N" => Some(Status::N),
+        "S" => {
+            check.schema(
+                raw,
+                "`S` is a discontinued SEN provision code".into(),
+                "re-code it as `E` (EHC plan)",
+            );
+            None
+        }
+        "A" | "P" => {
+            check.schema(
+                raw,
+                format!(
+                    "`{}` is a discontinued SEN provision code",
+                    raw.value.trim()
+                ),
+                "re-code it as `K` (SEN support)",
+            );
+            None
+        }
+        other => {
+            let help = match other.to_ascii_uppercase().as_str() {
+                u @ ("K" | "E" | "N") => format!("census codes are upper case: write `{u}`"),
+                _ => "write `K` (SEN support), `E` (EHC plan) or `N` (no longer on the register)"
+                    .into(),
+            };
+            check.schema(raw, format!("unknown SEN provision code `{other}`"), &help);
+            None
+        }
+    }
+}
+
+fn need(check: &mut FileCheck, raw: &Option<Text>) -> Option<Need> {
+    let raw = raw.as_ref()?;
+    let code = raw.value.trim();
+    if let Some(n) = Need::from_code(code) {
+        return Some(n);
+    }
+    let codes: Vec<&str> = Need::ALL.iter().map(|n| n.code()).collect();
+    let help = match Need::from_code(&code.to_ascii_uppercase()) {
+        Some(n) => format!("census codes are upper case: write `{}`", n.code()),
+        None => match crate::yaml::closest(code, &codes) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("write one of {}", codes.join(", ")),
+        },
+    };
+    check.schema(raw, format!("unknown SEN type code `{code}`"), &help);
+    None
+}
+
+/// Build a pupil from pupil.yaml, or `None` when a `schema` problem means it cannot be.
+/// `dates` problems are reported but the pupil is still built.
+pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<Pupil> {
+    let given = check.required_text(
+        "given",
+        &Some(raw.name.value.given.clone()),
+        (raw.name.line, raw.name.col),
+    );
+    let family = check.required_text(
+        "family",
+        &Some(raw.name.value.family.clone()),
+        (raw.name.line, raw.name.col),
+    );
+    let dob = check.date("dob", &raw.dob);
+    let sen = &raw.sen.value;
+    let status = status(check, &sen.status);
+    let since = check.date("since", &sen.since);
+    let notified = check.opt_date("parents_notified", &sen.parents_notified);
+    let primary = need(check, &sen.primary_need);
+    let secondary = need(check, &sen.secondary_need);
+    let ended = check.opt_date("ended", &sen.ended);
+    let left = check.opt_date("left", &raw.left);
+
+    if let Some(upn) = &raw.upn
+        && let Err(msg) = check_upn(upn.value.trim())
+    {
+        check.report(
+            Rule::Upn,
+            upn.line,
+            upn.col,
+            msg,
+            Some("copy the UPN again from the school's MIS".into()),
+        );
+    }
+    if let Some(y) = &raw.year_group
+        && !(0..=14).contains(&y.value)
+    {
+        check.schema(
+            y,
+            format!("`year_group` {} is outside 0 (Reception) to 14", y.value),
+            "write the NC year the pupil is taught in, 0 to 14",
+        );
+    }
+    // The census rules of records.md.
+    if let Some(st) = status {
+        let at = (raw.sen.line, raw.sen.col);
+        if matches!(st, Status::K | Status::E) && primary.is_none() && sen.primary_need.is_none() {
+            check.report(
+                Rule::Schema,
+                at.0,
+                at.1,
+                format!("status `{}` needs a `primary_need`", st.code()),
+                Some("add `primary_need:` with a School Census SEN type code such as SPLD".into()),
+            );
+        }
+        if st == Status::E
+            && primary == Some(Need::Nsa)
+            && let Some(p) = &sen.primary_need
+        {
+            {
+                check.schema(
+                    p,
+                    "`NSA` cannot be the need of a pupil with an EHC plan".into(),
+                    "record the assessed type of need",
+                );
+            }
+        }
+        if st == Status::N && ended.is_none() && sen.ended.is_none() {
+            check.report(
+                Rule::Schema,
+                at.0,
+                at.1,
+                "status `N` needs `ended`: the date the pupil came off the register".into(),
+                Some("add `ended:` with the date".into()),
+            );
+        }
+        if matches!(st, Status::K | Status::E)
+            && let Some(e) = &sen.ended
+        {
+            check.schema(
+                e,
+                format!(
+                    "a pupil with status `{}` is on the register and cannot have `ended`",
+                    st.code()
+                ),
+                "remove `ended`, or change the status to `N`",
+            );
+        }
+    }
+    if let Some(s) = secondary
+        && let Some(raw_s) = &sen.secondary_need
+    {
+        {
+            if s == Need::Nsa {
+                check.schema(
+                    raw_s,
+                    "`NSA` cannot be a secondary need".into(),
+                    "remove `secondary_need` or give an assessed type of need",
+                );
+            } else if Some(s) == primary {
+                check.schema(
+                    raw_s,
+                    "`secondary_need` is the same as `primary_need`".into(),
+                    "remove it, or give a different need",
+                );
+            }
+        }
+    }
+    let mut contacts = Vec::new();
+    for c in raw.contacts.iter().flatten() {
+        let name = check.required_text("name", &c.value.name, (c.line, c.col));
+        let pr = c.value.parental_responsibility.unwrap_or(false);
+        contacts.push(Contact {
+            name: name.unwrap_or_default(),
+            relationship: text(&c.value.relationship),
+            parental_responsibility: pr,
+            email: text(&c.value.email),
+            phone: text(&c.value.phone),
+            address: c.value.address.clone().unwrap_or_default(),
+            language: text(&c.value.language),
+            letters: c.value.letters.unwrap_or(pr),
+        });
+    }
+
+    // Dates out of order (rule `dates`).
+    let dob_day = dob.clone();
+    if let Some(d) = &dob
+        && d.value > as_of
+    {
+        check.dates(
+            d,
+            format!("date of birth {} is after {}", uk(d.value), uk(as_of)),
+        );
+    }
+    check.order(dob_day.as_ref(), "dob", since.as_ref(), "since");
+    check.order(
+        since.as_ref(),
+        "since",
+        notified.as_ref(),
+        "parents_notified",
+    );
+    check.order(since.as_ref(), "since", ended.as_ref(), "ended");
+    check.order(dob_day.as_ref(), "dob", left.as_ref(), "left");
+    if !(dob_day.is_some()
+        && left
+            .as_ref()
+            .zip(dob_day.as_ref())
+            .is_some_and(|(l, d)| l.value < d.value))
+    {
+        check.order(since.as_ref(), "since", left.as_ref(), "left");
+    }
+
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(Pupil {
+        file: check.file.to_string(),
+        given: given?,
+        family: family?,
+        preferred: text(&raw.name.value.preferred),
+        dob: dob?.value,
+        upn: text(&raw.upn),
+        year_group: raw.year_group.as_ref().map(|y| y.value),
+        class: text(&raw.class),
+        status: status?,
+        since: since?,
+        parents_notified: notified,
+        primary_need: primary,
+        secondary_need: secondary,
+        ended: ended.map(|e| e.value),
+        summary: text(&sen.summary),
+        strengths: text(&sen.strengths),
+        flags: raw
+            .flags
+            .as_ref()
+            .map(|f| Flags {
+                looked_after: f.looked_after.unwrap_or(false),
+                eal: f.eal.unwrap_or(false),
+                pupil_premium: f.pupil_premium.unwrap_or(false),
+                medical_plan: f.medical_plan.unwrap_or(false),
+            })
+            .unwrap_or_default(),
+        contacts,
+        left,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// cycles
+
+/// The catalogue as `ref`s see it; `None` when it could not be read.
+pub type Catalogue<'a> = Option<&'a HashMap<String, Provision>>;
+
+pub fn cycle(check: &mut FileCheck, raw: &RawCycle, catalogue: Catalogue) -> Option<Cycle> {
+    let started = check.date("started", &raw.started);
+    let assess = raw.assess.as_ref().map(|a| {
+        let a = &a.value;
+        Assess {
+            summary: text(&a.summary),
+            pupil_views: text(&a.pupil_views),
+            parent_views: text(&a.parent_views),
+            specialists: a
+                .specialists
+                .iter()
+                .flatten()
+                .map(|s| Specialist {
+                    role: text(&s.value.role),
+                    date: check.opt_date("date", &s.value.date).map(|d| d.value),
+                    advice: text(&s.value.advice),
+                })
+                .collect(),
+        }
+    });
+    let plan = raw.plan.as_ref().and_then(|p| plan(check, p, catalogue));
+    let review = raw
+        .review
+        .as_ref()
+        .and_then(|r| review(check, r, raw.plan.as_ref()));
+
+    if let Some(s) = &started {
+        if let Some(p) = &plan {
+            check.order(Some(s), "started", p.agreed.as_ref(), "plan.agreed");
+            check.order(Some(s), "started", Some(&p.review_due), "plan.review_due");
+        }
+        if let Some(r) = &review {
+            check.order(Some(s), "started", Some(&r.date), "review.date");
+        }
+    }
+    if let Some(r) = &review {
+        check.order(
+            Some(&r.date),
+            "review.date",
+            r.shared_with_parents.as_ref(),
+            "shared_with_parents",
+        );
+    }
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(Cycle {
+        file: check.file.to_string(),
+        started: started?,
+        assess,
+        plan,
+        review,
+    })
+}
+
+fn plan(check: &mut FileCheck, raw: &Loc<RawPlan>, catalogue: Catalogue) -> Option<Plan> {
+    let p = &raw.value;
+    let agreed = check.opt_date("agreed", &p.agreed);
+    let review_due = match &p.review_due {
+        Some(d) => check.date("review_due", d),
+        None => {
+            check.report(
+                Rule::Schema,
+                raw.line,
+                raw.col,
+                "a `plan` needs `review_due`: the date it will be reviewed (6.48)".into(),
+                Some("add `review_due:` to the plan".into()),
+            );
+            None
+        }
+    };
+    let mut outcomes = Vec::new();
+    for o in p.outcomes.iter().flatten() {
+        if let Some(id) = check.required_text("id", &o.value.id, (o.line, o.col)) {
+            outcomes.push(Outcome {
+                id,
+                outcome: text(&o.value.outcome),
+                measure: text(&o.value.measure),
+            });
+        }
+    }
+    let mut provision = Vec::new();
+    for entry in p.provision.iter().flatten() {
+        if let Some(pr) = plan_provision(check, entry, catalogue) {
+            provision.push(pr);
+        }
+    }
+    Some(Plan {
+        line: raw.line,
+        agreed,
+        agreed_with_parents: p.agreed_with_parents.unwrap_or(false),
+        outcomes,
+        provision,
+        review_due: review_due?,
+    })
+}
+
+fn plan_provision(
+    check: &mut FileCheck,
+    raw: &Loc<RawPlanProvision>,
+    catalogue: Catalogue,
+) -> Option<Provision> {
+    let p = &raw.value;
+    let own = p.name.is_some()
+        || p.area.is_some()
+        || p.staff.is_some()
+        || p.group_size.is_some()
+        || p.sessions_per_week.is_some()
+        || p.minutes_per_session.is_some()
+        || p.cost_per_hour.is_some();
+    if let Some(r) = &p.reference {
+        if own {
+            check.schema(
+                r,
+                format!("provision `{}` has both `ref` and its own fields", r.value),
+                "keep `ref` to use the catalogue entry, or remove it and describe the provision in place",
+            );
+            return None;
+        }
+        let cat = catalogue?;
+        return match cat.get(r.value.trim()) {
+            Some(found) => Some(found.clone()),
+            None => {
+                let ids: Vec<&str> = cat.keys().map(String::as_str).collect();
+                let help = match crate::yaml::closest(r.value.trim(), &ids) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "add it to `provisions` in school.yaml, or describe it in place".into(),
+                };
+                check.schema(
+                    r,
+                    format!(
+                        "`ref: {}` names no provision in the school's catalogue",
+                        r.value
+                    ),
+                    &help,
+                );
+                None
+            }
+        };
+    }
+    costed(
+        check,
+        raw.line,
+        raw.col,
+        None,
+        &p.name,
+        p.area.as_ref().map(|a| a.value),
+        &p.staff,
+        &p.group_size,
+        &p.sessions_per_week,
+        &p.minutes_per_session,
+        &p.cost_per_hour,
+    )
+}
+
+/// A provision's name and four costing fields, all required.
+#[allow(clippy::too_many_arguments)]
+fn costed(
+    check: &mut FileCheck,
+    line: u32,
+    col: u32,
+    id: Option<String>,
+    name: &Option<Text>,
+    area: Option<Area>,
+    staff: &Option<Text>,
+    group_size: &Option<Loc<u32>>,
+    sessions: &Option<Loc<f64>>,
+    minutes: &Option<Loc<f64>>,
+    cost: &Option<Loc<f64>>,
+) -> Option<Provision> {
+    let name = check.required_text("name", name, (line, col));
+    let mut need = |key: &str, present: bool| {
+        if !present {
+            check.report(
+                Rule::Schema,
+                line,
+                col,
+                format!("missing required key `{key}`"),
+                Some(format!("add `{key}:` so the provision can be costed")),
+            );
+        }
+    };
+    need("group_size", group_size.is_some());
+    need("sessions_per_week", sessions.is_some());
+    need("minutes_per_session", minutes.is_some());
+    need("cost_per_hour", cost.is_some());
+    if let Some(g) = group_size
+        && g.value == 0
+    {
+        check.schema(g, "`group_size` must be at least 1".into(), "");
+    }
+    for n in [sessions, minutes, cost].into_iter().flatten() {
+        if !n.value.is_finite() || n.value < 0.0 {
+            check.schema(n, format!("`{}` must be a number 0 or more", n.value), "");
+        }
+    }
+    Some(Provision {
+        id,
+        name: name?,
+        area,
+        staff: text(staff),
+        group_size: group_size.as_ref()?.value.max(1),
+        sessions_per_week: sessions.as_ref()?.value,
+        minutes_per_session: minutes.as_ref()?.value,
+        cost_per_hour: cost.as_ref()?.value,
+    })
+}
+
+fn review(
+    check: &mut FileCheck,
+    raw: &Loc<RawReview>,
+    plan: Option<&Loc<RawPlan>>,
+) -> Option<Review> {
+    let r = &raw.value;
+    let date = check.date("date", &r.date);
+    let shared = check.opt_date("shared_with_parents", &r.shared_with_parents);
+    let mut outcomes = Vec::new();
+    if let Some(o) = &r.outcomes {
+        let known: Vec<String> = plan
+            .map(|p| {
+                p.value
+                    .outcomes
+                    .iter()
+                    .flatten()
+                    .filter_map(|o| o.value.id.as_ref().map(|i| i.value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if plan.is_none() && !o.value.is_empty() {
+            check.schema(
+                o,
+                "the review records outcomes but the cycle has no `plan`".into(),
+                "add the plan with its outcomes, or remove `outcomes` from the review",
+            );
+        } else {
+            for (id, achieved) in &o.value {
+                if !known.contains(id) {
+                    let ids: Vec<&str> = known.iter().map(String::as_str).collect();
+                    let help = match crate::yaml::closest(id, &ids) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None if ids.is_empty() => "the plan lists no outcomes".to_string(),
+                        None => format!(
+                            "the plan's outcomes are {}",
+                            ids.iter()
+                                .map(|i| format!("`{i}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    check.schema(
+                        achieved,
+                        format!("outcome `{id}` is not one of the plan's outcomes"),
+                        &help,
+                    );
+                }
+                outcomes.push((id.clone(), achieved.value));
+            }
+        }
+    }
+    Some(Review {
+        line: raw.line,
+        date: date?,
+        parents_present: r.parents_present.unwrap_or(false),
+        pupil_views: text(&r.pupil_views),
+        parent_views: text(&r.parent_views),
+        outcomes,
+        progress: r.progress.value,
+        next: r.next.as_ref().map(|n| n.value),
+        shared_with_parents: shared,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// meetings, ehcp.yaml, annual reviews
+
+pub fn meeting(check: &mut FileCheck, raw: &RawMeeting) -> Option<Meeting> {
+    let date = check.date("date", &raw.date);
+    let shared = check.opt_date("shared_with_parents", &raw.shared_with_parents);
+    check.order(
+        date.as_ref(),
+        "date",
+        shared.as_ref(),
+        "shared_with_parents",
+    );
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(Meeting {
+        file: check.file.to_string(),
+        date: date?,
+        parents_present: raw.parents_present.unwrap_or(false),
+        pupil_present: raw.pupil_present.unwrap_or(false),
+        led_by: text(&raw.led_by),
+        purpose: text(&raw.purpose),
+        notes: text(&raw.notes),
+        agreed: text(&raw.agreed),
+        shared_with_parents: shared,
+    })
+}
+
+pub fn ehcp(check: &mut FileCheck, raw: &RawEhcp) -> Option<Ehcp> {
+    let la = check.required_text(
+        "local_authority",
+        &Some(raw.local_authority.clone()),
+        (1, 1),
+    );
+    let issued = check.opt_date("issued", &raw.issued);
+    let assessment = raw.assessment.as_ref().map(|a| {
+        let v = &a.value;
+        let requested = check.opt_date("requested", &v.requested);
+        let decision = check.opt_date("decision", &v.decision);
+        let draft = check.opt_date("draft", &v.draft);
+        let final_plan = check.opt_date("final", &v.final_plan);
+        // requested - decision - draft - final, each against the latest earlier one present.
+        let chain = [
+            (&requested, "requested"),
+            (&decision, "decision"),
+            (&draft, "draft"),
+            (&final_plan, "final"),
+        ];
+        let mut prev: Option<(&Day, &str)> = None;
+        for (d, key) in chain {
+            if let Some(d) = d {
+                if let Some((p, pkey)) = prev {
+                    check.order(Some(p), pkey, Some(d), key);
+                }
+                prev = Some((d, key));
+            }
+        }
+        Assessment {
+            line: a.line,
+            requested,
+            decision,
+            decision_outcome: v.decision_outcome.as_ref().map(|o| o.value),
+            draft,
+            final_plan,
+        }
+    });
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(Ehcp {
+        file: check.file.to_string(),
+        local_authority: la?,
+        assessment,
+        issued,
+    })
+}
+
+pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<AnnualReview> {
+    let meeting = check.date("meeting", &raw.meeting);
+    let invitations = check.opt_date("invitations_sent", &raw.invitations_sent);
+    let report = check.opt_date("report_sent", &raw.report_sent);
+    let decision = check.opt_date("la_decision", &raw.la_decision);
+    if let (Some(m), Some(i)) = (&meeting, &invitations)
+        && i.value > m.value
+    {
+        check.dates(
+            i,
+            format!(
+                "`invitations_sent` ({}) is after the `meeting` ({})",
+                uk(i.value),
+                uk(m.value)
+            ),
+        );
+    }
+    check.order(meeting.as_ref(), "meeting", report.as_ref(), "report_sent");
+    check.order(
+        meeting.as_ref(),
+        "meeting",
+        decision.as_ref(),
+        "la_decision",
+    );
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(AnnualReview {
+        file: check.file.to_string(),
+        meeting: meeting?,
+        invitations_sent: invitations,
+        parents_present: raw.parents_present.unwrap_or(false),
+        pupil_views: text(&raw.pupil_views),
+        preparing_for_adulthood: text(&raw.preparing_for_adulthood),
+        report_sent: report,
+        la_decision: decision,
+        la_outcome: raw.la_outcome.as_ref().map(|o| o.value),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// school.yaml
+
+/// Which part of school.yaml each problem was in, for the skip table.
+#[derive(Default)]
+pub struct SchoolParts {
+    pub bad: SchoolBad,
+}
+
+pub fn school(
+    check: &mut FileCheck,
+    raw: &RawSchoolFile,
+    bad: &mut SchoolBad,
+    skipped: &[&str],
+) -> School {
+    let mut school = School::default();
+    let before = |c: &FileCheck| c.findings.len();
+
+    // `school` (required)
+    match &raw.school {
+        Some(s) => {
+            let v = &s.value;
+            school.name = check
+                .required_text("name", &v.name, (s.line, s.col))
+                .unwrap_or_default();
+            if let Some(urn) = &v.urn
+                && !(urn.value.len() == 6 && urn.value.bytes().all(|b| b.is_ascii_digit()))
+            {
+                check.schema(
+                    urn,
+                    format!("`urn` `{}` is not six digits", urn.value),
+                    "the URN is the school's 6-digit Unique Reference Number",
+                );
+            }
+            school.urn = text(&v.urn);
+            school.local_authority = text(&v.local_authority);
+            school.phase = v.phase.as_ref().map(|p| p.value);
+            school.address = v.address.clone().unwrap_or_default();
+            school.phone = text(&v.phone);
+            school.website = text(&v.website);
+        }
+        None if !skipped.contains(&"school") => {
+            check.report(
+                Rule::Schema,
+                1,
+                1,
+                "missing required key `school`".into(),
+                Some("add `school:` with the school's `name`".into()),
+            );
+        }
+        None => {}
+    }
+
+    // `senco`
+    let n = before(check);
+    if let Some(s) = &raw.senco {
+        let v = &s.value;
+        let appointed = match &v.appointed {
+            Some(a) => check.date("appointed", a),
+            None => {
+                check.report(
+                    Rule::Schema,
+                    s.line,
+                    s.col,
+                    "missing required key `appointed`".into(),
+                    Some("add `appointed:` with the date the SENCO took up the role".into()),
+                );
+                None
+            }
+        };
+        let award = check.opt_date("national_award", &v.national_award);
+        school.senco = Some(Senco {
+            line: s.line,
+            name: text(&v.name),
+            email: text(&v.email),
+            phone: text(&v.phone),
+            qualified_teacher: v.qualified_teacher.as_ref().is_some_and(|q| q.value),
+            appointed,
+            previously_senco_months: v.previously_senco_months.as_ref().map_or(0, |m| m.value),
+            national_award: award,
+        });
+    }
+    bad.senco |= check.findings.len() > n;
+
+    school.local_offer = text(&raw.local_offer);
+    school.iass = raw.iass.as_ref().map(|i| Iass {
+        name: text(&i.value.name),
+        phone: text(&i.value.phone),
+        email: text(&i.value.email),
+        website: text(&i.value.website),
+    });
+
+    // `terms` and `settings`: a problem here silences every rule.
+    let n = before(check);
+    for t in raw.terms.iter().flat_map(|t| t.value.iter()) {
+        let v = &t.value;
+        let name = check.required_text("name", &v.name, (t.line, t.col));
+        let start = match &v.start {
+            Some(d) => check.date("start", d),
+            None => {
+                check.report(
+                    Rule::Schema,
+                    t.line,
+                    t.col,
+                    "missing required key `start`".into(),
+                    Some("add `start:` with the term's first day".into()),
+                );
+                None
+            }
+        };
+        let end = match &v.end {
+            Some(d) => check.date("end", d),
+            None => {
+                check.report(
+                    Rule::Schema,
+                    t.line,
+                    t.col,
+                    "missing required key `end`".into(),
+                    Some("add `end:` with the term's last day".into()),
+                );
+                None
+            }
+        };
+        check.order(start.as_ref(), "start", end.as_ref(), "end");
+        if let (Some(name), Some(start), Some(end)) = (name, start, end) {
+            school.terms.push(Term {
+                name,
+                start: start.value,
+                end: end.value,
+            });
+        }
+    }
+    school.terms.sort_by_key(|t| t.start);
+    if let Some(s) = &raw.settings {
+        let v = &s.value;
+        let d = Settings::default();
+        school.settings = Settings {
+            due_within_days: v
+                .due_within_days
+                .as_ref()
+                .map_or(d.due_within_days, |x| x.value),
+            new_cycle_within_days: v
+                .new_cycle_within_days
+                .as_ref()
+                .map_or(d.new_cycle_within_days, |x| x.value),
+            share_record_within_days: v
+                .share_record_within_days
+                .as_ref()
+                .map_or(d.share_record_within_days, |x| x.value),
+            transfer_years: v.transfer_years.as_ref().map_or(d.transfer_years, |x| {
+                x.value.iter().map(|y| i64::from(*y)).collect()
+            }),
+            suppress_below: v
+                .suppress_below
+                .as_ref()
+                .map_or(d.suppress_below, |x| x.value),
+        };
+    }
+    bad.all |= check.findings.len() > n;
+
+    // `provisions`
+    let n = before(check);
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for p in raw.provisions.iter().flat_map(|p| p.value.iter()) {
+        let v = &p.value;
+        let id = check.required_text("id", &v.id, (p.line, p.col));
+        if let (Some(id), Some(raw_id)) = (&id, &v.id)
+            && let Some(first) = seen.insert(id.clone(), raw_id.line)
+        {
+            {
+                check.schema(
+                    raw_id,
+                    format!("provision id `{id}` is used twice (first on line {first})"),
+                    "give each catalogue entry its own id",
+                );
+            }
+        }
+        if let Some(pr) = costed(
+            check,
+            p.line,
+            p.col,
+            id,
+            &v.name,
+            v.area.as_ref().map(|a| a.value),
+            &v.staff,
+            &v.group_size,
+            &v.sessions_per_week,
+            &v.minutes_per_session,
+            &v.cost_per_hour,
+        ) {
+            school.provisions.push(pr);
+        }
+    }
+    bad.provisions |= check.findings.len() > n;
+
+    // `information_report`: blank sections are `incomplete` findings of the rule, not schema.
+    let n = before(check);
+    if let Some(r) = &raw.information_report {
+        school.information_report.line = r.line;
+        school.information_report.published = check.opt_date("published", &r.value.published);
+        let s = r.value.sections.as_ref();
+        let all = s.map(|s| sections_of(&s.value));
+        for (i, _) in SECTIONS.iter().enumerate() {
+            let raw_text = all.as_ref().and_then(|a| a[i]);
+            school
+                .information_report
+                .sections
+                .push(raw_text.and_then(|t| text_of(&Some(t.value.clone()))));
+            school
+                .information_report
+                .section_lines
+                .push(raw_text.map_or(s.map_or(r.line, |s| s.line), |t| t.line));
+        }
+    } else {
+        school.information_report.sections = vec![None; SECTIONS.len()];
+        school.information_report.section_lines = vec![0; SECTIONS.len()];
+    }
+    bad.information_report |= check.findings.len() > n;
+    school
+}
+
+fn sections_of(s: &RawSections) -> [Option<&Text>; 16] {
+    [
+        s.kinds_of_sen.as_ref(),
+        s.identification_and_assessment.as_ref(),
+        s.consulting_parents.as_ref(),
+        s.consulting_pupils.as_ref(),
+        s.assessing_and_reviewing_progress.as_ref(),
+        s.transitions_and_adulthood.as_ref(),
+        s.teaching_approach.as_ref(),
+        s.adapting_curriculum_and_environment.as_ref(),
+        s.staff_expertise_and_training.as_ref(),
+        s.evaluating_effectiveness.as_ref(),
+        s.inclusion_in_activities.as_ref(),
+        s.emotional_and_social_development.as_ref(),
+        s.working_with_other_bodies.as_ref(),
+        s.complaints.as_ref(),
+        s.looked_after_children.as_ref(),
+        s.accessibility_and_admissions.as_ref(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_upns_are_valid() {
+        for upn in [
+            "H801200001001",
+            "G80120000101A",
+            "B801200005001",
+            "A950000178301",
+            "P207000016049",
+        ] {
+            assert_eq!(check_upn(upn), Ok(()), "{upn}");
+        }
+    }
+
+    #[test]
+    fn wrong_check_letter_names_the_expected_one() {
+        let e = check_upn("Z801200001001").unwrap_err();
+        assert!(e.contains("expected `H`"), "{e}");
+        for upn in ["B207000016049", "Q207000016049"] {
+            assert!(check_upn(upn).unwrap_err().contains("expected `P`"));
+        }
+    }
+
+    #[test]
+    fn misshapen_upns_are_refused() {
+        assert!(check_upn("H80120000100").is_err());
+        assert!(check_upn("H8012000010I1").is_err());
+        assert!(check_upn("H80120000100I").is_err());
+    }
+}
