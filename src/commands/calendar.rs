@@ -158,7 +158,49 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
             .done();
         cal.push(event);
     }
-    cal.done().to_string()
+    refold(&cal.done().to_string())
+}
+
+/// Fold content lines at 75 octets (RFC 5545 3.1) so that no folded line ends in a space.
+///
+/// icalendar folds before a space, leaving it at the end of the line; RFC 5545 keeps it,
+/// but some readers trim line ends and so join "18 December" as "18December". Folding
+/// after the space instead reads the same everywhere.
+fn refold(text: &str) -> String {
+    const LIMIT: usize = 75;
+    let mut logical: Vec<String> = Vec::new();
+    for line in text.split("\r\n") {
+        match (line.strip_prefix(' '), logical.last_mut()) {
+            (Some(rest), Some(last)) => last.push_str(rest),
+            _ => logical.push(line.to_string()),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in logical.iter().filter(|l| !l.is_empty()) {
+        let mut rest = line.as_str();
+        let mut room = LIMIT;
+        loop {
+            if rest.len() <= room {
+                out.push_str(rest);
+                out.push_str("\r\n");
+                break;
+            }
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            // Move the fold back past any spaces, unless the whole piece is spaces.
+            let trimmed = rest[..cut].trim_end_matches(' ').len();
+            if trimmed > 0 {
+                cut = trimmed;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = LIMIT - 1;
+        }
+    }
+    out
 }
 
 /// Write `text` to `path` atomically (a temporary file in the same folder, then a rename),
@@ -206,6 +248,22 @@ mod tests {
     use super::*;
     use crate::dates::ymd;
     use crate::findings::Rule;
+
+    #[test]
+    fn folded_lines_never_end_in_a_space_and_unfold_to_the_original() {
+        let long = format!(
+            "DESCRIPTION:{}",
+            "which ends 18 December 2026 ".repeat(12).trim_end()
+        );
+        let text = format!("BEGIN:VEVENT\r\n{long}\r\nEND:VEVENT\r\n");
+        let folded = refold(&text);
+        for l in folded.split("\r\n") {
+            assert!(l.len() <= 75, "{l}");
+            assert!(!l.ends_with(' ') || l.trim().is_empty(), "{l:?}");
+        }
+        assert_eq!(folded.replace("\r\n ", ""), text);
+        assert_eq!(refold(&folded), folded);
+    }
 
     #[test]
     fn uid_depends_on_what_the_finding_is_about_not_its_kind() {
