@@ -728,3 +728,38 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     assert!(man.starts_with(".ie") || man.contains(".TH sen"), "{man}");
     assert!(man.contains("calendar"));
 }
+
+#[test]
+fn pre_commit_hook_runs_sen_check_once_per_commit() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect(".pre-commit-hooks.yaml");
+    let hooks: Value = yaml_to_json(&text);
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "sen-check");
+    assert_eq!(hook["entry"], "sen check");
+    assert_eq!(hook["language"], "system");
+    assert_eq!(hook["pass_filenames"], false);
+    assert_eq!(hook["always_run"], true);
+}
+
+#[test]
+fn the_vs_code_setting_in_the_docs_names_the_schemas_sen_writes() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/editors.md"))
+            .expect("docs/editors.md");
+    let block = doc
+        .split("```json\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a json block");
+    let settings: Value = serde_json::from_str(block).expect("valid JSON");
+    let (_tmp, dir) = schemas();
+    let mapping = settings["yaml.schemas"].as_object().expect("yaml.schemas");
+    assert_eq!(mapping.len(), 6);
+    for schema in mapping.keys() {
+        let file = schema.strip_prefix(".schemas/").expect("in .schemas/");
+        assert!(dir.join(file).is_file(), "{schema}");
+    }
+}
