@@ -583,6 +583,8 @@ pub struct RegisterRow {
     pub id: String,
     /// "Okafor, Amara".
     pub name: String,
+    /// The name the pupil prefers, if recorded.
+    pub preferred: Option<String>,
     pub known_as: String,
     pub year: i64,
     pub year_label: String,

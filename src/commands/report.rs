@@ -345,6 +345,7 @@ pub fn register(
         rows.push(RegisterRow {
             id: folder.id.clone(),
             name: register_name(p),
+            preferred: p.preferred.clone(),
             known_as: p.known_as().to_string(),
             year,
             year_label: views::year_label(year),
