@@ -560,6 +560,14 @@ fn folder(
         if check.findings.iter().any(|f| f.rule != Rule::Upn) {
             mark_bad(&mut out.bad, &r.place);
         }
+        if matches!(r.place, Place::Pupil(_))
+            && check
+                .findings
+                .iter()
+                .any(|f| matches!(f.rule, Rule::Yaml | Rule::Schema))
+        {
+            out.bad.pupil_shape = true;
+        }
         findings.append(&mut check.findings);
     }
     if !has_pupil_file {
@@ -607,27 +615,28 @@ fn folder(
                 out.bad.ehcp = true;
             } else {
                 out.bad.pupil = true;
+                out.bad.pupil_shape = true;
             }
         }
-        // An annual review before the plan was issued.
-        if let Some(issued) = issued {
-            for ar in &out.annual_reviews {
-                if ar.meeting.value < issued.value {
-                    findings.push(
-                        Finding::new(
-                            Rule::Dates,
-                            Kind::Invalid,
-                            format!(
-                                "annual review `meeting` ({}) is before the plan was issued ({})",
-                                uk(ar.meeting.value),
-                                uk(issued.value)
-                            ),
-                        )
-                        .pupil(&id)
-                        .at(&ar.file, Some(ar.meeting.line)),
-                    );
-                    out.bad.annual_reviews = true;
-                }
+    }
+    // An annual review before the plan was issued (whatever the status now).
+    if let Some(issued) = out.ehcp.as_ref().and_then(|e| e.issued.clone()) {
+        for ar in &out.annual_reviews {
+            if ar.meeting.value < issued.value {
+                findings.push(
+                    Finding::new(
+                        Rule::Dates,
+                        Kind::Invalid,
+                        format!(
+                            "annual review `meeting` ({}) is before the plan was issued ({})",
+                            uk(ar.meeting.value),
+                            uk(issued.value)
+                        ),
+                    )
+                    .pupil(&id)
+                    .at(&ar.file, Some(ar.meeting.line)),
+                );
+                out.bad.annual_reviews = true;
             }
         }
     }
@@ -675,7 +684,7 @@ fn duplicate_upns(records: &Records) -> Vec<Finding> {
                     format!("UPN `{upn}` is also the UPN in {}", others.join(", ")),
                 )
                 .pupil(id)
-                .at(&p.file, None)
+                .at(&p.file, Some(p.upn_line))
                 .help("each pupil has their own UPN: check both against the school's MIS"),
             );
         }
