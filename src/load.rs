@@ -303,27 +303,27 @@ enum Parsed {
 /// Read and check every record under `root`, as on `as_of`.
 pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     let (files, mut findings, pupil_dirs) = walk(root);
-    let reads: Vec<Read> = files
-        .into_par_iter()
-        .map(|(path, p)| read(root, &path, p))
-        .collect();
-
-    // Parse in parallel; keep the text for pointing at lines.
-    let parsed: Vec<(Read, Result<Parsed, ParseError>)> = reads
-        .into_par_iter()
-        .map(|r| {
-            let parsed = match &r.text {
-                Err(_) => Err(ParseError {
-                    failure: Failure::Yaml,
-                    line: None,
-                    col: None,
-                    message: String::new(),
-                    help: None,
-                }),
-                Ok(text) => parse(&r.place, text),
-            };
-            (r, parsed)
-        })
+    // Read, parse and check one folder at a time, in parallel, so that only the model (not
+    // every file's text and raw form) is held at once.
+    let read_parse = |path: &Path, place: Place| -> ParsedFile {
+        let r = read(root, path, place);
+        let parsed = match &r.text {
+            Err(_) => Err(ParseError {
+                failure: Failure::Yaml,
+                line: None,
+                col: None,
+                message: String::new(),
+                help: None,
+            }),
+            Ok(text) => parse(&r.place, text),
+        };
+        (r, parsed)
+    };
+    let (school_files, pupil_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, p)| *p == Place::School);
+    let parsed: Vec<ParsedFile> = school_files
+        .into_iter()
+        .map(|(path, p)| read_parse(&path, p))
         .collect();
 
     let mut records = Records {
@@ -333,12 +333,7 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     let mut school_seen = false;
 
     // The school first: pupils' provision refs are checked against its catalogue.
-    let mut rest = Vec::with_capacity(parsed.len());
     for (r, p) in parsed {
-        if r.place != Place::School {
-            rest.push((r, p));
-            continue;
-        }
         school_seen = true;
         let text = match &r.text {
             Ok(t) => t.as_str(),
@@ -396,17 +391,23 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     let catalogue = (!records.school_bad.provisions).then_some(&catalogue);
 
     // Group the pupils' files by folder and check each folder in parallel.
-    let mut by_pupil: BTreeMap<String, Vec<ParsedFile>> = BTreeMap::new();
+    let mut by_pupil: BTreeMap<String, Vec<(PathBuf, Place)>> = BTreeMap::new();
     for id in pupil_dirs {
         by_pupil.entry(id).or_default();
     }
-    for (r, p) in rest {
-        let id = r.place.pupil().unwrap_or_default().to_string();
-        by_pupil.entry(id).or_default().push((r, p));
+    for (path, place) in pupil_files {
+        let id = place.pupil().unwrap_or_default().to_string();
+        by_pupil.entry(id).or_default().push((path, place));
     }
     let folders: Vec<(PupilFolder, Vec<Finding>)> = by_pupil
         .into_par_iter()
-        .map(|(id, files)| folder(id, files, catalogue, as_of))
+        .map(|(id, files)| {
+            let parsed = files
+                .into_iter()
+                .map(|(path, p)| read_parse(&path, p))
+                .collect();
+            folder(id, parsed, catalogue, as_of)
+        })
         .collect();
     for (folder, mut f) in folders {
         findings.append(&mut f);
