@@ -159,7 +159,13 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
             None,
         )
     })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    decode(&bytes, rel)
+}
+
+/// UTF-8 text with any byte-order mark removed, or the finding that says it is not text.
+#[allow(clippy::result_large_err)]
+fn decode(bytes: &[u8], rel: &str) -> Result<String, Finding> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(t.to_string()),
         Err(e) => {
@@ -235,14 +241,19 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
                     .map(|m| m.is_dir())
                     .unwrap_or(true)
             {
-                findings.push(invalid(
+                let mut f = invalid(
                     Rule::Schema,
                     &rel,
                     None,
                     "is a symbolic link; sen does not follow links, so its records are not read"
                         .into(),
                     Some("keep record files and folders inside the records folder itself"),
-                ));
+                );
+                // A linked pupil folder belongs to that pupil, as a real folder would.
+                if entry.depth() == 2 && rel.starts_with("pupils/") {
+                    f = f.pupil(name.as_str());
+                }
+                findings.push(f);
             }
             continue;
         }
@@ -302,12 +313,60 @@ enum Parsed {
 
 /// Read and check every record under `root`, as on `as_of`.
 pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
-    let (files, mut findings, pupil_dirs) = walk(root);
+    let (files, findings, pupil_dirs) = walk(root);
     let reads: Vec<Read> = files
         .into_par_iter()
         .map(|(path, p)| read(root, &path, p))
         .collect();
+    assemble(root, reads, findings, pupil_dirs, as_of)
+}
 
+/// Run the loader over `data` as the content of every kind of record file at once (school,
+/// pupil, cycle, meeting, EHC plan, annual review), with no file system, then apply the
+/// rules and render every finding. For fuzzing: it must return for any input, never panic.
+pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let text = decode(data, "fuzz").map_err(Box::new);
+    let reads = [
+        ("school.yaml", Place::School),
+        ("pupils/a/pupil.yaml", Place::Pupil("a".into())),
+        ("pupils/a/cycles/c.yaml", Place::Cycle("a".into())),
+        ("pupils/a/meetings/m.yaml", Place::Meeting("a".into())),
+        ("pupils/a/ehcp.yaml", Place::Ehcp("a".into())),
+        (
+            "pupils/a/annual-reviews/r.yaml",
+            Place::AnnualReview("a".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(rel, place)| Read {
+        rel: rel.to_string(),
+        place,
+        text: text.clone(),
+    })
+    .collect();
+    let loaded = assemble(Path::new("."), reads, Vec::new(), vec!["a".into()], as_of);
+    let findings = crate::rules::evaluate(
+        &loaded,
+        crate::rules::Options {
+            as_of,
+            window: loaded.records.school.settings.due_within_days,
+        },
+    );
+    for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
+        let _ = crate::diagnostics::render_invalid(f);
+    }
+    findings
+}
+
+/// Parse and check files already read: the part of [`load`] after the file system.
+fn assemble(
+    root: &Path,
+    reads: Vec<Read>,
+    mut findings: Vec<Finding>,
+    pupil_dirs: Vec<String>,
+    as_of: NaiveDate,
+) -> Loaded {
     // Parse in parallel; keep the text for pointing at lines.
     let parsed: Vec<(Read, Result<Parsed, ParseError>)> = reads
         .into_par_iter()
@@ -400,7 +459,14 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     for id in pupil_dirs {
         by_pupil.entry(id).or_default();
     }
+    // The line of each UPN, so a duplicate can point at it.
+    let mut upn_lines: HashMap<String, u32> = HashMap::new();
     for (r, p) in rest {
+        if let Ok(Parsed::Pupil(raw)) = &p
+            && let Some(upn) = &raw.upn
+        {
+            upn_lines.insert(r.rel.clone(), upn.line);
+        }
         let id = r.place.pupil().unwrap_or_default().to_string();
         by_pupil.entry(id).or_default().push((r, p));
     }
@@ -412,7 +478,7 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
         findings.append(&mut f);
         records.pupils.push(folder);
     }
-    findings.extend(duplicate_upns(&records));
+    findings.extend(duplicate_upns(&records, &upn_lines));
     Loaded { records, findings }
 }
 
@@ -649,7 +715,7 @@ fn mark_bad(bad: &mut PupilBad, place: &Place) {
 }
 
 /// Two or more pupils with one UPN: one finding for each, naming the other files.
-fn duplicate_upns(records: &Records) -> Vec<Finding> {
+fn duplicate_upns(records: &Records, upn_lines: &HashMap<String, u32>) -> Vec<Finding> {
     let mut by_upn: HashMap<&str, Vec<&Pupil>> = HashMap::new();
     for p in records.pupils.iter().filter_map(|f| f.pupil.as_ref()) {
         if let Some(u) = &p.upn {
@@ -675,7 +741,7 @@ fn duplicate_upns(records: &Records) -> Vec<Finding> {
                     format!("UPN `{upn}` is also the UPN in {}", others.join(", ")),
                 )
                 .pupil(id)
-                .at(&p.file, None)
+                .at(&p.file, upn_lines.get(&p.file).copied())
                 .help("each pupil has their own UPN: check both against the school's MIS"),
             );
         }

@@ -79,7 +79,7 @@ pub struct ParseError {
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_depth: 64,
+            max_depth: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
             max_nodes: 200_000,
@@ -97,9 +97,72 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
+/// The deepest nesting `sen` reads; a record is never more than a few levels deep.
+const MAX_DEPTH: usize = 64;
+
 /// Parse one record file. `text` is already UTF-8 with any byte-order mark removed.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    if is_blank(text) {
+        return Err(ParseError {
+            failure: Failure::Schema,
+            line: None,
+            col: None,
+            message: "the file is empty".to_string(),
+            help: Some("write the record's keys, or delete the file".to_string()),
+        });
+    }
+    no_tags(text)?;
     serde_saphyr::from_str_with_options(text, options()).map_err(|e| describe(&e))
+}
+
+/// Nothing but blank lines and comments: YAML reads it as null, which is no record.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
+/// Records hold plain values. serde-saphyr quietly decodes `!!binary` into text and lets some
+/// core tags through, so a record could hold a value nobody can read in the file; refuse
+/// every explicit tag, at its line. This pass stops at the first syntax error or past
+/// [`MAX_DEPTH`], leaving those to the real parse (and its budget) to report.
+fn no_tags(text: &str) -> Result<(), ParseError> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for item in Parser::new_from_str(text) {
+        let Ok((event, span)) = item else {
+            return Ok(());
+        };
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag) => tag.as_ref(),
+            Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => {
+                depth += 1;
+                tag.as_ref()
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            _ => None,
+        };
+        if depth > MAX_DEPTH {
+            return Ok(());
+        }
+        if let Some(tag) = tag {
+            let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+            let col = u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX);
+            let shown = tag.to_string().replace("tag:yaml.org,2002:", "!!");
+            return Err(ParseError {
+                failure: Failure::Schema,
+                line: Some(line),
+                col: Some(col),
+                message: format!("YAML tag `{shown}`: records hold plain values, not tagged ones"),
+                help: Some("remove the tag and write the value itself".to_string()),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn describe(error: &Error) -> ParseError {
@@ -195,6 +258,31 @@ fn describe(error: &Error) -> ParseError {
             (Failure::Yaml, "more than one YAML document".to_string())
         }
         Error::Message { msg, .. } => (Failure::Schema, msg.clone()),
+        // Valid YAML of the wrong shape: a mapping or a text where a list belongs, and so on.
+        Error::Unexpected { expected, .. } => {
+            help = match *expected {
+                "sequence start" => {
+                    Some("write each entry on its own line starting with `- `".to_string())
+                }
+                "mapping start" => Some("write `key: value` lines here".to_string()),
+                "scalar" | "string scalar" | "value" => {
+                    Some("write one value here, not a list or a mapping".to_string())
+                }
+                _ => None,
+            };
+            (
+                Failure::Schema,
+                format!(
+                    "expected {}",
+                    match *expected {
+                        "sequence start" => "a list (lines starting with `- `)",
+                        "mapping start" => "a mapping of keys",
+                        "scalar" | "string scalar" | "value" => "a single value",
+                        _ => "a value of another shape",
+                    }
+                ),
+            )
+        }
         other => {
             let text = other.to_string();
             let text = strip_location(&text);
