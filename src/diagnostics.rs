@@ -134,8 +134,8 @@ fn marker(line: &str, col: usize) -> (usize, usize) {
 pub fn table(findings: &[&Finding], color: bool) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(terminal_width());
+    t.set_content_arrangement(ContentArrangement::Disabled);
+    let width = message_width();
     t.set_header(["", "due", "pupil", "what", "rule", "§"]);
     for f in findings {
         let when = match (f.kind, f.days) {
@@ -164,7 +164,7 @@ pub fn table(findings: &[&Finding], color: bool) -> String {
             kind,
             comfy_table::Cell::new(f.due.map(uk).unwrap_or_default()),
             comfy_table::Cell::new(who),
-            comfy_table::Cell::new(&f.message),
+            comfy_table::Cell::new(wrap(&f.message, width)),
             comfy_table::Cell::new(f.rule.id()),
             comfy_table::Cell::new(f.rule.paragraphs().join(", ")),
         ]);
@@ -175,11 +175,33 @@ pub fn table(findings: &[&Finding], color: bool) -> String {
     t.to_string()
 }
 
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
+/// The message column's width: what is left of the terminal (`COLUMNS`, else 120) after
+/// the other columns, at least 40.
+fn message_width() -> usize {
+    let total: usize = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(120)
+        .unwrap_or(120);
+    total.saturating_sub(80).max(40)
+}
+
+/// Wrap `text` at word boundaries to lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
 }
 
 fn days(d: i64) -> String {

@@ -1,0 +1,389 @@
+//! EHC plan duties (Code of Practice 6.56 and chapter 9, SEND Regulations 2014): annual
+//! reviews and their notice, report and LA decision, phase transfer reviews, preparing for
+//! adulthood, and the LA's assessment timeline.
+
+use chrono::NaiveDate;
+
+use crate::dates::{add_days, add_months, age, uk, ymd};
+use crate::findings::{Finding, Kind, Rule};
+use crate::model::{DecisionOutcome, PupilBad, Status};
+
+use super::view::PupilView;
+use super::{Eval, RuleFn, pupil_finding, reads_ok};
+
+pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding>) {
+    let rules: [(Rule, RuleFn); 7] = [
+        (Rule::AnnualReview, annual_review),
+        (Rule::AnnualReviewNotice, annual_review_notice),
+        (Rule::AnnualReviewReport, annual_review_report),
+        (Rule::LaDecision, la_decision),
+        (Rule::PhaseTransfer, phase_transfer),
+        (Rule::Adulthood, adulthood),
+        (Rule::EhcAssessment, ehc_assessment),
+    ];
+    for (rule, apply) in rules {
+        if reads_ok(rule, bad) {
+            apply(ev, v, out);
+        }
+    }
+}
+
+/// The next annual review after one held (or the plan issued) on `last`: 6 months when the
+/// child was under 5 on that day, else 12 months.
+fn next_review(v: &PupilView, last: NaiveDate) -> NaiveDate {
+    let months = if age(v.pupil.dob, last) < 5 { 6 } else { 12 };
+    add_months(last, months)
+}
+
+/// `annual-review` (6.56, 9.166, 9.178): an EHC plan is reviewed within 12 months of its
+/// issue or last review (6 months for a child under 5). A review held after that: `late`.
+fn annual_review(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    if v.pupil.status != Status::E {
+        return;
+    }
+    let issued = v.ehcp.as_ref().and_then(|e| e.issued);
+    let held: Vec<_> = v.annual_reviews.iter().filter(|r| r.held).collect();
+    // Late reviews: each held review against the due date from the one before (or issue).
+    let mut previous = issued.map(|d| d.value);
+    for r in &held {
+        if let Some(prev) = previous {
+            let due = next_review(v, prev);
+            if let Some(days) = Eval::late(r.meeting, due)
+                && ev.in_lookback(r.meeting)
+            {
+                out.push(pupil_finding(
+                    Rule::AnnualReview,
+                    Kind::Late,
+                    v,
+                    &r.review.file,
+                    r.review.meeting.line,
+                    Some((due, days)),
+                    format!(
+                        "the annual review of {} was held after its due date of {}",
+                        uk(r.meeting),
+                        uk(due)
+                    ),
+                ));
+            }
+        }
+        previous = Some(r.meeting);
+    }
+    let (last, file, line, what) = match held.last() {
+        Some(r) => (
+            r.meeting,
+            r.review.file.as_str(),
+            r.review.meeting.line,
+            "the last annual review was held",
+        ),
+        None => match (issued, &v.ehcp) {
+            (Some(i), Some(e)) => (i.value, e.ehcp.file.as_str(), i.line, "the plan was issued"),
+            _ => return,
+        },
+    };
+    let due = next_review(v, last);
+    if let Some((kind, days)) = ev.pending(due) {
+        out.push(pupil_finding(
+            Rule::AnnualReview,
+            kind,
+            v,
+            file,
+            line,
+            Some((due, days)),
+            format!(
+                "annual review of the EHC plan due {} ({what} {})",
+                uk(due),
+                uk(last)
+            ),
+        ));
+    }
+}
+
+/// `annual-review-notice` (9.176, reg 20): invitations go out at least two weeks before an
+/// annual review meeting.
+fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    for r in &v.annual_reviews {
+        let deadline = add_days(r.meeting, -14);
+        match r.invitations_sent {
+            Some(sent) => {
+                if let Some(days) = Eval::late(sent.value, deadline)
+                    && (!r.held || ev.in_lookback(r.meeting))
+                {
+                    out.push(pupil_finding(
+                        Rule::AnnualReviewNotice,
+                        Kind::Late,
+                        v,
+                        &r.review.file,
+                        sent.line,
+                        Some((deadline, days)),
+                        format!(
+                            "invitations to the annual review of {} went out {}, less than two weeks before",
+                            uk(r.meeting),
+                            uk(sent.value)
+                        ),
+                    ));
+                }
+            }
+            None if !r.held => {
+                if let Some((kind, days)) = ev.pending(deadline) {
+                    out.push(pupil_finding(
+                        Rule::AnnualReviewNotice,
+                        kind,
+                        v,
+                        &r.review.file,
+                        r.review.meeting.line,
+                        Some((deadline, days)),
+                        format!(
+                            "invitations to the annual review of {} must go out by {}",
+                            uk(r.meeting),
+                            uk(deadline)
+                        ),
+                    ));
+                }
+            }
+            None => {
+                if ev.in_lookback(r.meeting) {
+                    out.push(pupil_finding(
+                        Rule::AnnualReviewNotice,
+                        Kind::Incomplete,
+                        v,
+                        &r.review.file,
+                        r.review.meeting.line,
+                        None,
+                        format!(
+                            "the annual review of {} does not record when invitations were sent",
+                            uk(r.meeting)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Shared shape of `annual-review-report` and `la-decision`: for each review held, a thing
+/// done within `days` of the meeting.
+fn after_review<'a>(
+    ev: &Eval,
+    v: &PupilView<'a>,
+    out: &mut Vec<Finding>,
+    rule: Rule,
+    within: i64,
+    pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
+    what: &str,
+) {
+    for r in v.annual_reviews.iter().filter(|r| r.held) {
+        let due = add_days(r.meeting, within);
+        match pick(r) {
+            None => {
+                if let Some((kind, days)) = ev.pending(due) {
+                    out.push(pupil_finding(
+                        rule,
+                        kind,
+                        v,
+                        &r.review.file,
+                        r.review.meeting.line,
+                        Some((due, days)),
+                        format!(
+                            "{what} after the annual review of {}: due {}",
+                            uk(r.meeting),
+                            uk(due)
+                        ),
+                    ));
+                }
+            }
+            Some(done) => {
+                if let Some(days) = Eval::late(done.value, due)
+                    && ev.in_lookback(r.meeting)
+                {
+                    out.push(pupil_finding(
+                        rule,
+                        Kind::Late,
+                        v,
+                        &r.review.file,
+                        done.line,
+                        Some((due, days)),
+                        format!(
+                            "{what} after the annual review of {}: done {}, due {}",
+                            uk(r.meeting),
+                            uk(done.value),
+                            uk(due)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `annual-review-report` (9.176, reg 20): the review report goes to the LA and everyone
+/// invited within two weeks of the meeting.
+fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    after_review(
+        ev,
+        v,
+        out,
+        Rule::AnnualReviewReport,
+        14,
+        |r| r.report_sent,
+        "the review report to the local authority",
+    );
+}
+
+/// `la-decision` (9.176, reg 20), owner LA: the local authority decides within four weeks
+/// of the meeting whether to maintain, amend or cease the plan.
+fn la_decision(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    after_review(
+        ev,
+        v,
+        out,
+        Rule::LaDecision,
+        28,
+        |r| r.la_decision,
+        "the local authority's decision",
+    );
+}
+
+/// `phase-transfer` (9.179, reg 18): a pupil with a plan moving phase has the plan reviewed
+/// and amended by 15 February (31 March from Year 11) of the year of transfer.
+fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    if v.pupil.status != Status::E {
+        return;
+    }
+    let year = v.nc_year(ev.as_of, ev.as_of);
+    if !ev.school.settings.transfer_years.contains(&year) {
+        return;
+    }
+    let ends = crate::dates::academic_year_start_year(ev.as_of) + 1;
+    let deadline = if year == 11 {
+        ymd(ends, 3, 31)
+    } else {
+        ymd(ends, 2, 15)
+    };
+    let start = crate::dates::academic_year_start(ev.as_of);
+    if v.annual_reviews
+        .iter()
+        .any(|r| r.meeting >= start && r.meeting <= deadline)
+    {
+        return;
+    }
+    if let Some((kind, days)) = ev.pending(deadline) {
+        out.push(pupil_finding(
+            Rule::PhaseTransfer,
+            kind,
+            v,
+            &v.pupil.file,
+            0,
+            Some((deadline, days)),
+            format!(
+                "Year {year}: the EHC plan must be reviewed for the move to the next phase by {}",
+                uk(deadline)
+            ),
+        ));
+    }
+}
+
+/// `adulthood` (8.9, 9.166, reg 20(6)): from Year 9, every annual review covers preparing
+/// for adulthood.
+fn adulthood(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    for r in v.annual_reviews.iter().filter(|r| r.held) {
+        let year = v.nc_year(r.meeting, ev.as_of);
+        if year >= 9 && r.review.preparing_for_adulthood.is_none() && ev.in_lookback(r.meeting) {
+            out.push(pupil_finding(
+                Rule::Adulthood,
+                Kind::Incomplete,
+                v,
+                &r.review.file,
+                r.review.meeting.line,
+                None,
+                format!(
+                    "the annual review of {} (Year {year}) does not record preparing for adulthood",
+                    uk(r.meeting)
+                ),
+            ));
+        }
+    }
+}
+
+/// `ehc-assessment` (9.14, 9.17, 9.40), owner LA: the decision whether to assess within 6
+/// weeks of the request, and the final plan within 20 weeks.
+fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    let Some(e) = &v.ehcp else { return };
+    let Some(a) = &e.assessment else { return };
+    let Some(requested) = a.requested else { return };
+    let file = e.ehcp.file.as_str();
+    let decide_by = add_days(requested.value, 42);
+    let final_by = add_days(requested.value, 140);
+    match a.decision {
+        None => {
+            if let Some((kind, days)) = ev.pending(decide_by) {
+                out.push(pupil_finding(
+                    Rule::EhcAssessment,
+                    kind,
+                    v,
+                    file,
+                    requested.line,
+                    Some((decide_by, days)),
+                    format!(
+                        "the local authority's decision on the assessment requested {} is due {}",
+                        uk(requested.value),
+                        uk(decide_by)
+                    ),
+                ));
+            }
+        }
+        Some(d) => {
+            if let Some(days) = Eval::late(d.value, decide_by)
+                && ev.in_lookback(d.value)
+            {
+                out.push(pupil_finding(
+                    Rule::EhcAssessment,
+                    Kind::Late,
+                    v,
+                    file,
+                    d.line,
+                    Some((decide_by, days)),
+                    format!("the local authority decided on {}, more than 6 weeks after the request of {}", uk(d.value), uk(requested.value)),
+                ));
+            }
+        }
+    }
+    match a.final_plan {
+        None if a.decision_outcome == Some(DecisionOutcome::Assess) => {
+            if let Some((kind, days)) = ev.pending(final_by) {
+                out.push(pupil_finding(
+                    Rule::EhcAssessment,
+                    kind,
+                    v,
+                    file,
+                    requested.line,
+                    Some((final_by, days)),
+                    format!(
+                        "the final EHC plan for the assessment requested {} is due {}",
+                        uk(requested.value),
+                        uk(final_by)
+                    ),
+                ));
+            }
+        }
+        Some(f) => {
+            if let Some(days) = Eval::late(f.value, final_by)
+                && ev.in_lookback(f.value)
+            {
+                out.push(pupil_finding(
+                    Rule::EhcAssessment,
+                    Kind::Late,
+                    v,
+                    file,
+                    f.line,
+                    Some((final_by, days)),
+                    format!(
+                        "the final EHC plan came on {}, more than 20 weeks after the request of {}",
+                        uk(f.value),
+                        uk(requested.value)
+                    ),
+                ));
+            }
+        }
+        None => {}
+    }
+}

@@ -1,0 +1,322 @@
+//! The graduated approach duties of a pupil on the register (Code of Practice 6.43-6.71):
+//! notification, cycle-review, support-plan, parent-meetings, record-shared, specialist and
+//! ehc-consider.
+
+use crate::dates::{add_days, uk};
+use crate::findings::{Finding, Kind, Rule};
+use crate::model::{Next, Progress, PupilBad, Status};
+
+use super::view::PupilView;
+use super::{Eval, RuleFn, pupil_finding, reads_ok};
+
+pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding>) {
+    let rules: [(Rule, RuleFn); 7] = [
+        (Rule::Notification, notification),
+        (Rule::CycleReview, cycle_review),
+        (Rule::SupportPlan, support_plan),
+        (Rule::ParentMeetings, parent_meetings),
+        (Rule::RecordShared, record_shared),
+        (Rule::Specialist, specialist),
+        (Rule::EhcConsider, ehc_consider),
+    ];
+    for (rule, apply) in rules {
+        if reads_ok(rule, bad) {
+            apply(ev, v, out);
+        }
+    }
+}
+
+/// `notification` (6.43, 6.48): parents are formally told when the school starts making
+/// special educational provision. Due on `sen.since`; late when sent more than 14 days after.
+fn notification(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    let p = v.pupil;
+    match v.parents_notified {
+        None => {
+            if let Some((kind, days)) = ev.pending(v.since) {
+                out.push(pupil_finding(
+                    Rule::Notification,
+                    kind,
+                    v,
+                    &p.file,
+                    p.since.line,
+                    Some((v.since, days)),
+                    format!(
+                        "parents not yet formally told of the SEN provision that began {}",
+                        uk(v.since)
+                    ),
+                ));
+            }
+        }
+        Some(n) => {
+            let deadline = add_days(v.since, 14);
+            if let Some(days) = Eval::late(n.value, deadline)
+                && ev.in_lookback(n.value)
+            {
+                out.push(pupil_finding(
+                    Rule::Notification,
+                    Kind::Late,
+                    v,
+                    &p.file,
+                    n.line,
+                    Some((deadline, days)),
+                    format!(
+                        "parents were told on {}, more than 14 days after provision began on {}",
+                        uk(n.value),
+                        uk(v.since)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// `cycle-review` (6.48, 6.53): each open cycle with a plan is reviewed by its `review_due`.
+fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    for c in v.open_cycles() {
+        let Some(plan) = c.plan else { continue };
+        let due = plan.review_due.value;
+        if let Some((kind, days)) = ev.pending(due) {
+            let verb = if kind == Kind::Overdue {
+                "was due"
+            } else {
+                "is due"
+            };
+            out.push(pupil_finding(
+                Rule::CycleReview,
+                kind,
+                v,
+                &c.cycle.file,
+                plan.review_due.line,
+                Some((due, days)),
+                format!(
+                    "review of the cycle started {} {verb} {}",
+                    uk(c.cycle.started.value),
+                    uk(due)
+                ),
+            ));
+        }
+    }
+}
+
+/// `support-plan` (6.44): a pupil on SEN support always has a cycle under way. With none
+/// open, the next starts within `new_cycle_within_days` of the last review (or of
+/// `sen.since` when there has been no cycle), unless that review decided to `exit`.
+fn support_plan(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    if v.pupil.status != Status::K || v.open_cycles().next().is_some() {
+        return;
+    }
+    let gap = i64::from(ev.school.settings.new_cycle_within_days);
+    let reviewed = v.reviewed_latest_first();
+    let (from, file, line, what) = match reviewed.first() {
+        Some(c) => {
+            let r = c.review.as_ref().map(|r| r.review);
+            if r.and_then(|r| r.next) == Some(Next::Exit) {
+                return;
+            }
+            let date = c.review.as_ref().map_or(v.since, |r| r.date);
+            (
+                date,
+                c.cycle.file.as_str(),
+                r.map_or(0, |r| r.line),
+                format!("the last cycle was reviewed on {}", uk(date)),
+            )
+        }
+        None if v.cycles.is_empty() => (
+            v.since,
+            v.pupil.file.as_str(),
+            v.pupil.since.line,
+            format!("SEN support began on {}", uk(v.since)),
+        ),
+        None => return,
+    };
+    let due = add_days(from, gap);
+    if let Some((kind, days)) = ev.pending(due) {
+        out.push(pupil_finding(
+            Rule::SupportPlan,
+            kind,
+            v,
+            file,
+            line,
+            Some((due, days)),
+            format!(
+                "no assess-plan-do-review cycle under way: {what}, so the next should start by {}",
+                uk(due)
+            ),
+        ));
+    }
+}
+
+/// `parent-meetings` (6.65): at least one meeting with parents in each term of the
+/// academic year containing as-of.
+fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    let contacts = v.parent_contacts();
+    let met = |from, to| contacts.iter().any(|d| *d >= from && *d <= to);
+    for t in &ev.terms {
+        if t.end < ev.as_of {
+            if v.on_register(t.start) && v.on_register(t.end) && !met(t.start, t.end) {
+                out.push(pupil_finding(
+                    Rule::ParentMeetings,
+                    Kind::Overdue,
+                    v,
+                    &v.pupil.file,
+                    0,
+                    Some((t.end, crate::dates::days_between(t.end, ev.as_of))),
+                    format!(
+                        "no meeting with parents in the {} term, which ended {}",
+                        t.name,
+                        uk(t.end)
+                    ),
+                ));
+            }
+        } else if t.start <= ev.as_of
+            && v.on_register(t.start)
+            && !met(t.start, ev.as_of)
+            && let Some((Kind::Due, days)) = ev.pending(t.end)
+        {
+            out.push(pupil_finding(
+                Rule::ParentMeetings,
+                Kind::Due,
+                v,
+                &v.pupil.file,
+                0,
+                Some((t.end, days)),
+                format!(
+                    "no meeting with parents yet in the {} term, which ends {}",
+                    t.name,
+                    uk(t.end)
+                ),
+            ));
+        }
+    }
+}
+
+/// `record-shared` (6.71): parents get a record of each review or meeting they attended,
+/// within `share_record_within_days`.
+fn record_shared(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    let within = i64::from(ev.school.settings.share_record_within_days);
+    let mut check = |what: String,
+                     date: chrono::NaiveDate,
+                     shared: Option<&crate::model::Day>,
+                     file: &str,
+                     line: u32| {
+        let due = add_days(date, within);
+        match shared {
+            None => {
+                if let Some((kind, days)) = ev.pending(due) {
+                    out.push(pupil_finding(
+                        Rule::RecordShared,
+                        kind,
+                        v,
+                        file,
+                        line,
+                        Some((due, days)),
+                        format!(
+                            "the record of the {what} of {} has not been given to parents",
+                            uk(date)
+                        ),
+                    ));
+                }
+            }
+            Some(s) => {
+                if let Some(days) = Eval::late(s.value, due)
+                    && ev.in_lookback(date)
+                {
+                    out.push(pupil_finding(
+                        Rule::RecordShared,
+                        Kind::Late,
+                        v,
+                        file,
+                        s.line,
+                        Some((due, days)),
+                        format!(
+                            "the record of the {what} of {} reached parents on {}",
+                            uk(date),
+                            uk(s.value)
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    for c in &v.cycles {
+        if let Some(r) = &c.review
+            && r.review.parents_present
+        {
+            check(
+                "review".into(),
+                r.date,
+                r.shared_with_parents,
+                &c.cycle.file,
+                r.review.date.line,
+            );
+        }
+    }
+    for m in &v.meetings {
+        if m.parents_present {
+            check(
+                "meeting".into(),
+                m.date.value,
+                m.shared_with_parents.as_ref(),
+                &m.file,
+                m.date.line,
+            );
+        }
+    }
+}
+
+fn slow(p: Progress) -> bool {
+    matches!(p, Progress::LessThanExpected | Progress::LittleOrNone)
+}
+
+/// `specialist` (6.58, 6.59), advice: two reviews running with less than expected progress
+/// and no specialist involved in either cycle.
+fn specialist(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    let reviewed = v.reviewed_latest_first();
+    if reviewed.len() < 2 {
+        return;
+    }
+    let last_two = &reviewed[..2];
+    let all_slow = last_two
+        .iter()
+        .all(|c| c.review.as_ref().is_some_and(|r| slow(r.review.progress)));
+    if all_slow && last_two.iter().all(|c| c.specialists == 0) {
+        let c = last_two[0];
+        out.push(pupil_finding(
+            Rule::Specialist,
+            Kind::Advice,
+            v,
+            &c.cycle.file,
+            c.review.as_ref().map_or(0, |r| r.review.line),
+            None,
+            "progress was less than expected at the last two reviews and no specialist has been involved: consider involving one".into(),
+        ));
+    }
+}
+
+/// `ehc-consider` (6.63), advice: a pupil on SEN support who made little or no progress at
+/// the last three reviews, with no EHC needs assessment requested.
+fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+    if v.pupil.status != Status::K || v.ehcp.as_ref().is_some_and(|e| e.assessment.is_some()) {
+        return;
+    }
+    let reviewed = v.reviewed_latest_first();
+    if reviewed.len() < 3 {
+        return;
+    }
+    if reviewed[..3].iter().all(|c| {
+        c.review
+            .as_ref()
+            .is_some_and(|r| r.review.progress == Progress::LittleOrNone)
+    }) {
+        let c = reviewed[0];
+        out.push(pupil_finding(
+            Rule::EhcConsider,
+            Kind::Advice,
+            v,
+            &c.cycle.file,
+            c.review.as_ref().map_or(0, |r| r.review.line),
+            None,
+            "little or no progress at the last three reviews: consider requesting an EHC needs assessment".into(),
+        ));
+    }
+}

@@ -1,0 +1,220 @@
+//! "As-of is a point in time" (rules.md): the records as they stood, or will stand, on the
+//! as-of date. Built once per pupil; every rule reads this view and never the raw dates, so
+//! no rule can forget that a record dated after as-of has not happened yet.
+
+use chrono::NaiveDate;
+
+use crate::model::*;
+
+/// A pupil's records as on the as-of date.
+pub struct PupilView<'a> {
+    pub folder: &'a PupilFolder,
+    pub pupil: &'a Pupil,
+    pub since: NaiveDate,
+    pub parents_notified: Option<&'a Day>,
+    pub left: Option<NaiveDate>,
+    /// Cycles that exist (started on or before as-of), sorted by file name.
+    pub cycles: Vec<CycleView<'a>>,
+    /// Meetings held on or before as-of.
+    pub meetings: Vec<&'a Meeting>,
+    pub ehcp: Option<EhcpView<'a>>,
+    /// Annual reviews held or scheduled, sorted by meeting date then file.
+    pub annual_reviews: Vec<AnnualReviewView<'a>>,
+}
+
+pub struct CycleView<'a> {
+    pub cycle: &'a Cycle,
+    /// The plan, unless it was agreed after as-of.
+    pub plan: Option<&'a Plan>,
+    /// The review, unless it is dated after as-of.
+    pub review: Option<ReviewView<'a>>,
+    /// Specialists involved by as-of (an undated entry counts).
+    pub specialists: usize,
+}
+
+pub struct ReviewView<'a> {
+    pub review: &'a Review,
+    pub date: NaiveDate,
+    pub shared_with_parents: Option<&'a Day>,
+}
+
+pub struct EhcpView<'a> {
+    pub ehcp: &'a Ehcp,
+    pub issued: Option<&'a Day>,
+    /// The assessment, unless it was requested after as-of.
+    pub assessment: Option<AssessmentView<'a>>,
+}
+
+pub struct AssessmentView<'a> {
+    pub requested: Option<&'a Day>,
+    pub decision: Option<&'a Day>,
+    /// Read only together with its decision.
+    pub decision_outcome: Option<DecisionOutcome>,
+    pub final_plan: Option<&'a Day>,
+}
+
+pub struct AnnualReviewView<'a> {
+    pub review: &'a AnnualReview,
+    pub meeting: NaiveDate,
+    /// The meeting has been held (on or before as-of); otherwise it is scheduled.
+    pub held: bool,
+    pub invitations_sent: Option<&'a Day>,
+    pub parents_present: bool,
+    pub report_sent: Option<&'a Day>,
+    pub la_decision: Option<&'a Day>,
+}
+
+fn by(d: Option<&Day>, as_of: NaiveDate) -> Option<&Day> {
+    d.filter(|d| d.value <= as_of)
+}
+
+impl<'a> PupilView<'a> {
+    pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
+        let cycles = folder
+            .cycles
+            .iter()
+            .filter(|c| c.started.value <= as_of)
+            .map(|c| CycleView {
+                cycle: c,
+                plan: c
+                    .plan
+                    .as_ref()
+                    .filter(|p| p.agreed.as_ref().is_none_or(|a| a.value <= as_of)),
+                review: c
+                    .review
+                    .as_ref()
+                    .filter(|r| r.date.value <= as_of)
+                    .map(|r| ReviewView {
+                        review: r,
+                        date: r.date.value,
+                        shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
+                    }),
+                specialists: c.assess.as_ref().map_or(0, |a| {
+                    a.specialists
+                        .iter()
+                        .filter(|s| s.date.is_none_or(|d| d <= as_of))
+                        .count()
+                }),
+            })
+            .collect();
+        let meetings = folder
+            .meetings
+            .iter()
+            .filter(|m| m.date.value <= as_of)
+            .collect();
+        let ehcp = folder.ehcp.as_ref().map(|e| EhcpView {
+            ehcp: e,
+            issued: by(e.issued.as_ref(), as_of),
+            assessment: e
+                .assessment
+                .as_ref()
+                .filter(|a| a.requested.as_ref().is_none_or(|r| r.value <= as_of))
+                .map(|a| {
+                    let decision = by(a.decision.as_ref(), as_of);
+                    AssessmentView {
+                        requested: by(a.requested.as_ref(), as_of),
+                        decision,
+                        decision_outcome: decision.and(a.decision_outcome),
+                        final_plan: by(a.final_plan.as_ref(), as_of),
+                    }
+                }),
+        });
+        let mut annual_reviews: Vec<AnnualReviewView> = folder
+            .annual_reviews
+            .iter()
+            .map(|r| {
+                let held = r.meeting.value <= as_of;
+                AnnualReviewView {
+                    review: r,
+                    meeting: r.meeting.value,
+                    held,
+                    invitations_sent: by(r.invitations_sent.as_ref(), as_of),
+                    parents_present: held && r.parents_present,
+                    report_sent: by(r.report_sent.as_ref(), as_of).filter(|_| held),
+                    la_decision: by(r.la_decision.as_ref(), as_of).filter(|_| held),
+                }
+            })
+            .collect();
+        annual_reviews.sort_by(|a, b| {
+            a.meeting
+                .cmp(&b.meeting)
+                .then_with(|| a.review.file.cmp(&b.review.file))
+        });
+        PupilView {
+            folder,
+            pupil,
+            since: pupil.since.value,
+            parents_notified: by(pupil.parents_notified.as_ref(), as_of),
+            left: by(pupil.left.as_ref(), as_of).map(|l| l.value),
+            cycles,
+            meetings,
+            ehcp,
+            annual_reviews,
+        }
+    }
+
+    /// On the register at `d`: status K or E (as it is now), `since` on or before `d`, and
+    /// not left by `d`.
+    pub fn on_register(&self, d: NaiveDate) -> bool {
+        matches!(self.pupil.status, Status::K | Status::E)
+            && self.since <= d
+            && self.left.is_none_or(|l| l > d)
+    }
+
+    /// Cycles that exist and have no review.
+    pub fn open_cycles(&self) -> impl Iterator<Item = &CycleView<'a>> {
+        self.cycles.iter().filter(|c| c.review.is_none())
+    }
+
+    /// Reviewed cycles, most recent first: by review date, then the later start, then the
+    /// file name.
+    pub fn reviewed_latest_first(&self) -> Vec<&CycleView<'a>> {
+        let mut v: Vec<&CycleView> = self.cycles.iter().filter(|c| c.review.is_some()).collect();
+        v.sort_by(|a, b| {
+            let (ra, rb) = (a.review.as_ref(), b.review.as_ref());
+            rb.map(|r| r.date)
+                .cmp(&ra.map(|r| r.date))
+                .then_with(|| b.cycle.started.value.cmp(&a.cycle.started.value))
+                .then_with(|| b.cycle.file.cmp(&a.cycle.file))
+        });
+        v
+    }
+
+    /// Dates of parent contact: meetings and cycle reviews with parents present, and annual
+    /// reviews held with parents present.
+    pub fn parent_contacts(&self) -> Vec<NaiveDate> {
+        let mut v: Vec<NaiveDate> = self
+            .meetings
+            .iter()
+            .filter(|m| m.parents_present)
+            .map(|m| m.date.value)
+            .collect();
+        v.extend(
+            self.cycles
+                .iter()
+                .filter_map(|c| c.review.as_ref())
+                .filter(|r| r.review.parents_present)
+                .map(|r| r.date),
+        );
+        v.extend(
+            self.annual_reviews
+                .iter()
+                .filter(|r| r.held && r.parents_present)
+                .map(|r| r.meeting),
+        );
+        v
+    }
+
+    /// The NC year on `d`: from `year_group` (the NC year in the academic year containing
+    /// as-of, moving one a year), else from the date of birth.
+    pub fn nc_year(&self, d: NaiveDate, as_of: NaiveDate) -> i64 {
+        use crate::dates::{academic_year_start_year, nc_year_from_dob};
+        match self.pupil.year_group {
+            Some(y) => {
+                y + i64::from(academic_year_start_year(d))
+                    - i64::from(academic_year_start_year(as_of))
+            }
+            None => nc_year_from_dob(self.pupil.dob, d),
+        }
+    }
+}

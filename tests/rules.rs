@@ -1,0 +1,888 @@
+//! The duties of rules.md, one group of tests per rule: a case that fires, a near miss that
+//! does not, and the boundary days (due on as-of is `due`; as-of + window is `due`; one
+//! day more is nothing; done on the deadline is not `late`, a day after is).
+
+use std::fs;
+
+use chrono::NaiveDate;
+use sen::findings::{Finding, Kind, Rule};
+use sen::load::load;
+use sen::rules::{Options, evaluate};
+
+fn d(s: &str) -> NaiveDate {
+    sen::dates::parse(s).expect("test date")
+}
+
+/// What a test compares of a finding: kind, pupil, due date, days.
+type Seen = (Kind, Option<String>, Option<String>, Option<i64>);
+
+/// A school with every statutory section written, terms for 2025-26 and 2026-27 and a
+/// SENCO holding the National Award, so that school rules stay quiet unless a test asks.
+struct School {
+    dir: tempfile::TempDir,
+}
+
+const SCHOOL: &str = r#"school: { name: Elm Tree Primary School }
+senco:
+  name: Mr Dev Patel
+  email: senco@elmtree.example.org
+  qualified_teacher: true
+  appointed: 2020-09-01
+  national_award: 2021-07-01
+terms:
+  - { name: Autumn, start: 2025-09-03, end: 2025-12-19 }
+  - { name: Spring, start: 2026-01-05, end: 2026-03-27 }
+  - { name: Summer, start: 2026-04-13, end: 2026-07-22 }
+  - { name: Autumn, start: 2026-09-03, end: 2026-12-18 }
+  - { name: Spring, start: 2027-01-05, end: 2027-03-26 }
+  - { name: Summer, start: 2027-04-12, end: 2027-07-21 }
+provisions:
+  - { id: reading, name: Reading catch-up, area: cognition-and-learning, group_size: 1, sessions_per_week: 3, minutes_per_session: 20, cost_per_hour: 18 }
+information_report:
+  published: 2026-07-15
+  sections:
+    kinds_of_sen: x
+    identification_and_assessment: x
+    consulting_parents: x
+    consulting_pupils: x
+    assessing_and_reviewing_progress: x
+    transitions_and_adulthood: x
+    teaching_approach: x
+    adapting_curriculum_and_environment: x
+    staff_expertise_and_training: x
+    evaluating_effectiveness: x
+    inclusion_in_activities: x
+    emotional_and_social_development: x
+    working_with_other_bodies: x
+    complaints: x
+    looked_after_children: x
+    accessibility_and_admissions: x
+"#;
+
+impl School {
+    fn new() -> Self {
+        Self::with(SCHOOL)
+    }
+
+    fn with(school_yaml: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("school.yaml"), school_yaml).expect("write");
+        School { dir }
+    }
+
+    fn file(&self, rel: &str, text: &str) -> &Self {
+        let path = self.dir.path().join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+        self
+    }
+
+    /// A pupil on SEN support since `since`, notified the same day, born `dob`.
+    fn pupil(&self, id: &str, status: &str, since: &str, dob: &str, extra: &str) -> &Self {
+        let ended = if status == "N" {
+            "\n  ended: 2026-07-01"
+        } else {
+            ""
+        };
+        self.file(
+            &format!("pupils/{id}/pupil.yaml"),
+            &format!(
+                "name: {{ given: Test, family: Pupil }}\ndob: {dob}\nsen:\n  status: {status}\n  since: {since}\n  parents_notified: {since}\n  primary_need: SPLD{ended}\n{extra}"
+            ),
+        )
+    }
+
+    fn findings(&self, as_of: &str) -> Vec<Finding> {
+        let loaded = load(self.dir.path(), d(as_of));
+        let window = loaded.records.school.settings.due_within_days;
+        evaluate(
+            &loaded,
+            Options {
+                as_of: d(as_of),
+                window,
+            },
+        )
+    }
+
+    /// (kind, pupil, due, days) of the findings of one rule.
+    fn rule(&self, rule: Rule, as_of: &str) -> Vec<Seen> {
+        let all = self.findings(as_of);
+        let invalid: Vec<_> = all.iter().filter(|f| f.kind == Kind::Invalid).collect();
+        assert!(
+            invalid.is_empty() || rule.id() == "senco",
+            "unexpected invalid findings: {invalid:#?}"
+        );
+        all.into_iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| (f.kind, f.pupil, f.due.map(sen::dates::iso), f.days))
+            .collect()
+    }
+}
+
+fn one(kind: Kind, pupil: &str, due: &str, days: i64) -> Vec<Seen> {
+    vec![(
+        kind,
+        Some(pupil.to_string()),
+        Some(due.to_string()),
+        Some(days),
+    )]
+}
+
+const DOB: &str = "2017-03-14";
+
+// ------------------------------------------------------------------ notification
+
+#[test]
+fn notification_due_on_the_day_provision_starts() {
+    let s = School::new();
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-23, primary_need: SPLD }\n");
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-11-23", 0)
+    );
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-24"),
+        one(Kind::Overdue, "ava", "2026-11-23", 1)
+    );
+    // Before provision starts the pupil is not on the register at all.
+    assert_eq!(s.rule(Rule::Notification, "2026-11-22"), vec![]);
+}
+
+#[test]
+fn notification_on_the_fourteenth_day_is_not_late_and_on_the_fifteenth_is() {
+    let s = School::new();
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-09-01, parents_notified: 2026-09-15, primary_need: SPLD }\n");
+    s.file("pupils/ben/pupil.yaml", "name: { given: Ben, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-09-01, parents_notified: 2026-09-16, primary_need: SPLD }\n");
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-23"),
+        one(Kind::Late, "ben", "2026-09-15", 1)
+    );
+}
+
+#[test]
+fn a_notification_dated_after_as_of_has_not_happened_yet() {
+    let s = School::new();
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-02, parents_notified: 2026-11-30, primary_need: SPLD }\n");
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-23"),
+        one(Kind::Overdue, "ava", "2026-11-02", 21)
+    );
+}
+
+#[test]
+fn a_late_notification_over_a_year_ago_is_not_reported() {
+    let s = School::new();
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2025-10-01, parents_notified: 2025-11-24, primary_need: SPLD }\n");
+    // as-of - 364 days = 2025-11-24: still inside the lookback.
+    assert_eq!(s.rule(Rule::Notification, "2026-11-23").len(), 1);
+    assert_eq!(s.rule(Rule::Notification, "2026-11-24"), vec![]);
+}
+
+// ------------------------------------------------------------------ cycle-review
+
+fn cycle(started: &str, review_due: &str, review: &str) -> String {
+    format!(
+        "started: {started}\nplan:\n  agreed: {started}\n  outcomes:\n    - {{ id: reading, outcome: Reads fluently }}\n  provision:\n    - {{ ref: reading }}\n  review_due: {review_due}\n{review}"
+    )
+}
+
+#[test]
+fn cycle_review_window_boundaries() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-09-01", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &cycle("2026-09-15", "2026-12-07", ""),
+    );
+    assert_eq!(
+        s.rule(Rule::CycleReview, "2026-11-22"),
+        vec![],
+        "as-of + 15 days: nothing"
+    );
+    assert_eq!(
+        s.rule(Rule::CycleReview, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-12-07", 14)
+    );
+    assert_eq!(
+        s.rule(Rule::CycleReview, "2026-12-07"),
+        one(Kind::Due, "ava", "2026-12-07", 0)
+    );
+    assert_eq!(
+        s.rule(Rule::CycleReview, "2026-12-08"),
+        one(Kind::Overdue, "ava", "2026-12-07", 1)
+    );
+}
+
+#[test]
+fn a_reviewed_cycle_needs_no_review() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-09-01", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &cycle(
+            "2026-09-15",
+            "2026-11-20",
+            "review: { date: 2026-11-19, progress: expected }\n",
+        ),
+    );
+    s.file(
+        "pupils/ava/cycles/b.yaml",
+        &cycle("2026-11-20", "2027-02-05", ""),
+    );
+    assert_eq!(s.rule(Rule::CycleReview, "2026-11-23"), vec![]);
+    // Before the review was held, it was due.
+    assert_eq!(
+        s.rule(Rule::CycleReview, "2026-11-18"),
+        one(Kind::Due, "ava", "2026-11-20", 2)
+    );
+}
+
+#[test]
+fn a_cycle_with_a_bad_file_is_silent_but_reported() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-09-01", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        "started: 2026-09-15\nplan:\n  review_due: 2026-11-01\n  reveiw: x\n",
+    );
+    let all = s.findings("2026-11-23");
+    assert!(
+        all.iter()
+            .any(|f| f.kind == Kind::Invalid && f.rule == Rule::Schema)
+    );
+    assert!(
+        !all.iter()
+            .any(|f| f.rule == Rule::CycleReview || f.rule == Rule::SupportPlan)
+    );
+    // notification reads only pupil.yaml, so it still runs (and is quiet here).
+}
+
+// ------------------------------------------------------------------ support-plan
+
+#[test]
+fn support_plan_due_after_the_last_review_unless_the_pupil_exits() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &cycle(
+            "2026-09-15",
+            "2026-11-01",
+            "review: { date: 2026-11-02, progress: good, next: new-cycle }\n",
+        ),
+    );
+    assert_eq!(
+        s.rule(Rule::SupportPlan, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-11-30", 7)
+    );
+    assert_eq!(
+        s.rule(Rule::SupportPlan, "2026-12-01"),
+        one(Kind::Overdue, "ava", "2026-11-30", 1)
+    );
+    let s2 = School::new();
+    s2.pupil("ava", "K", "2026-01-05", DOB, "");
+    s2.file(
+        "pupils/ava/cycles/a.yaml",
+        &cycle(
+            "2026-09-15",
+            "2026-11-01",
+            "review: { date: 2026-11-02, progress: good, next: exit }\n",
+        ),
+    );
+    assert_eq!(s2.rule(Rule::SupportPlan, "2026-12-01"), vec![]);
+}
+
+#[test]
+fn support_plan_from_since_when_there_has_been_no_cycle() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-11-01", DOB, "");
+    assert_eq!(
+        s.rule(Rule::SupportPlan, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-11-29", 6)
+    );
+    // EHC plan pupils are not on SEN support.
+    let s2 = School::new();
+    s2.pupil("ava", "E", "2026-11-01", DOB, "");
+    s2.file(
+        "pupils/ava/ehcp.yaml",
+        "local_authority: Leeds\nissued: 2026-11-01\n",
+    );
+    assert_eq!(s2.rule(Rule::SupportPlan, "2026-11-23"), vec![]);
+}
+
+// ------------------------------------------------------------------ parent-meetings
+
+#[test]
+fn parent_meetings_past_term_without_contact_is_overdue() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    s.file(
+        "pupils/ava/meetings/a.yaml",
+        "date: 2027-01-20\nparents_present: true\nshared_with_parents: 2027-01-21\n",
+    );
+    // Autumn 2026 had no contact: overdue from its end on 18 December.
+    assert_eq!(
+        s.rule(Rule::ParentMeetings, "2027-02-01"),
+        one(Kind::Overdue, "ava", "2026-12-18", 45)
+    );
+}
+
+#[test]
+fn parent_meetings_current_term_is_due_only_near_its_end() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    // Autumn ends 2026-12-18: due within 14 days from 4 December.
+    assert_eq!(s.rule(Rule::ParentMeetings, "2026-12-03"), vec![]);
+    assert_eq!(
+        s.rule(Rule::ParentMeetings, "2026-12-04"),
+        one(Kind::Due, "ava", "2026-12-18", 14)
+    );
+    s.file(
+        "pupils/ava/meetings/a.yaml",
+        "date: 2026-10-05\nparents_present: true\nshared_with_parents: 2026-10-06\n",
+    );
+    assert_eq!(s.rule(Rule::ParentMeetings, "2026-12-04"), vec![]);
+}
+
+#[test]
+fn a_pupil_placed_on_the_register_mid_term_needs_no_contact_that_term() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-10-12", DOB, "");
+    s.file(
+        "pupils/ava/meetings/a.yaml",
+        "date: 2027-01-20\nparents_present: true\nshared_with_parents: 2027-01-21\n",
+    );
+    assert_eq!(s.rule(Rule::ParentMeetings, "2027-02-01"), vec![]);
+}
+
+#[test]
+fn a_meeting_without_parents_is_no_parent_contact() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    s.file(
+        "pupils/ava/meetings/a.yaml",
+        "date: 2026-10-05\nparents_present: false\n",
+    );
+    assert_eq!(
+        s.rule(Rule::ParentMeetings, "2026-12-04"),
+        one(Kind::Due, "ava", "2026-12-18", 14)
+    );
+}
+
+#[test]
+fn default_terms_apply_when_the_school_gives_none_for_the_year() {
+    let school = SCHOOL.replace("  - { name: Autumn, start: 2026-09-03, end: 2026-12-18 }\n  - { name: Spring, start: 2027-01-05, end: 2027-03-26 }\n  - { name: Summer, start: 2027-04-12, end: 2027-07-21 }\n", "");
+    let s = School::with(&school);
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    // Default Autumn ends 31 December.
+    assert_eq!(
+        s.rule(Rule::ParentMeetings, "2026-12-17"),
+        one(Kind::Due, "ava", "2026-12-31", 14)
+    );
+}
+
+// ------------------------------------------------------------------ record-shared
+
+#[test]
+fn record_shared_boundaries() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    s.file(
+        "pupils/ava/meetings/a.yaml",
+        "date: 2026-11-02\nparents_present: true\n",
+    );
+    s.file(
+        "pupils/ava/meetings/b.yaml",
+        "date: 2026-10-01\nparents_present: true\nshared_with_parents: 2026-10-15\n",
+    );
+    s.file(
+        "pupils/ava/meetings/c.yaml",
+        "date: 2026-10-01\nparents_present: true\nshared_with_parents: 2026-10-16\n",
+    );
+    s.file(
+        "pupils/ava/meetings/d.yaml",
+        "date: 2026-10-01\nparents_present: false\n",
+    );
+    let got = s.rule(Rule::RecordShared, "2026-11-16");
+    assert_eq!(
+        got,
+        vec![
+            (
+                Kind::Late,
+                Some("ava".into()),
+                Some("2026-10-15".into()),
+                Some(1)
+            ),
+            (
+                Kind::Due,
+                Some("ava".into()),
+                Some("2026-11-16".into()),
+                Some(0)
+            ),
+        ]
+    );
+    assert_eq!(
+        s.rule(Rule::RecordShared, "2026-11-17")[0],
+        (
+            Kind::Overdue,
+            Some("ava".into()),
+            Some("2026-11-16".into()),
+            Some(1)
+        )
+    );
+}
+
+#[test]
+fn record_shared_covers_cycle_reviews_with_parents() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &cycle(
+            "2026-09-15",
+            "2026-11-01",
+            "review: { date: 2026-11-02, parents_present: true, progress: good }\n",
+        ),
+    );
+    s.file(
+        "pupils/ava/cycles/b.yaml",
+        &cycle("2026-11-03", "2027-01-20", ""),
+    );
+    assert_eq!(
+        s.rule(Rule::RecordShared, "2026-11-23"),
+        one(Kind::Overdue, "ava", "2026-11-16", 7)
+    );
+}
+
+// ------------------------------------------------------------------ specialist, ehc-consider
+
+fn reviewed(started: &str, date: &str, progress: &str, specialists: &str) -> String {
+    format!(
+        "started: {started}\nassess:\n  summary: x\n{specialists}plan:\n  review_due: {date}\nreview: {{ date: {date}, progress: {progress} }}\n"
+    )
+}
+
+#[test]
+fn specialist_advice_after_two_slow_reviews_without_a_specialist() {
+    let s = School::new();
+    s.pupil("ava", "K", "2025-09-01", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &reviewed("2026-01-05", "2026-03-20", "less-than-expected", ""),
+    );
+    s.file(
+        "pupils/ava/cycles/b.yaml",
+        &reviewed("2026-04-13", "2026-07-10", "little-or-none", ""),
+    );
+    s.file(
+        "pupils/ava/cycles/c.yaml",
+        &cycle("2026-09-10", "2026-12-15", ""),
+    );
+    let got = s.rule(Rule::Specialist, "2026-11-23");
+    assert_eq!(got, vec![(Kind::Advice, Some("ava".into()), None, None)]);
+    // A specialist in either cycle: no advice.
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &reviewed(
+            "2026-01-05",
+            "2026-03-20",
+            "less-than-expected",
+            "  specialists:\n    - { role: educational psychologist, date: 2026-02-01 }\n",
+        ),
+    );
+    assert_eq!(s.rule(Rule::Specialist, "2026-11-23"), vec![]);
+}
+
+#[test]
+fn specialist_needs_both_of_the_two_latest_reviews_slow() {
+    let s = School::new();
+    s.pupil("ava", "K", "2025-09-01", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &reviewed("2026-01-05", "2026-03-20", "less-than-expected", ""),
+    );
+    s.file(
+        "pupils/ava/cycles/b.yaml",
+        &reviewed("2026-04-13", "2026-07-10", "expected", ""),
+    );
+    assert_eq!(s.rule(Rule::Specialist, "2026-11-23"), vec![]);
+}
+
+#[test]
+fn ehc_consider_after_three_reviews_of_little_or_no_progress() {
+    let s = School::new();
+    s.pupil("ava", "K", "2025-09-01", DOB, "");
+    s.file(
+        "pupils/ava/cycles/a.yaml",
+        &reviewed("2025-10-01", "2025-12-10", "little-or-none", ""),
+    );
+    s.file(
+        "pupils/ava/cycles/b.yaml",
+        &reviewed("2026-01-05", "2026-03-20", "little-or-none", ""),
+    );
+    s.file(
+        "pupils/ava/cycles/c.yaml",
+        &reviewed("2026-04-13", "2026-07-10", "little-or-none", ""),
+    );
+    assert_eq!(
+        s.rule(Rule::EhcConsider, "2026-11-23"),
+        vec![(Kind::Advice, Some("ava".into()), None, None)]
+    );
+    // Once an assessment is requested, no advice.
+    s.file(
+        "pupils/ava/ehcp.yaml",
+        "local_authority: Leeds\nassessment: { requested: 2026-09-10 }\n",
+    );
+    assert_eq!(s.rule(Rule::EhcConsider, "2026-11-23"), vec![]);
+    // ...but a request dated after as-of has not happened yet.
+    assert_eq!(s.rule(Rule::EhcConsider, "2026-09-09").len(), 1);
+}
+
+// ------------------------------------------------------------------ annual reviews
+
+fn ehc_pupil(s: &School, id: &str, dob: &str, issued: &str) {
+    s.pupil(id, "E", issued, dob, "");
+    s.file(
+        &format!("pupils/{id}/ehcp.yaml"),
+        &format!("local_authority: Leeds\nissued: {issued}\n"),
+    );
+}
+
+#[test]
+fn annual_review_twelve_months_after_the_last() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2024-12-01");
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2025-12-01\ninvitations_sent: 2025-11-10\nreport_sent: 2025-12-05\nla_decision: 2025-12-20\n");
+    assert_eq!(
+        s.rule(Rule::AnnualReview, "2026-11-17"),
+        one(Kind::Due, "ava", "2026-12-01", 14)
+    );
+    assert_eq!(s.rule(Rule::AnnualReview, "2026-11-16"), vec![]);
+    assert_eq!(
+        s.rule(Rule::AnnualReview, "2026-12-02"),
+        one(Kind::Overdue, "ava", "2026-12-01", 1)
+    );
+}
+
+#[test]
+fn leap_day_issue_date_rolls_to_28_february() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2024-02-29");
+    assert_eq!(
+        s.rule(Rule::AnnualReview, "2025-02-20"),
+        one(Kind::Due, "ava", "2025-02-28", 8)
+    );
+}
+
+#[test]
+fn a_child_aged_four_at_the_last_review_is_reviewed_after_six_months() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", "2022-03-01", "2026-01-10");
+    // Aged 3 when issued: due 10 July 2026. Review held 1 July 2026 (aged 4): next 1 Jan 2027.
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-07-01\ninvitations_sent: 2026-06-10\nreport_sent: 2026-07-05\nla_decision: 2026-07-20\n");
+    assert_eq!(
+        s.rule(Rule::AnnualReview, "2026-12-20"),
+        one(Kind::Due, "ava", "2027-01-01", 12)
+    );
+}
+
+#[test]
+fn a_review_held_after_its_due_date_is_late() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2025-06-01");
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-06-02\ninvitations_sent: 2026-05-10\nreport_sent: 2026-06-05\nla_decision: 2026-06-20\n");
+    assert_eq!(
+        s.rule(Rule::AnnualReview, "2026-11-23"),
+        one(Kind::Late, "ava", "2026-06-01", 1)
+    );
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-06-01\ninvitations_sent: 2026-05-10\nreport_sent: 2026-06-05\nla_decision: 2026-06-20\n");
+    assert_eq!(s.rule(Rule::AnnualReview, "2026-11-23"), vec![]);
+}
+
+#[test]
+fn annual_review_notice_two_weeks_before_the_meeting() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2027-01-12\n");
+    // Invitations by 29 December 2026.
+    assert_eq!(
+        s.rule(Rule::AnnualReviewNotice, "2026-12-15"),
+        one(Kind::Due, "ava", "2026-12-29", 14)
+    );
+    assert_eq!(s.rule(Rule::AnnualReviewNotice, "2026-12-14"), vec![]);
+    assert_eq!(
+        s.rule(Rule::AnnualReviewNotice, "2026-12-30"),
+        one(Kind::Overdue, "ava", "2026-12-29", 1)
+    );
+    // Sent on the deadline: fine; a day after: late, reported at once while still scheduled.
+    s.file(
+        "pupils/ava/annual-reviews/a.yaml",
+        "meeting: 2027-01-12\ninvitations_sent: 2026-12-29\n",
+    );
+    assert_eq!(s.rule(Rule::AnnualReviewNotice, "2027-01-05"), vec![]);
+    s.file(
+        "pupils/ava/annual-reviews/a.yaml",
+        "meeting: 2027-01-12\ninvitations_sent: 2026-12-30\n",
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewNotice, "2027-01-05"),
+        one(Kind::Late, "ava", "2026-12-29", 1)
+    );
+}
+
+#[test]
+fn a_held_review_without_its_invitations_recorded_is_incomplete() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file(
+        "pupils/ava/annual-reviews/a.yaml",
+        "meeting: 2026-11-10\nreport_sent: 2026-11-12\nla_decision: 2026-11-20\n",
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewNotice, "2026-11-23"),
+        vec![(Kind::Incomplete, Some("ava".into()), None, None)]
+    );
+}
+
+#[test]
+fn review_report_and_la_decision_deadlines() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file(
+        "pupils/ava/annual-reviews/a.yaml",
+        "meeting: 2026-11-09\ninvitations_sent: 2026-10-20\n",
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewReport, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-11-23", 0)
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewReport, "2026-11-24"),
+        one(Kind::Overdue, "ava", "2026-11-23", 1)
+    );
+    assert_eq!(
+        s.rule(Rule::LaDecision, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-12-07", 14)
+    );
+    // A report dated after as-of is not yet sent.
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-11-09\ninvitations_sent: 2026-10-20\nreport_sent: 2026-11-24\nla_decision: 2026-12-08\n");
+    assert_eq!(s.rule(Rule::AnnualReviewReport, "2026-11-23").len(), 1);
+    assert_eq!(
+        s.rule(Rule::AnnualReviewReport, "2026-12-20"),
+        one(Kind::Late, "ava", "2026-11-23", 1)
+    );
+    assert_eq!(
+        s.rule(Rule::LaDecision, "2026-12-20"),
+        one(Kind::Late, "ava", "2026-12-07", 1)
+    );
+    let la = s
+        .findings("2026-12-20")
+        .into_iter()
+        .find(|f| f.rule == Rule::LaDecision)
+        .expect("finding");
+    assert_eq!(la.rule.owner(), sen::findings::Owner::La);
+}
+
+#[test]
+fn a_scheduled_review_reads_no_report_or_decision() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file(
+        "pupils/ava/annual-reviews/a.yaml",
+        "meeting: 2026-12-01\ninvitations_sent: 2026-11-10\n",
+    );
+    assert_eq!(s.rule(Rule::AnnualReviewReport, "2026-11-23"), vec![]);
+    assert_eq!(s.rule(Rule::LaDecision, "2026-11-23"), vec![]);
+}
+
+#[test]
+fn year_6_plan_reviewed_by_15_february_and_year_11_by_31_march() {
+    let s = School::new();
+    // Year 6 in 2026-27: born Sept 2015 - Aug 2016. Year 11: born Sept 2010 - Aug 2011.
+    ehc_pupil(&s, "ava", "2016-01-10", "2026-06-01");
+    ehc_pupil(&s, "ben", "2011-01-10", "2026-06-01");
+    assert_eq!(
+        s.rule(Rule::PhaseTransfer, "2027-02-01"),
+        one(Kind::Due, "ava", "2027-02-15", 14)
+    );
+    assert_eq!(
+        s.rule(Rule::PhaseTransfer, "2027-03-17"),
+        vec![
+            (
+                Kind::Overdue,
+                Some("ava".into()),
+                Some("2027-02-15".into()),
+                Some(30)
+            ),
+            (
+                Kind::Due,
+                Some("ben".into()),
+                Some("2027-03-31".into()),
+                Some(14)
+            ),
+        ]
+    );
+    // An autumn review (even a scheduled one) inside the year satisfies it.
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-10-05\ninvitations_sent: 2026-09-20\nreport_sent: 2026-10-10\nla_decision: 2026-10-30\n");
+    s.file("pupils/ben/annual-reviews/a.yaml", "meeting: 2027-03-31\n");
+    assert_eq!(s.rule(Rule::PhaseTransfer, "2027-03-17"), vec![]);
+}
+
+#[test]
+fn phase_transfer_follows_a_year_group_override() {
+    let s = School::new();
+    s.pupil("ava", "E", "2020-01-06", DOB, "year_group: 6\n");
+    s.file(
+        "pupils/ava/ehcp.yaml",
+        "local_authority: Leeds\nissued: 2026-06-01\n",
+    );
+    assert_eq!(
+        s.rule(Rule::PhaseTransfer, "2027-02-01"),
+        one(Kind::Due, "ava", "2027-02-15", 14)
+    );
+}
+
+#[test]
+fn adulthood_from_year_9() {
+    let s = School::new();
+    // Year 9 in 2026-27: born Sept 2012 - Aug 2013.
+    ehc_pupil(&s, "ava", "2013-01-10", "2025-11-01");
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-10-20\ninvitations_sent: 2026-10-01\nreport_sent: 2026-10-25\nla_decision: 2026-11-10\n");
+    assert_eq!(
+        s.rule(Rule::Adulthood, "2026-11-23"),
+        vec![(Kind::Incomplete, Some("ava".into()), None, None)]
+    );
+    s.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-10-20\ninvitations_sent: 2026-10-01\nreport_sent: 2026-10-25\nla_decision: 2026-11-10\npreparing_for_adulthood: Work experience planned.\n");
+    assert_eq!(s.rule(Rule::Adulthood, "2026-11-23"), vec![]);
+    // Year 8 at the meeting: not needed.
+    let s2 = School::new();
+    ehc_pupil(&s2, "ava", "2013-01-10", "2025-05-01");
+    s2.file("pupils/ava/annual-reviews/a.yaml", "meeting: 2026-05-01\ninvitations_sent: 2026-04-01\nreport_sent: 2026-05-05\nla_decision: 2026-05-20\n");
+    assert_eq!(s2.rule(Rule::Adulthood, "2026-11-23"), vec![]);
+}
+
+#[test]
+fn ehc_assessment_six_and_twenty_weeks() {
+    let s = School::new();
+    s.pupil("ava", "K", "2025-09-01", DOB, "");
+    s.file(
+        "pupils/ava/ehcp.yaml",
+        "local_authority: Leeds\nassessment: { requested: 2026-10-12 }\n",
+    );
+    assert_eq!(
+        s.rule(Rule::EhcAssessment, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-11-23", 0)
+    );
+    assert_eq!(
+        s.rule(Rule::EhcAssessment, "2026-11-24"),
+        one(Kind::Overdue, "ava", "2026-11-23", 1)
+    );
+    s.file("pupils/ava/ehcp.yaml", "local_authority: Leeds\nassessment: { requested: 2026-07-06, decision: 2026-08-18, decision_outcome: assess }\n");
+    // Decided 43 days after: late by 1; final due 2026-11-23.
+    assert_eq!(
+        s.rule(Rule::EhcAssessment, "2026-11-23"),
+        vec![
+            (
+                Kind::Late,
+                Some("ava".into()),
+                Some("2026-08-17".into()),
+                Some(1)
+            ),
+            (
+                Kind::Due,
+                Some("ava".into()),
+                Some("2026-11-23".into()),
+                Some(0)
+            ),
+        ]
+    );
+    // A refusal needs no final plan.
+    s.file("pupils/ava/ehcp.yaml", "local_authority: Leeds\nassessment: { requested: 2026-07-06, decision: 2026-08-17, decision_outcome: refuse }\n");
+    assert_eq!(s.rule(Rule::EhcAssessment, "2026-11-23"), vec![]);
+}
+
+// ------------------------------------------------------------------ who is on the register
+
+#[test]
+fn pupils_who_left_or_came_off_the_register_get_no_duties() {
+    let s = School::new();
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-01, primary_need: SPLD }\nleft: 2026-11-10\n");
+    s.file("pupils/ben/pupil.yaml", "name: { given: Ben, family: Lin }\ndob: 2017-03-14\nsen: { status: N, since: 2026-11-01, ended: 2026-11-10, primary_need: SPLD }\n");
+    let all = s.findings("2026-11-23");
+    assert!(all.is_empty(), "{all:#?}");
+    // Before leaving, the pupil was on the register: notification was owed.
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-05"),
+        one(Kind::Overdue, "ava", "2026-11-01", 4)
+    );
+}
+
+// ------------------------------------------------------------------ school rules
+
+#[test]
+fn senco_needs_the_national_award_within_three_years() {
+    let school = SCHOOL
+        .replace("  national_award: 2021-07-01\n", "")
+        .replace("appointed: 2020-09-01", "appointed: 2023-12-01");
+    let s = School::with(&school);
+    assert_eq!(
+        s.rule(Rule::Senco, "2026-11-17"),
+        vec![(Kind::Due, None, Some("2026-12-01".into()), Some(14))]
+    );
+    assert_eq!(s.rule(Rule::Senco, "2026-11-16"), vec![]);
+    let experienced = school.replace(
+        "appointed: 2023-12-01",
+        "appointed: 2023-12-01\n  previously_senco_months: 13",
+    );
+    assert_eq!(
+        School::with(&experienced).rule(Rule::Senco, "2026-12-20"),
+        vec![]
+    );
+}
+
+#[test]
+fn senco_must_be_a_qualified_teacher() {
+    let s = School::with(&SCHOOL.replace("qualified_teacher: true", "qualified_teacher: false"));
+    let got = s.rule(Rule::Senco, "2026-11-23");
+    assert_eq!(got, vec![(Kind::Invalid, None, None, None)]);
+}
+
+#[test]
+fn information_report_yearly_update_and_sections() {
+    let s = School::new();
+    assert_eq!(
+        s.rule(Rule::InformationReport, "2027-07-01"),
+        vec![(Kind::Due, None, Some("2027-07-15".into()), Some(14))]
+    );
+    assert_eq!(
+        s.rule(Rule::InformationReport, "2027-07-16"),
+        vec![(Kind::Overdue, None, Some("2027-07-15".into()), Some(1))]
+    );
+    let blank = School::with(
+        &SCHOOL
+            .replace("    complaints: x\n", "    complaints: \"  \"\n")
+            .replace("    looked_after_children: x\n", ""),
+    );
+    let got = blank.rule(Rule::InformationReport, "2026-11-23");
+    assert_eq!(
+        got,
+        vec![
+            (Kind::Incomplete, None, None, None),
+            (Kind::Incomplete, None, None, None)
+        ]
+    );
+    // Published after as-of: not yet published, overdue with no date.
+    assert_eq!(
+        s.rule(Rule::InformationReport, "2026-07-01"),
+        vec![(Kind::Overdue, None, None, None)]
+    );
+}
+
+#[test]
+fn a_bad_settings_section_silences_every_rule() {
+    let s = School::with(&format!("{SCHOOL}settings:\n  due_within_dayz: 3\n"));
+    s.pupil("ava", "K", "2026-11-01", DOB, "");
+    let all = s.findings("2026-11-23");
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!((all[0].rule, all[0].kind), (Rule::Schema, Kind::Invalid));
+}
