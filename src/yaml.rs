@@ -111,8 +111,19 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
             help: Some("write the record's keys, or delete the file".to_string()),
         });
     }
-    no_tags(text)?;
-    serde_saphyr::from_str_with_options(text, options()).map_err(|e| describe(&e))
+    let scan = scan(text);
+    if let Some(tag) = scan.tag {
+        return Err(tag);
+    }
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
+        let described = describe(&e);
+        // serde-saphyr reads lazily, so a value of the wrong shape before a syntax error is
+        // met first; a file that is not YAML is a `yaml` finding, whatever else is wrong.
+        match scan.syntax {
+            Some(syntax) if described.failure == Failure::Schema => syntax,
+            _ => described,
+        }
+    })
 }
 
 /// Nothing but blank lines and comments: YAML reads it as null, which is no record.
@@ -123,16 +134,41 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
+/// What a pass over the parser's events found, each at its line.
+struct Scan {
+    /// The first explicit tag, as a `schema` error.
+    tag: Option<ParseError>,
+    /// The first syntax error, as a `yaml` error.
+    syntax: Option<ParseError>,
+}
+
 /// Records hold plain values. serde-saphyr quietly decodes `!!binary` into text and lets some
-/// core tags through, so a record could hold a value nobody can read in the file; refuse
-/// every explicit tag, at its line. This pass stops at the first syntax error or past
-/// [`MAX_DEPTH`], leaving those to the real parse (and its budget) to report.
-fn no_tags(text: &str) -> Result<(), ParseError> {
+/// core tags through, so a record could hold a value nobody can read in the file: every
+/// explicit tag is refused, at its line. The same pass finds the first syntax error. It stops
+/// past [`MAX_DEPTH`], leaving deeper nesting to the real parse's budget.
+fn scan(text: &str) -> Scan {
     use serde_saphyr::granit_parser::{Event, Parser};
     let mut depth = 0usize;
     for item in Parser::new_from_str(text) {
-        let Ok((event, span)) = item else {
-            return Ok(());
+        let (event, span) = match item {
+            Ok(e) => e,
+            Err(e) => {
+                let marker = e.marker();
+                let mut info = e.info();
+                if info.contains("recursion limit") {
+                    info = "the file is nested too deeply to be a record".to_string();
+                }
+                return Scan {
+                    tag: None,
+                    syntax: Some(ParseError {
+                        failure: Failure::Yaml,
+                        line: u32::try_from(marker.line()).ok().filter(|l| *l > 0),
+                        col: u32::try_from(marker.col() + 1).ok(),
+                        message: lower_first(strip_location(&info).trim()),
+                        help: None,
+                    }),
+                };
+            }
         };
         let tag = match &event {
             Event::Scalar(_, _, _, tag) => tag.as_ref(),
@@ -147,22 +183,30 @@ fn no_tags(text: &str) -> Result<(), ParseError> {
             _ => None,
         };
         if depth > MAX_DEPTH {
-            return Ok(());
+            break;
         }
         if let Some(tag) = tag {
             let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
             let col = u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX);
             let shown = tag.to_string().replace("tag:yaml.org,2002:", "!!");
-            return Err(ParseError {
-                failure: Failure::Schema,
-                line: Some(line),
-                col: Some(col),
-                message: format!("YAML tag `{shown}`: records hold plain values, not tagged ones"),
-                help: Some("remove the tag and write the value itself".to_string()),
-            });
+            return Scan {
+                tag: Some(ParseError {
+                    failure: Failure::Schema,
+                    line: Some(line),
+                    col: Some(col),
+                    message: format!(
+                        "YAML tag `{shown}`: records hold plain values, not tagged ones"
+                    ),
+                    help: Some("remove the tag and write the value itself".to_string()),
+                }),
+                syntax: None,
+            };
         }
     }
-    Ok(())
+    Scan {
+        tag: None,
+        syntax: None,
+    }
 }
 
 fn describe(error: &Error) -> ParseError {

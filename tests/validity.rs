@@ -246,7 +246,7 @@ cases! {
     duplicate_key: "duplicate-key", 1, [amy("yaml", 3)];
     billion_laughs: "billion-laughs", 1, [amy("schema", 1)];
     billion_laughs_in_a_value: "billion-laughs-in-value", 1, [amy("schema", 10)];
-    deep_flow_sequence_nesting: "deep-nesting", 1, [amy("schema", 1)];
+    deep_flow_sequence_nesting: "deep-nesting", 1, [amy("yaml", 1)];
     deep_flow_mapping_nesting: "deep-nesting-mapping", 1, [amy("schema", 1)];
     invalid_utf8: "invalid-utf8", 1, [amy("yaml", 9)];
     bom_and_crlf_are_accepted: "bom-crlf", 2, [];
