@@ -89,6 +89,34 @@ pub fn valid_pupil_id(id: &str) -> bool {
         })
 }
 
+/// A pupil id that can be joined onto a folder path without leaving it: one plain folder
+/// name, with no separator (`/`, `\\`), no `.` or `..`, no leading `.` (hidden), no drive
+/// or root, and no control character. Every command that builds a path from an id given on
+/// the command line (`letter`, `new`) checks it here first; the loader's own ids come from
+/// the walk and are single folder names already. Looser than [`valid_pupil_id`], so a
+/// folder with a bad name (reported by `sen check`) can still be named.
+pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
+    let plain = !id.is_empty()
+        && !id.starts_with('.')
+        && !id
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
+        && {
+            let mut parts = Path::new(id).components();
+            matches!(
+                (parts.next(), parts.next()),
+                (Some(std::path::Component::Normal(_)), None)
+            )
+        };
+    if plain {
+        Ok(id)
+    } else {
+        Err(format!(
+            "`{id}` is not a pupil id: an id is the name of one folder under pupils/, such as `amara-okafor`"
+        ))
+    }
+}
+
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
@@ -761,6 +789,28 @@ mod tests {
         assert!(!valid_pupil_id("amara--okafor"));
         assert!(!valid_pupil_id("-amara"));
         assert!(!valid_pupil_id("amara_okafor"));
+    }
+
+    #[test]
+    fn pupil_ids_that_would_leave_the_folder_are_refused() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/../../x",
+            "/etc",
+            "a/b",
+            "a\\b",
+            "C:x",
+            ".hidden",
+            "a\0b",
+        ] {
+            assert!(safe_pupil_id(bad).is_err(), "{bad:?} accepted");
+        }
+        for good in ["amara-okafor", "Amy-Fisher", "leo2", "a..b"] {
+            assert_eq!(safe_pupil_id(good), Ok(good));
+        }
     }
 
     #[test]
