@@ -156,7 +156,8 @@ fn read(root: &Path, path: &Path, place: Place) -> Read {
 // A finding is the natural error here; it is built once per unreadable file.
 #[allow(clippy::result_large_err)]
 fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| {
         invalid(
             Rule::Yaml,
             rel,
@@ -164,29 +165,42 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
             format!("cannot read the file: {}", io_reason(&e)),
             None,
         )
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(invalid(
+    };
+    let too_big = |len: u64| {
+        invalid(
             Rule::Yaml,
             rel,
             None,
             format!(
-                "the file is {} bytes; a record file may be at most {} bytes (1 MiB)",
-                meta.len(),
-                MAX_FILE_BYTES
+                "the file is {len} bytes; a record file may be at most {MAX_FILE_BYTES} bytes (1 MiB)"
             ),
             Some("a record this large is almost certainly not a record: check what was saved here"),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        invalid(
-            Rule::Yaml,
+        )
+    };
+    // Not following a link, and not opening a pipe (which could block): the walk saw a
+    // regular file, but it may have been swapped since.
+    let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(invalid(
+            Rule::Schema,
             rel,
             None,
-            format!("cannot read the file: {}", io_reason(&e)),
+            "is no longer a regular file, so it is not read".into(),
             None,
-        )
-    })?;
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    // Read at most one byte past the limit, so a file that grows after the check still
+    // costs no more than the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     decode(&bytes, rel)
 }
 
@@ -301,6 +315,18 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
             continue;
         }
         if !is_yaml(&name) {
+            continue;
+        }
+        // A FIFO, socket or device named like a record: reading it could block for ever or
+        // never end, so it is reported, not read.
+        if !ft.is_file() {
+            findings.push(invalid(
+                Rule::Schema,
+                &rel,
+                None,
+                "is not a regular file (a pipe, socket or device), so it is not read".into(),
+                Some("remove it: record files are ordinary text files"),
+            ));
             continue;
         }
         match place(&rel) {
@@ -507,7 +533,32 @@ fn assemble(
         records.pupils.push(folder);
     }
     findings.extend(duplicate_upns(&records, &upn_lines));
+    for f in &mut findings {
+        f.message = clip_quoted(&f.message);
+    }
     Loaded { records, findings }
+}
+
+/// The longest quoted value (between backticks) a message repeats whole.
+const MAX_QUOTED: usize = 60;
+
+/// A message with every `quoted` value longer than [`MAX_QUOTED`] characters cut short: a
+/// finding quotes the value it is about, and a garbled file can hold a value of a megabyte.
+fn clip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts lie between backticks.
+        if i % 2 == 1 && part.chars().count() > MAX_QUOTED {
+            out.extend(part.chars().take(MAX_QUOTED - 3));
+            out.push_str("...");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 fn parse(place: &Place, text: &str) -> Result<Parsed, ParseError> {
@@ -811,6 +862,20 @@ mod tests {
         for good in ["amara-okafor", "Amy-Fisher", "leo2", "a..b"] {
             assert_eq!(safe_pupil_id(good), Ok(good));
         }
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut_short_in_messages() {
+        let long = "X".repeat(10_000);
+        let m = clip_quoted(&format!("unknown SEN type code `{long}` here, not `SPLD`"));
+        assert_eq!(
+            m,
+            format!(
+                "unknown SEN type code `{}...` here, not `SPLD`",
+                "X".repeat(57)
+            )
+        );
+        assert_eq!(clip_quoted("plain `K` and `E`"), "plain `K` and `E`");
     }
 
     #[test]
