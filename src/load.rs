@@ -368,11 +368,14 @@ enum Parsed {
 /// Read and check every record under `root`, as on `as_of`.
 pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     let (files, findings, pupil_dirs) = walk(root);
-    let reads: Vec<Read> = files
-        .into_par_iter()
-        .map(|(path, p)| read(root, &path, p))
-        .collect();
-    assemble(root, reads, findings, pupil_dirs, as_of)
+    assemble(
+        root,
+        files,
+        findings,
+        pupil_dirs,
+        as_of,
+        &|path: &Path, place: Place| read(root, path, place),
+    )
 }
 
 /// Run the loader over `data` as the content of every kind of record file at once (school,
@@ -381,7 +384,7 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
 pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
     let text = decode(data, "fuzz").map_err(Box::new);
-    let reads = [
+    let files = [
         ("school.yaml", Place::School),
         ("pupils/a/pupil.yaml", Place::Pupil("a".into())),
         ("pupils/a/cycles/c.yaml", Place::Cycle("a".into())),
@@ -393,13 +396,21 @@ pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
         ),
     ]
     .into_iter()
-    .map(|(rel, place)| Read {
-        rel: rel.to_string(),
+    .map(|(rel, place)| (PathBuf::from(rel), place))
+    .collect();
+    let read = |path: &Path, place: Place| Read {
+        rel: path.to_string_lossy().into_owned(),
         place,
         text: text.clone(),
-    })
-    .collect();
-    let loaded = assemble(Path::new("."), reads, Vec::new(), vec!["a".into()], as_of);
+    };
+    let loaded = assemble(
+        Path::new("."),
+        files,
+        Vec::new(),
+        vec!["a".into()],
+        as_of,
+        &read,
+    );
     let findings = crate::rules::evaluate(
         &loaded,
         crate::rules::Options {
@@ -413,30 +424,37 @@ pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
     findings
 }
 
-/// Parse and check files already read: the part of [`load`] after the file system.
+/// Read, parse and check the files the walk found: the part of [`load`] after the walk.
+/// `read` gives a file's text (the file system for [`load`], the input for [`fuzz_one`]).
 fn assemble(
     root: &Path,
-    reads: Vec<Read>,
+    files: Vec<(PathBuf, Place)>,
     mut findings: Vec<Finding>,
     pupil_dirs: Vec<String>,
     as_of: NaiveDate,
+    read: &(dyn Fn(&Path, Place) -> Read + Sync),
 ) -> Loaded {
-    // Parse in parallel; keep the text for pointing at lines.
-    let parsed: Vec<(Read, Result<Parsed, ParseError>)> = reads
-        .into_par_iter()
-        .map(|r| {
-            let parsed = match &r.text {
-                Err(_) => Err(ParseError {
-                    failure: Failure::Yaml,
-                    line: None,
-                    col: None,
-                    message: String::new(),
-                    help: None,
-                }),
-                Ok(text) => parse(&r.place, text),
-            };
-            (r, parsed)
-        })
+    // Read, parse and check one folder at a time, in parallel, so that only the model (not
+    // every file's text and raw form) is held at once.
+    let read_parse = |path: &Path, place: Place| -> ParsedFile {
+        let r = read(path, place);
+        let parsed = match &r.text {
+            Err(_) => Err(ParseError {
+                failure: Failure::Yaml,
+                line: None,
+                col: None,
+                message: String::new(),
+                help: None,
+            }),
+            Ok(text) => parse(&r.place, text),
+        };
+        (r, parsed)
+    };
+    let (school_files, pupil_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, p)| *p == Place::School);
+    let parsed: Vec<ParsedFile> = school_files
+        .into_iter()
+        .map(|(path, p)| read_parse(&path, p))
         .collect();
 
     let mut records = Records {
@@ -446,12 +464,7 @@ fn assemble(
     let mut school_seen = false;
 
     // The school first: pupils' provision refs are checked against its catalogue.
-    let mut rest = Vec::with_capacity(parsed.len());
     for (r, p) in parsed {
-        if r.place != Place::School {
-            rest.push((r, p));
-            continue;
-        }
         school_seen = true;
         let text = match &r.text {
             Ok(t) => t.as_str(),
@@ -509,30 +522,29 @@ fn assemble(
     let catalogue = (!records.school_bad.provisions).then_some(&catalogue);
 
     // Group the pupils' files by folder and check each folder in parallel.
-    let mut by_pupil: BTreeMap<String, Vec<ParsedFile>> = BTreeMap::new();
+    let mut by_pupil: BTreeMap<String, Vec<(PathBuf, Place)>> = BTreeMap::new();
     for id in pupil_dirs {
         by_pupil.entry(id).or_default();
     }
-    // The line of each UPN, so a duplicate can point at it.
-    let mut upn_lines: HashMap<String, u32> = HashMap::new();
-    for (r, p) in rest {
-        if let Ok(Parsed::Pupil(raw)) = &p
-            && let Some(upn) = &raw.upn
-        {
-            upn_lines.insert(r.rel.clone(), upn.line);
-        }
-        let id = r.place.pupil().unwrap_or_default().to_string();
-        by_pupil.entry(id).or_default().push((r, p));
+    for (path, place) in pupil_files {
+        let id = place.pupil().unwrap_or_default().to_string();
+        by_pupil.entry(id).or_default().push((path, place));
     }
     let folders: Vec<(PupilFolder, Vec<Finding>)> = by_pupil
         .into_par_iter()
-        .map(|(id, files)| folder(id, files, catalogue, as_of))
+        .map(|(id, files)| {
+            let parsed = files
+                .into_iter()
+                .map(|(path, p)| read_parse(&path, p))
+                .collect();
+            folder(id, parsed, catalogue, as_of)
+        })
         .collect();
     for (folder, mut f) in folders {
         findings.append(&mut f);
         records.pupils.push(folder);
     }
-    findings.extend(duplicate_upns(&records, &upn_lines));
+    findings.extend(duplicate_upns(&records));
     for f in &mut findings {
         f.message = clip_quoted(&f.message);
     }
@@ -705,6 +717,14 @@ fn folder(
         if check.findings.iter().any(|f| f.rule != Rule::Upn) {
             mark_bad(&mut out.bad, &r.place);
         }
+        if matches!(r.place, Place::Pupil(_))
+            && check
+                .findings
+                .iter()
+                .any(|f| matches!(f.rule, Rule::Yaml | Rule::Schema))
+        {
+            out.bad.pupil_shape = true;
+        }
         findings.append(&mut check.findings);
     }
     if !has_pupil_file {
@@ -752,27 +772,28 @@ fn folder(
                 out.bad.ehcp = true;
             } else {
                 out.bad.pupil = true;
+                out.bad.pupil_shape = true;
             }
         }
-        // An annual review before the plan was issued.
-        if let Some(issued) = issued {
-            for ar in &out.annual_reviews {
-                if ar.meeting.value < issued.value {
-                    findings.push(
-                        Finding::new(
-                            Rule::Dates,
-                            Kind::Invalid,
-                            format!(
-                                "annual review `meeting` ({}) is before the plan was issued ({})",
-                                uk(ar.meeting.value),
-                                uk(issued.value)
-                            ),
-                        )
-                        .pupil(&id)
-                        .at(&ar.file, Some(ar.meeting.line)),
-                    );
-                    out.bad.annual_reviews = true;
-                }
+    }
+    // An annual review before the plan was issued (whatever the status now).
+    if let Some(issued) = out.ehcp.as_ref().and_then(|e| e.issued.clone()) {
+        for ar in &out.annual_reviews {
+            if ar.meeting.value < issued.value {
+                findings.push(
+                    Finding::new(
+                        Rule::Dates,
+                        Kind::Invalid,
+                        format!(
+                            "annual review `meeting` ({}) is before the plan was issued ({})",
+                            uk(ar.meeting.value),
+                            uk(issued.value)
+                        ),
+                    )
+                    .pupil(&id)
+                    .at(&ar.file, Some(ar.meeting.line)),
+                );
+                out.bad.annual_reviews = true;
             }
         }
     }
@@ -794,7 +815,7 @@ fn mark_bad(bad: &mut PupilBad, place: &Place) {
 }
 
 /// Two or more pupils with one UPN: one finding for each, naming the other files.
-fn duplicate_upns(records: &Records, upn_lines: &HashMap<String, u32>) -> Vec<Finding> {
+fn duplicate_upns(records: &Records) -> Vec<Finding> {
     let mut by_upn: HashMap<&str, Vec<&Pupil>> = HashMap::new();
     for p in records.pupils.iter().filter_map(|f| f.pupil.as_ref()) {
         if let Some(u) = &p.upn {
@@ -820,7 +841,7 @@ fn duplicate_upns(records: &Records, upn_lines: &HashMap<String, u32>) -> Vec<Fi
                     format!("UPN `{upn}` is also the UPN in {}", others.join(", ")),
                 )
                 .pupil(id)
-                .at(&p.file, upn_lines.get(&p.file).copied())
+                .at(&p.file, Some(p.upn_line))
                 .help("each pupil has their own UPN: check both against the school's MIS"),
             );
         }

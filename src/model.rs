@@ -244,6 +244,9 @@ pub struct PupilFolder {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PupilBad {
     pub pupil: bool,
+    /// pupil.yaml has a `yaml` or `schema` finding (a `dates` one alone still counts the
+    /// pupil in `pupils_on_register`).
+    pub pupil_shape: bool,
     pub cycles: bool,
     pub meetings: bool,
     pub ehcp: bool,
@@ -405,6 +408,8 @@ pub struct Pupil {
     pub preferred: Option<String>,
     pub dob: NaiveDate,
     pub upn: Option<String>,
+    /// The line of `upn` in pupil.yaml (0 when absent).
+    pub upn_line: u32,
     pub year_group: Option<i64>,
     pub class: Option<String>,
     pub status: Status,

@@ -448,6 +448,7 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         preferred: text(&raw.name.value.preferred),
         dob: dob?.value,
         upn: text(&raw.upn),
+        upn_line: raw.upn.as_ref().map_or(0, |u| u.line),
         year_group: raw.year_group.as_ref().map(|y| y.value),
         class: text(&raw.class),
         status: status?,

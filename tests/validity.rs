@@ -214,7 +214,7 @@ cases! {
     folder_without_pupil_yaml: "folder-without-pupil-yaml", 1, [
         ("schema", Some("amy-fisher"), Some(AMY), None),
     ];
-    e_without_ehcp_yaml: "e-without-ehcp", 2, [amy("schema", 1)];
+    e_without_ehcp_yaml: "e-without-ehcp", 1, [amy("schema", 1)];
     e_without_issued: "e-without-issued", 2, [at("schema", EHCP, 1)];
     year_group_out_of_range: "year-group-out-of-range", 1, [amy("schema", 4)];
     urn_not_six_digits: "urn-not-six-digits", 2, [("schema", None, Some("school.yaml"), Some(3))];

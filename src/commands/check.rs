@@ -36,6 +36,7 @@ pub fn pupils_on_register(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
         .records
         .pupils
         .iter()
+        .filter(|f| !f.bad.pupil_shape)
         .filter_map(|f| f.pupil.as_ref())
         .filter(|p| rules::on_register(p, as_of))
         .count()
