@@ -183,6 +183,12 @@ impl LetterKind {
 }
 
 /// Create a new records folder with a commented school.yaml, pupils/ and a .gitignore.
+///
+/// school.yaml names the school and the SENCO and explains every other key in a comment;
+/// the information report's sections are left empty, so `sen check` lists each one until it
+/// is written. Also writes `.schemas/`, the JSON Schemas editors use to check records as
+/// you type. Refuses a folder that already has a school.yaml. Options left out are asked
+/// for on a terminal.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Example:\n  sen init oakfield --school \"Oakfield Primary School\" --senco \"Ms Priya Shah\" --senco-email senco@oakfield.example.org"
@@ -206,7 +212,13 @@ pub struct InitArgs {
 }
 
 /// Write a new record from a skeleton and print its path; never overwrites.
+///
+/// Files are named by their date (cycles/2026-09-15.yaml); the dates default to today (or
+/// --as-of). Each file starts with a header that lets editors check it against its schema.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sen new pupil amara-okafor --given Amara --family Okafor --dob 2017-03-14\n  sen new cycle amara-okafor\n  sen new meeting amara-okafor --date 2026-10-05\n  sen new annual-review amara-okafor --meeting 2027-05-12"
+)]
 pub struct NewArgs {
     #[command(subcommand)]
     pub what: NewWhat,
@@ -221,12 +233,14 @@ pub enum NewWhat {
     Pupil {
         /// The pupil's id: lowercase letters and digits joined by '-', e.g. amara-okafor.
         id: String,
-        #[arg(long)]
+        /// The pupil's given name, as on the school roll.
+        #[arg(long, value_name = "NAME")]
         given: String,
-        #[arg(long)]
+        /// The pupil's family name.
+        #[arg(long, value_name = "NAME")]
         family: String,
         /// Date of birth, YYYY-MM-DD.
-        #[arg(long)]
+        #[arg(long, value_name = "DATE")]
         dob: String,
         /// The date SEN provision starts (default: today).
         #[arg(long, value_name = "DATE")]
@@ -235,6 +249,7 @@ pub enum NewWhat {
     /// A new assess-plan-do-review cycle, reviewed six weeks after it starts.
     #[command(after_help = "Example:\n  sen new cycle amara-okafor --date 2026-09-15")]
     Cycle {
+        /// The pupil's id (their folder under pupils/).
         id: String,
         /// The day the cycle starts (default: today).
         #[arg(long, value_name = "DATE")]
@@ -243,6 +258,7 @@ pub enum NewWhat {
     /// A new meeting record.
     #[command(after_help = "Example:\n  sen new meeting amara-okafor --date 2026-10-05")]
     Meeting {
+        /// The pupil's id (their folder under pupils/).
         id: String,
         /// The day of the meeting (default: today).
         #[arg(long, value_name = "DATE")]
@@ -251,6 +267,7 @@ pub enum NewWhat {
     /// A new EHC plan annual review.
     #[command(after_help = "Example:\n  sen new annual-review amara-okafor --meeting 2027-05-12")]
     AnnualReview {
+        /// The pupil's id (their folder under pupils/).
         id: String,
         /// The date of the review meeting.
         #[arg(long, value_name = "DATE")]
@@ -259,6 +276,10 @@ pub enum NewWhat {
 }
 
 /// Write an iCalendar file of everything due or overdue over the next 365 days.
+///
+/// One all-day event for each `due` or `overdue` finding, named by pupil and rule; an
+/// overdue one sits on the day it was due. Exporting unchanged records gives the same file,
+/// so a calendar that subscribes to it updates its events rather than duplicating them.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  sen calendar --out out/sen.ics")]
 pub struct CalendarArgs {
@@ -268,8 +289,10 @@ pub struct CalendarArgs {
 }
 
 /// Print the JSON Schema of each record file, for editors that check YAML as you type.
+///
+/// Without FILE, prints one JSON object holding every schema, keyed by file name.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  sen schema --out-dir .schemas")]
+#[command(after_help = "Examples:\n  sen schema --out-dir .schemas\n  sen schema cycle")]
 pub struct SchemaArgs {
     /// Only this file's schema: school, pupil, cycle, meeting, ehcp, annual-review.
     #[arg(value_name = "FILE")]

@@ -433,6 +433,28 @@ fn record_shared_boundaries() {
 }
 
 #[test]
+fn a_record_shared_after_as_of_has_not_been_shared_yet() {
+    let s = School::new();
+    s.pupil("ava", "K", "2026-01-05", DOB, "");
+    s.file(
+        "pupils/ava/meetings/a.yaml",
+        "date: 2026-10-05\nparents_present: true\nshared_with_parents: 2026-11-02\n",
+    );
+    assert_eq!(
+        s.rule(Rule::RecordShared, "2026-10-12"),
+        one(Kind::Due, "ava", "2026-10-19", 7)
+    );
+    assert_eq!(
+        s.rule(Rule::RecordShared, "2026-10-25"),
+        one(Kind::Overdue, "ava", "2026-10-19", 6)
+    );
+    assert_eq!(
+        s.rule(Rule::RecordShared, "2026-11-02"),
+        one(Kind::Late, "ava", "2026-10-19", 14)
+    );
+}
+
+#[test]
 fn record_shared_covers_cycle_reviews_with_parents() {
     let s = School::new();
     s.pupil("ava", "K", "2026-01-05", DOB, "");

@@ -1,10 +1,283 @@
-//! `sen calendar` (to be built).
+//! `sen calendar`: every `due` and `overdue` finding over the next 365 days as an all-day
+//! event in an iCalendar file, so review dates reach the school's calendar.
+//!
+//! The file is a pure function of the records and the as-of date: each event's UID is a
+//! hash of what the finding is about (rule, pupil, file, due date) and its DTSTAMP is the
+//! as-of date, so exporting unchanged records gives a byte-identical file, and a calendar
+//! that subscribes to it updates events in place instead of duplicating them. An overdue
+//! finding's event sits on its due date (in the past), not on today. A finding without a
+//! due date (an information report never published) has no day to sit on and is left to
+//! `sen check`.
 
-use anyhow::{Result, bail};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use icalendar::{Calendar, Component, EventLike, Property};
+use sha2::{Digest, Sha256};
 
 use crate::cli::CalendarArgs;
+use crate::commands::check;
+use crate::dates::{add_days, iso, uk};
+use crate::findings::{Finding, Kind};
+use crate::load::Loaded;
 use crate::settings::Ctx;
 
-pub fn run(_args: &CalendarArgs, _ctx: &Ctx) -> Result<i32> {
-    bail!("`sen calendar` is not built yet")
+/// How far ahead the calendar reaches, in days (cli.md).
+pub const WINDOW: u32 = 365;
+
+pub fn run(args: &CalendarArgs, ctx: &Ctx) -> Result<i32> {
+    let (loaded, findings, _) = check::evaluate(ctx, Some(WINDOW))?;
+    let invalid = findings.iter().filter(|f| f.kind == Kind::Invalid).count();
+    let text = render(&loaded, &findings, ctx.as_of);
+    match &args.out {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+        Some(path) => {
+            write_private(path, &text)?;
+            println!("{}", path.display());
+        }
+    }
+    if invalid > 0 {
+        eprintln!(
+            "warning: {invalid} invalid finding{} in the records: what they hide is missing from the calendar\n  help: run `sen check` and fix them",
+            if invalid == 1 { "" } else { "s" }
+        );
+    }
+    Ok(0)
+}
+
+/// The findings that become events: `due` and `overdue`, with a due date.
+pub fn dated(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Due | Kind::Overdue))
+        .filter(|f| f.due.is_some())
+}
+
+/// The stable UID of a finding's event: a hash of what it is about, so the same duty keeps
+/// its UID while it moves from `due` to `overdue` or its message is reworded.
+pub fn uid(f: &Finding) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        f.rule.id(),
+        f.pupil.as_deref().unwrap_or(""),
+        f.file.as_deref().unwrap_or(""),
+        &f.due.map(iso).unwrap_or_default(),
+    ] {
+        h.update(part.as_bytes());
+        // A separator no id or path holds, so ("a", "bc") and ("ab", "c") differ.
+        h.update([0u8]);
+    }
+    let hex: String = h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{hex}@sen")
+}
+
+/// The iCalendar text for the findings, as on `as_of`.
+pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String {
+    let names: HashMap<&str, String> = loaded
+        .records
+        .pupils
+        .iter()
+        .filter_map(|f| {
+            f.pupil
+                .as_ref()
+                .map(|p| (f.id.as_str(), format!("{} {}", p.known_as(), p.family)))
+        })
+        .collect();
+    let school = if loaded.records.school.name.is_empty() {
+        "the school".to_string()
+    } else {
+        loaded.records.school.name.clone()
+    };
+    let stamp = as_of.and_time(chrono::NaiveTime::MIN).and_utc();
+
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
+    cal.append_property(Property::new("PRODID", "-//sen//SEN records//EN"));
+    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    cal.append_property(Property::new("METHOD", "PUBLISH"));
+    cal.name(&format!("SEN duties: {school}"));
+
+    let mut seen = HashSet::new();
+    for f in dated(findings) {
+        let Some(due) = f.due else { continue };
+        let mut id = uid(f);
+        // Two findings about the same thing on the same day would share a UID; keep both.
+        let mut n = 1;
+        while !seen.insert(id.clone()) {
+            n += 1;
+            id = format!("{}-{n}", uid(f));
+        }
+        let who = match &f.pupil {
+            Some(p) => names.get(p.as_str()).cloned().unwrap_or_else(|| p.clone()),
+            None => school.clone(),
+        };
+        let summary = match f.kind {
+            Kind::Overdue => format!("{who}: {} (overdue)", f.rule.id()),
+            _ => format!("{who}: {}", f.rule.id()),
+        };
+        let mut description = f.message.clone();
+        description.push_str("\n\n");
+        match f.kind {
+            Kind::Overdue => description.push_str(&format!(
+                "Overdue: it was due on {}, {} days before {}.",
+                uk(due),
+                f.days.unwrap_or_default(),
+                uk(as_of)
+            )),
+            _ => description.push_str(&format!("Due on {}.", uk(due))),
+        }
+        if !f.rule.paragraphs().is_empty() {
+            description.push_str(&format!(
+                "\nSEND Code of Practice: {}.",
+                f.rule.paragraphs().join(", ")
+            ));
+        }
+        if f.rule.owner() == crate::findings::Owner::La {
+            description.push_str("\nThe local authority's duty: the school chases it.");
+        }
+        if let Some(file) = &f.file {
+            description.push_str(&format!("\nRecord: {file}"));
+        }
+        let event = icalendar::Event::new()
+            .uid(&id)
+            .timestamp(stamp)
+            .summary(&summary)
+            .description(&description)
+            .starts(due)
+            .ends(add_days(due, 1))
+            .done();
+        cal.push(event);
+    }
+    refold(&cal.done().to_string())
+}
+
+/// Fold content lines at 75 octets (RFC 5545 3.1) so that no folded line ends in a space.
+///
+/// icalendar folds before a space, leaving it at the end of the line; RFC 5545 keeps it,
+/// but some readers trim line ends and so join "18 December" as "18December". Folding
+/// after the space instead reads the same everywhere.
+fn refold(text: &str) -> String {
+    const LIMIT: usize = 75;
+    let mut logical: Vec<String> = Vec::new();
+    for line in text.split("\r\n") {
+        match (line.strip_prefix(' '), logical.last_mut()) {
+            (Some(rest), Some(last)) => last.push_str(rest),
+            _ => logical.push(line.to_string()),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in logical.iter().filter(|l| !l.is_empty()) {
+        let mut rest = line.as_str();
+        let mut room = LIMIT;
+        loop {
+            if rest.len() <= room {
+                out.push_str(rest);
+                out.push_str("\r\n");
+                break;
+            }
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            // Move the fold back past any spaces, unless the whole piece is spaces.
+            let trimmed = rest[..cut].trim_end_matches(' ').len();
+            if trimmed > 0 {
+                cut = trimmed;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = LIMIT - 1;
+        }
+    }
+    out
+}
+
+/// Write `text` to `path` atomically (a temporary file in the same folder, then a rename),
+/// readable by the owner only: the calendar names pupils. New folders are made 0700.
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.exists() {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(&dir)
+            .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "calendar.ics".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let result = (|| -> Result<()> {
+        let mut f = opts
+            .open(&tmp)
+            .with_context(|| format!("cannot create `{}`", tmp.display()))?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::ymd;
+    use crate::findings::Rule;
+
+    #[test]
+    fn folded_lines_never_end_in_a_space_and_unfold_to_the_original() {
+        let long = format!(
+            "DESCRIPTION:{}",
+            "which ends 18 December 2026 ".repeat(12).trim_end()
+        );
+        let text = format!("BEGIN:VEVENT\r\n{long}\r\nEND:VEVENT\r\n");
+        let folded = refold(&text);
+        for l in folded.split("\r\n") {
+            assert!(l.len() <= 75, "{l}");
+            assert!(!l.ends_with(' ') || l.trim().is_empty(), "{l:?}");
+        }
+        assert_eq!(folded.replace("\r\n ", ""), text);
+        assert_eq!(refold(&folded), folded);
+    }
+
+    #[test]
+    fn uid_depends_on_what_the_finding_is_about_not_its_kind() {
+        let a = Finding::new(Rule::CycleReview, Kind::Due, "a")
+            .pupil("amara-okafor")
+            .at("pupils/amara-okafor/cycles/2026-09-15.yaml", Some(3))
+            .due(ymd(2026, 11, 20), 2);
+        let mut b = a.clone();
+        b.kind = Kind::Overdue;
+        b.message = "b".into();
+        assert_eq!(uid(&a), uid(&b));
+        let mut c = a.clone();
+        c.due = Some(ymd(2026, 11, 21));
+        assert_ne!(uid(&a), uid(&c));
+        assert!(uid(&a).ends_with("@sen"));
+    }
 }

@@ -87,7 +87,6 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
     });
     let counts = Counts::of(&findings);
     let on_register = pupils_on_register(&loaded, ctx.as_of);
-    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), ctx.color);
     match args.format {
         CheckFormat::Json => {
             let report = JsonReport {
@@ -97,10 +96,14 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
                 findings: findings.iter().map(JsonFinding::from).collect(),
                 counts,
             };
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            // JSON carries no colour: write it straight out, buffered.
+            let mut raw = std::io::BufWriter::new(std::io::stdout().lock());
+            serde_json::to_writer_pretty(&mut raw, &report)?;
+            writeln!(raw)?;
+            raw.flush()?;
         }
         CheckFormat::Table => {
+            let mut out = anstream::AutoStream::new(std::io::stdout().lock(), ctx.color);
             for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
                 writeln!(out, "{}", diagnostics::render_invalid(f))?;
             }

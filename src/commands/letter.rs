@@ -1,10 +1,539 @@
-//! `sen letter` (to be built).
+//! `sen letter`: letters to parents for each duty to tell them (6.43, 6.48, 6.53, 6.56,
+//! 6.71), one per contact who receives letters, each holding its own pupil's details only.
+//!
+//! Every letter of a run is planned and rendered before any is written: a missing fact or a
+//! broken template stops the run with nothing written.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use rayon::prelude::*;
 
-use crate::cli::LetterArgs;
-use crate::settings::Ctx;
+use crate::cli::{LetterArgs, LetterKind, OutputFormat};
+use crate::commands::report::open_cycle;
+use crate::dates::uk;
+use crate::findings::{Finding, Kind, Rule};
+use crate::model::{Cycle, Records};
+use crate::render::{self, Renderer};
+use crate::rules;
+use crate::settings::{Ctx, parse_date};
+use crate::views::{
+    self, AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView, SchoolView,
+    iso,
+};
 
-pub fn run(_args: &LetterArgs, _ctx: &Ctx) -> Result<i32> {
-    bail!("`sen letter` is not built yet")
+/// Which record a letter is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    /// The one cli.md names for the kind (the open cycle, the latest review or meeting, the
+    /// next annual review).
+    Current,
+    /// The record in this file (relative to the records root), as a finding names it.
+    File(String),
+}
+
+/// One letter asked for: a kind, a pupil and the record it is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Request {
+    pub pupil: String,
+    pub kind: LetterKindOrd,
+    pub target: Target,
+}
+
+/// [`LetterKind`] with an order, so requests sort and deduplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LetterKindOrd(u8);
+
+impl LetterKindOrd {
+    const KINDS: [LetterKind; 5] = [
+        LetterKind::Notification,
+        LetterKind::ReviewInvitation,
+        LetterKind::ReviewRecord,
+        LetterKind::MeetingRecord,
+        LetterKind::AnnualReviewInvitation,
+    ];
+    pub fn of(k: LetterKind) -> Self {
+        LetterKindOrd(Self::KINDS.iter().position(|x| *x == k).unwrap_or(0) as u8)
+    }
+    pub fn kind(self) -> LetterKind {
+        Self::KINDS[usize::from(self.0)]
+    }
+}
+
+/// A letter ready to render.
+struct Planned {
+    pupil: String,
+    kind: LetterKind,
+    contact_slug: String,
+    view: LetterView,
+}
+
+pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
+    let root = ctx.root()?.to_path_buf();
+    let to_stdout = args.out.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let out_dir = match &args.out {
+        Some(p) if !to_stdout => p.clone(),
+        _ => root.join("out").join("letters"),
+    };
+    if !to_stdout {
+        render::check_output_path(Some(&root), &out_dir.join("x"))?;
+    }
+    let meeting_date = match &args.date {
+        Some(t) => {
+            if args.kind != Some(LetterKind::ReviewInvitation) {
+                bail!(
+                    "`--date` is the meeting date of a `review-invitation`, not of other letters"
+                );
+            }
+            Some(parse_date("--date", t)?)
+        }
+        None => None,
+    };
+    let (records, requests) = if args.due {
+        let (loaded, findings, _) = crate::commands::check::evaluate(ctx, None)?;
+        let requests = due_requests(&findings);
+        (loaded.records, requests)
+    } else {
+        let Some(kind) = args.kind else {
+            bail!("name a kind of letter, or give `--due`");
+        };
+        if args.pupils.is_empty() {
+            bail!(
+                "name the pupil (a folder under pupils/), for example `sen letter {} amara-okafor`",
+                kind.id()
+            );
+        }
+        let loaded = crate::load::load(&root, ctx.as_of);
+        let mut seen = BTreeSet::new();
+        let requests = args
+            .pupils
+            .iter()
+            .filter(|p| seen.insert(p.as_str()))
+            .map(|p| Request {
+                pupil: p.clone(),
+                kind: LetterKindOrd::of(kind),
+                target: Target::Current,
+            })
+            .collect();
+        (loaded.records, requests)
+    };
+
+    let renderer = Renderer::new(Some(&root), None)?;
+    let planned = plan(&records, &requests, ctx.as_of, meeting_date)?;
+    if planned.is_empty() {
+        eprintln!(
+            "no letters to write{}",
+            if args.due {
+                ": no current finding calls for one"
+            } else {
+                ""
+            }
+        );
+        return Ok(0);
+    }
+
+    // Render everything before writing anything.
+    let rendered: Vec<Result<String>> = planned
+        .par_iter()
+        .map(|l| {
+            let md = renderer.render(&format!("{}.md.j2", l.kind.id()), &l.view)?;
+            Ok(match args.format {
+                OutputFormat::Markdown => md,
+                OutputFormat::Html => render::html_page(
+                    &format!(
+                        "{}: letter to {} about {}",
+                        l.view.school.name, l.view.contact.name, l.view.pupil.known_as
+                    ),
+                    &md,
+                ),
+            })
+        })
+        .collect();
+    let texts = rendered.into_iter().collect::<Result<Vec<String>>>()?;
+
+    let ext = match args.format {
+        OutputFormat::Markdown => "md",
+        OutputFormat::Html => "html",
+    };
+    let date = iso(ctx.as_of);
+    let mut used: HashMap<PathBuf, u32> = HashMap::new();
+    let mut paths = Vec::with_capacity(planned.len());
+    for l in &planned {
+        let base = format!("{}-{date}-{}", l.kind.id(), l.contact_slug);
+        let dir = out_dir.join(&l.pupil);
+        let first = dir.join(format!("{base}.{ext}"));
+        let n = used.entry(first.clone()).or_insert(0);
+        *n += 1;
+        // Two letters of one kind to one contact in a run (two meetings to record, say)
+        // get -2, -3 rather than overwrite each other.
+        let path = if *n == 1 {
+            first
+        } else {
+            dir.join(format!("{base}-{n}.{ext}"))
+        };
+        paths.push(path);
+    }
+
+    for l in &planned {
+        if l.view.contact.needs_translation {
+            eprintln!(
+                "warning: {} ({} of `{}`) reads {}: the {} letter needs translating",
+                l.view.contact.name,
+                l.view.contact.relationship.as_deref().unwrap_or("contact"),
+                l.pupil,
+                l.view
+                    .contact
+                    .language
+                    .as_deref()
+                    .unwrap_or("another language"),
+                l.kind.id()
+            );
+        }
+    }
+
+    if to_stdout {
+        let mut out = std::io::stdout().lock();
+        for (i, t) in texts.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n---\n\n")?;
+            }
+            out.write_all(t.as_bytes())?;
+        }
+        return Ok(0);
+    }
+
+    let mut skipped = 0usize;
+    let mut out = std::io::stdout().lock();
+    for (path, text) in paths.iter().zip(&texts) {
+        if path.exists() && !args.force {
+            eprintln!(
+                "warning: {} exists: not overwritten (give `--force` to replace it)",
+                path.display()
+            );
+            skipped += 1;
+            continue;
+        }
+        render::write_atomic(path, text)?;
+        writeln!(out, "{}", path.display())?;
+    }
+    if skipped > 0 {
+        eprintln!(
+            "{skipped} {} already written; nothing was overwritten",
+            if skipped == 1 {
+                "letter was"
+            } else {
+                "letters were"
+            }
+        );
+    }
+    Ok(0)
+}
+
+/// The letters the current findings call for: `notification`, `record-shared` (a review
+/// or meeting record, as the finding's file says) and `annual-review-notice`, when
+/// `overdue` or `due`.
+pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
+    let mut out: BTreeSet<Request> = BTreeSet::new();
+    for f in findings {
+        if !matches!(f.kind, Kind::Overdue | Kind::Due) {
+            continue;
+        }
+        let Some(pupil) = &f.pupil else { continue };
+        let target = f.file.clone().map_or(Target::Current, Target::File);
+        let kind = match f.rule {
+            Rule::Notification => LetterKind::Notification,
+            Rule::RecordShared => {
+                if f.file.as_deref().is_some_and(|p| p.contains("/meetings/")) {
+                    LetterKind::MeetingRecord
+                } else {
+                    LetterKind::ReviewRecord
+                }
+            }
+            Rule::AnnualReviewNotice => LetterKind::AnnualReviewInvitation,
+            _ => continue,
+        };
+        let target = if kind == LetterKind::Notification {
+            Target::Current
+        } else {
+            target
+        };
+        out.insert(Request {
+            pupil: pupil.clone(),
+            kind: LetterKindOrd::of(kind),
+            target,
+        });
+    }
+    out.into_iter().collect()
+}
+
+/// Build every letter's view, or fail with every missing fact, saying what to record.
+fn plan(
+    records: &Records,
+    requests: &[Request],
+    as_of: NaiveDate,
+    meeting_date: Option<NaiveDate>,
+) -> Result<Vec<Planned>> {
+    let mut errors: Vec<String> = Vec::new();
+    let school = SchoolView::of(&records.school);
+    if school.senco.name.is_none() || (school.senco.email.is_none() && school.senco.phone.is_none())
+    {
+        errors.push("school.yaml has no `senco` with a `name` and an `email` or `phone`: every letter says how to reach the SENCO".into());
+    }
+    if school.iass.name.is_none() {
+        errors.push("school.yaml has no `iass` with its `name`: every letter says how to reach the Information, Advice and Support Service (6.39)".into());
+    }
+    if school.local_offer.is_none() {
+        errors.push(
+            "school.yaml has no `local_offer`: every letter gives the local offer link".into(),
+        );
+    }
+    let mut planned = Vec::new();
+    for r in requests {
+        match plan_one(records, &school, r, as_of, meeting_date) {
+            Ok(mut p) => planned.append(&mut p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        bail!(
+            "{}\n  help: nothing was written; record what is missing and run again",
+            errors.join("\n")
+        );
+    }
+    Ok(planned)
+}
+
+fn plan_one(
+    records: &Records,
+    school: &SchoolView,
+    r: &Request,
+    as_of: NaiveDate,
+    meeting_date: Option<NaiveDate>,
+) -> Result<Vec<Planned>, String> {
+    let id = r.pupil.as_str();
+    let kind = r.kind.kind();
+    let Some(folder) = records.pupils.iter().find(|f| f.id == id) else {
+        return Err(format!("no pupil `{id}`: there is no folder pupils/{id}"));
+    };
+    let Some(pupil) = folder.pupil.as_ref().filter(|_| !folder.bad.pupil) else {
+        return Err(format!(
+            "pupils/{id}/pupil.yaml cannot be read: run `sen check` and correct it first"
+        ));
+    };
+    let day = uk(as_of);
+    let mut view_cycle = None;
+    let mut view_meeting = None;
+    let mut view_ar = None;
+    let mut view_date = None;
+    match kind {
+        LetterKind::Notification => {
+            if !rules::on_register(pupil, as_of) {
+                return Err(format!(
+                    "`{id}` is not on the SEN register on {day}: a notification is for a child the school makes special educational provision for (`sen.status` K or E, `sen.since` on or before that day)"
+                ));
+            }
+        }
+        LetterKind::ReviewInvitation => {
+            bad(folder.bad.cycles, id, "cycles")?;
+            let Some(c) = open_cycle(&folder.cycles, as_of) else {
+                return Err(format!(
+                    "`{id}` has no open cycle on {day}: record the cycle (`sen new cycle {id}`) and its plan before inviting parents to review it"
+                ));
+            };
+            let date = match meeting_date {
+                Some(d) => d,
+                None => match views::plan_at(c, as_of) {
+                    Some(p) => p.review_due.value,
+                    None => {
+                        return Err(format!(
+                            "the open cycle {} has no agreed plan with a `review_due`: record the plan, or give the meeting date with `--date`",
+                            c.file
+                        ));
+                    }
+                },
+            };
+            if date < as_of {
+                eprintln!(
+                    "warning: the review meeting date for `{id}`, {}, has passed: give the new date with `--date`",
+                    uk(date)
+                );
+            }
+            view_cycle = Some(CycleView::of(c, as_of));
+            view_date = Some(iso(date));
+        }
+        LetterKind::ReviewRecord => {
+            bad(folder.bad.cycles, id, "cycles")?;
+            let c = match &r.target {
+                Target::File(f) => folder.cycles.iter().find(|c| &c.file == f),
+                Target::Current => latest_reviewed(&folder.cycles, as_of),
+            };
+            let Some(c) = c.filter(|c| views::review_at(c, as_of).is_some()) else {
+                return Err(format!(
+                    "`{id}` has no cycle reviewed on or before {day}: record the review under `review:` in the cycle's file"
+                ));
+            };
+            view_cycle = Some(CycleView::of(c, as_of));
+        }
+        LetterKind::MeetingRecord => {
+            bad(folder.bad.meetings, id, "meetings")?;
+            let held = folder.meetings.iter().filter(|m| m.date.value <= as_of);
+            let m = match &r.target {
+                Target::File(f) => held.into_iter().find(|m| &m.file == f),
+                Target::Current => held.max_by(|a, b| {
+                    a.date
+                        .value
+                        .cmp(&b.date.value)
+                        .then_with(|| a.file.cmp(&b.file))
+                }),
+            };
+            let Some(m) = m else {
+                return Err(format!(
+                    "`{id}` has no meeting on or before {day}: record it with `sen new meeting {id}`"
+                ));
+            };
+            view_meeting = Some(MeetingView::of(m));
+        }
+        LetterKind::AnnualReviewInvitation => {
+            bad(folder.bad.annual_reviews, id, "annual-reviews")?;
+            let ahead = folder
+                .annual_reviews
+                .iter()
+                .filter(|a| a.meeting.value > as_of);
+            let a = match &r.target {
+                Target::File(f) => ahead.into_iter().find(|a| &a.file == f),
+                Target::Current => ahead.min_by(|a, b| {
+                    a.meeting
+                        .value
+                        .cmp(&b.meeting.value)
+                        .then_with(|| a.file.cmp(&b.file))
+                }),
+            };
+            let Some(a) = a else {
+                return Err(format!(
+                    "`{id}` has no annual review with a meeting after {day}: record it with `sen new annual-review {id} --meeting DATE`"
+                ));
+            };
+            view_ar = Some(AnnualReviewView::of(
+                a,
+                folder.ehcp.as_ref().map(|e| e.local_authority.clone()),
+            ));
+        }
+    }
+    let contacts: Vec<_> = pupil.contacts.iter().filter(|c| c.letters).collect();
+    if contacts.is_empty() {
+        return Err(format!(
+            "pupils/{id}/pupil.yaml has no contact who receives letters: add a contact with `parental_responsibility: true` or `letters: true`"
+        ));
+    }
+    let pupil_view = PupilView::of(id, pupil, as_of);
+    Ok(contacts
+        .into_iter()
+        .map(|c| Planned {
+            pupil: id.to_string(),
+            kind,
+            contact_slug: slug(&c.name),
+            view: LetterView {
+                kind: kind.id(),
+                date: iso(as_of),
+                school: school.clone(),
+                contact: ContactView::of(c),
+                pupil: pupil_view.clone(),
+                cycle: view_cycle.clone(),
+                meeting: view_meeting.clone(),
+                annual_review: view_ar.clone(),
+                meeting_date: view_date.clone(),
+            },
+        })
+        .collect())
+}
+
+fn bad(is_bad: bool, id: &str, what: &str) -> Result<(), String> {
+    if is_bad {
+        Err(format!(
+            "a file under pupils/{id}/{what}/ cannot be read: run `sen check` and correct it first"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The cycle with the latest review on or before as-of (then the later start, then the
+/// file name).
+fn latest_reviewed(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
+    cycles
+        .iter()
+        .filter_map(|c| views::review_at(c, as_of).map(|r| (r.date.value, c)))
+        .max_by(|(da, a), (db, b)| {
+            da.cmp(db)
+                .then_with(|| a.started.value.cmp(&b.started.value))
+                .then_with(|| a.file.cmp(&b.file))
+        })
+        .map(|(_, c)| c)
+}
+
+/// A contact's name as part of a file name: lowercase letters and digits joined by '-'.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "contact".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_names_become_file_name_slugs() {
+        assert_eq!(slug("Mrs Grace Okafor"), "mrs-grace-okafor");
+        assert_eq!(slug("  Mr O'Neill-Smith "), "mr-o-neill-smith");
+        assert_eq!(slug("Pani Zofia Kowalczyk"), "pani-zofia-kowalczyk");
+        assert_eq!(slug("???"), "contact");
+    }
+
+    #[test]
+    fn due_findings_ask_for_the_letter_of_the_file_they_name() {
+        let f = |rule, kind, file: &str| {
+            Finding::new(rule, kind, "m")
+                .pupil("a")
+                .at(file.to_string(), None)
+        };
+        let reqs = due_requests(&[
+            f(
+                Rule::RecordShared,
+                Kind::Overdue,
+                "pupils/a/meetings/m.yaml",
+            ),
+            f(Rule::RecordShared, Kind::Due, "pupils/a/cycles/c.yaml"),
+            f(Rule::RecordShared, Kind::Late, "pupils/a/cycles/d.yaml"),
+            f(Rule::Notification, Kind::Due, "pupils/a/pupil.yaml"),
+            f(Rule::CycleReview, Kind::Overdue, "pupils/a/cycles/c.yaml"),
+        ]);
+        let kinds: Vec<LetterKind> = reqs.iter().map(|r| r.kind.kind()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                LetterKind::Notification,
+                LetterKind::ReviewRecord,
+                LetterKind::MeetingRecord
+            ]
+        );
+        assert_eq!(
+            reqs[1].target,
+            Target::File("pupils/a/cycles/c.yaml".into())
+        );
+    }
 }

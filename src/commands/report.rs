@@ -1,10 +1,757 @@
-//! `sen report` (to be built).
+//! `sen report`: the SEN information report (public, 6.79-6.81), the SEN register and the
+//! costed provision map (6.76-6.77), each rendered from a template to Markdown or HTML.
+
+use std::collections::BTreeMap;
+use std::io::Write;
 
 use anyhow::{Result, bail};
+use chrono::NaiveDate;
 
-use crate::cli::ReportArgs;
-use crate::settings::Ctx;
+use crate::cli::{OutputFormat, ReportArgs, ReportKind};
+use crate::dates;
+use crate::findings::Kind;
+use crate::load::Loaded;
+use crate::model::{Area, Cycle, Provision, Pupil, Records, SECTIONS, Status, Term};
+use crate::render::{self, Renderer};
+use crate::rules;
+use crate::settings::{Ctx, parse_date};
+use crate::views::{
+    self, CostLine, CostTotal, CountView, InformationView, NumbersView, OTHER_NEEDS,
+    ProvisionMapView, ProvisionView, PupilCosts, RegisterRow, RegisterView, SchoolView,
+    SectionView, iso,
+};
 
-pub fn run(_args: &ReportArgs, _ctx: &Ctx) -> Result<i32> {
-    bail!("`sen report` is not built yet")
+pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
+    let root = ctx.root()?.to_path_buf();
+    if let Some(out) = &args.out {
+        render::check_output_path(Some(&root), out)?;
+    }
+    let renderer = Renderer::new(Some(&root), args.template.as_deref())?;
+    let (markdown, title) = match args.kind {
+        ReportKind::Information => {
+            let loaded = crate::load::load(&root, ctx.as_of);
+            warn_invalid(&loaded);
+            let view = information(&loaded.records, ctx.as_of)?;
+            let title = format!("SEN information report: {}", view.school.name);
+            (renderer.render("information.md.j2", &view)?, title)
+        }
+        ReportKind::Register => {
+            let (loaded, findings, _) = crate::commands::check::evaluate(ctx, None)?;
+            warn_invalid(&loaded);
+            let view = register(&loaded, &findings, ctx.as_of, &args.sort, &args.year)?;
+            let title = format!("SEN register: {}", view.school.name);
+            (renderer.render("register.md.j2", &view)?, title)
+        }
+        ReportKind::ProvisionMap => {
+            let loaded = crate::load::load(&root, ctx.as_of);
+            warn_invalid(&loaded);
+            let from = match &args.from {
+                Some(t) => parse_date("--from", t)?,
+                None => dates::academic_year_start(ctx.as_of),
+            };
+            let to = match &args.to {
+                Some(t) => parse_date("--to", t)?,
+                None => ctx.as_of,
+            };
+            if to < from {
+                bail!(
+                    "the period ends ({}) before it starts ({}): give `--from` on or before `--to`",
+                    dates::uk(to),
+                    dates::uk(from)
+                );
+            }
+            let view = provision_map(&loaded.records, ctx.as_of, from, to);
+            let title = format!("Provision map: {}", view.school.name);
+            (renderer.render("provision-map.md.j2", &view)?, title)
+        }
+    };
+    let text = match args.format {
+        OutputFormat::Markdown => markdown,
+        OutputFormat::Html => render::html_page(&title, &markdown),
+    };
+    match &args.out {
+        Some(path) => {
+            render::write_atomic(path, &text)?;
+            println!("{}", path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(0)
+}
+
+/// A report built on records that did not all load says so: what could not be read is
+/// missing from it.
+fn warn_invalid(loaded: &Loaded) {
+    let bad: std::collections::BTreeSet<&str> = loaded
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::Invalid)
+        .filter_map(|f| f.file.as_deref())
+        .collect();
+    if !bad.is_empty() {
+        eprintln!(
+            "warning: {} record {} invalid and may be missing from this report: run `sen check`",
+            bad.len(),
+            if bad.len() == 1 {
+                "file is"
+            } else {
+                "files are"
+            }
+        );
+    }
+}
+
+/// The information report's view, or the error naming every missing piece.
+pub fn information(records: &Records, as_of: NaiveDate) -> Result<InformationView> {
+    let school = &records.school;
+    let ir = &school.information_report;
+    let mut missing: Vec<String> = Vec::new();
+    let mut sections = Vec::new();
+    for (i, s) in SECTIONS.iter().enumerate() {
+        match ir.sections.get(i).and_then(|t| t.as_deref()) {
+            Some(text) if !text.trim().is_empty() => sections.push(SectionView {
+                key: s.key,
+                title: s.title,
+                paragraph: s.paragraph,
+                text: text.to_string(),
+            }),
+            _ => missing.push(format!(
+                "`information_report.sections.{}` ({}, {})",
+                s.key, s.title, s.paragraph
+            )),
+        }
+    }
+    let published = ir
+        .published
+        .as_ref()
+        .map(|d| d.value)
+        .filter(|d| *d <= as_of);
+    if published.is_none() {
+        missing.push(
+            "`information_report.published` (the date the report goes on the website)".into(),
+        );
+    }
+    let view = SchoolView::of(school);
+    if view.senco.name.is_none() || (view.senco.email.is_none() && view.senco.phone.is_none()) {
+        missing.push("`senco` with `name` and an `email` or `phone` (6.81)".into());
+    }
+    if view.local_offer.is_none() {
+        missing.push("`local_offer` (the local authority's local offer link, 6.81)".into());
+    }
+    if view.iass.name.is_none() {
+        missing.push("`iass` with its `name` and contact details (6.39)".into());
+    }
+    let Some(published) = published.filter(|_| missing.is_empty()) else {
+        bail!(
+            "the SEN information report cannot be written: school.yaml is missing\n  - {}\n  help: write each in school.yaml; nothing was written",
+            missing.join("\n  - ")
+        );
+    };
+    Ok(InformationView {
+        school: view,
+        as_of: iso(as_of),
+        published: iso(published),
+        next_update: iso(dates::add_months(published, 12)),
+        sections,
+        numbers: numbers(records, as_of),
+    })
+}
+
+/// The SEN in numbers, with small counts suppressed and no way to work them out.
+pub fn numbers(records: &Records, as_of: NaiveDate) -> NumbersView {
+    let threshold = records.school.settings.suppress_below;
+    let mut k = 0u32;
+    let mut e = 0u32;
+    let mut areas = [0u32; 5];
+    for p in on_register(records, as_of) {
+        match p.status {
+            Status::K => k += 1,
+            Status::E => e += 1,
+            Status::N => {}
+        }
+        let i = p
+            .primary_need
+            .and_then(|n| n.area())
+            .and_then(|a| Area::ALL.iter().position(|x| *x == a))
+            .unwrap_or(4);
+        areas[i] += 1;
+    }
+    let status_cells = vec![("SEN support".to_string(), k), ("EHC plan".to_string(), e)];
+    let mut area_cells: Vec<(String, u32)> = Area::ALL
+        .iter()
+        .zip(areas)
+        .map(|(a, n)| (a.label().to_string(), n))
+        .collect();
+    area_cells.push((OTHER_NEEDS.to_string(), areas[4]));
+    let (by_status, by_area, total_safe) = suppress(&[status_cells, area_cells], threshold);
+    let total = k + e;
+    let any_small = by_status.iter().chain(&by_area).any(|c| c.small);
+    let any_withheld = by_status.iter().chain(&by_area).any(|c| c.withheld);
+    NumbersView {
+        suppress_below: threshold,
+        by_status,
+        by_area,
+        total: total_safe.then(|| total.to_string()),
+        any_withheld,
+        any_small,
+    }
+}
+
+/// Suppress small counts in breakdowns of one total. A count from 1 to `threshold` − 1
+/// reads "fewer than N". The total is shown only when nothing is hidden. When a breakdown
+/// hides exactly one count while another breakdown shows all of its counts (so the total
+/// is known from their sum), the next smallest count of the first is withheld too: a
+/// single hidden count could otherwise be worked out by subtraction.
+fn suppress(
+    breakdowns: &[Vec<(String, u32)>; 2],
+    threshold: u32,
+) -> (Vec<CountView>, Vec<CountView>, bool) {
+    let small = |n: u32| n > 0 && n < threshold;
+    let hidden: Vec<Vec<bool>> = breakdowns
+        .iter()
+        .map(|b| b.iter().map(|(_, n)| small(*n)).collect())
+        .collect();
+    let total_known = hidden.iter().any(|h| !h.contains(&true));
+    let mut withheld: Vec<Vec<bool>> = breakdowns.iter().map(|b| vec![false; b.len()]).collect();
+    for (bi, b) in breakdowns.iter().enumerate() {
+        let count_hidden = hidden[bi].iter().filter(|h| **h).count();
+        if total_known && count_hidden == 1 {
+            // Withhold the smallest other non-zero count.
+            if let Some((wi, _)) = b
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, n))| !hidden[bi][*i] && *n > 0)
+                .min_by_key(|(_, (_, n))| *n)
+            {
+                withheld[bi][wi] = true;
+            }
+        }
+    }
+    let nothing_hidden = hidden.iter().all(|h| !h.contains(&true));
+    let cells = |bi: usize| -> Vec<CountView> {
+        breakdowns[bi]
+            .iter()
+            .enumerate()
+            .map(|(i, (label, n))| {
+                let is_small = hidden[bi][i];
+                let is_withheld = withheld[bi][i];
+                CountView {
+                    label: label.clone(),
+                    shown: if is_small {
+                        format!("fewer than {threshold}")
+                    } else if is_withheld {
+                        "withheld".to_string()
+                    } else {
+                        n.to_string()
+                    },
+                    small: is_small,
+                    withheld: is_withheld,
+                }
+            })
+            .collect()
+    };
+    (cells(0), cells(1), nothing_hidden)
+}
+
+/// Pupils on the register at `as_of` whose pupil.yaml loaded, in folder order.
+fn on_register(records: &Records, as_of: NaiveDate) -> impl Iterator<Item = &Pupil> {
+    records
+        .pupils
+        .iter()
+        .filter_map(|f| f.pupil.as_ref())
+        .filter(move |p| rules::on_register(p, as_of))
+}
+
+/// "Okafor, Amara".
+fn register_name(p: &Pupil) -> String {
+    format!("{}, {}", p.family, p.given)
+}
+
+/// When the next EHC plan annual review is due: the latest review held on or before
+/// as-of (else the plan's issue date) + 12 months, or 6 months under age 5 (9.178).
+fn annual_review_due(
+    folder: &crate::model::PupilFolder,
+    p: &Pupil,
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
+    if p.status != Status::E {
+        return None;
+    }
+    let last = folder
+        .annual_reviews
+        .iter()
+        .map(|a| a.meeting.value)
+        .filter(|d| *d <= as_of)
+        .max()
+        .or_else(|| {
+            folder
+                .ehcp
+                .as_ref()
+                .and_then(|e| e.issued.as_ref())
+                .map(|d| d.value)
+                .filter(|d| *d <= as_of)
+        })?;
+    let months = if dates::age(p.dob, last) < 5 { 6 } else { 12 };
+    Some(dates::add_months(last, months))
+}
+
+/// The open cycle at as-of: started on or before it, with no review by it. The latest
+/// started when there is more than one.
+pub fn open_cycle(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
+    cycles
+        .iter()
+        .filter(|c| c.started.value <= as_of && views::review_at(c, as_of).is_none())
+        .max_by(|a, b| {
+            a.started
+                .value
+                .cmp(&b.started.value)
+                .then_with(|| a.file.cmp(&b.file))
+        })
+}
+
+/// The register's view.
+pub fn register(
+    loaded: &Loaded,
+    findings: &[crate::findings::Finding],
+    as_of: NaiveDate,
+    sort: &str,
+    years: &[i64],
+) -> Result<RegisterView> {
+    if !matches!(sort, "year" | "class" | "name") {
+        bail!("unknown sort `{sort}`\n  help: sort by `year`, `class` or `name`");
+    }
+    let mut open: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.kind != Kind::Late) {
+        if let Some(p) = &f.pupil {
+            *open.entry(p.as_str()).or_default() += 1;
+        }
+    }
+    let mut rows = Vec::new();
+    for folder in &loaded.records.pupils {
+        let Some(p) = &folder.pupil else { continue };
+        if !rules::on_register(p, as_of) {
+            continue;
+        }
+        let year = views::nc_year(p, as_of);
+        if !years.is_empty() && !years.contains(&year) {
+            continue;
+        }
+        let review_due = open_cycle(&folder.cycles, as_of)
+            .and_then(|c| views::plan_at(c, as_of))
+            .map(|pl| iso(pl.review_due.value));
+        rows.push(RegisterRow {
+            id: folder.id.clone(),
+            name: register_name(p),
+            preferred: p.preferred.clone(),
+            known_as: p.known_as().to_string(),
+            year,
+            year_label: views::year_label(year),
+            class: p.class.clone(),
+            status: p.status.code(),
+            status_label: p.status.label(),
+            primary_need: p.primary_need.map(views::NeedView::of),
+            secondary_need: p.secondary_need.map(views::NeedView::of),
+            review_due,
+            annual_review_due: annual_review_due(folder, p, as_of).map(iso),
+            open_findings: open.get(folder.id.as_str()).copied().unwrap_or(0),
+        });
+    }
+    let key_class = |r: &RegisterRow| r.class.clone().unwrap_or_default();
+    match sort {
+        "class" => rows.sort_by(|a, b| {
+            key_class(a)
+                .cmp(&key_class(b))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id))),
+        _ => rows.sort_by(|a, b| {
+            a.year
+                .cmp(&b.year)
+                .then_with(|| key_class(a).cmp(&key_class(b)))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+    }
+    let sen_support = rows.iter().filter(|r| r.status == "K").count();
+    let ehc_plan = rows.iter().filter(|r| r.status == "E").count();
+    Ok(RegisterView {
+        school: SchoolView::of(&loaded.records.school),
+        as_of: iso(as_of),
+        sort: sort.to_string(),
+        years: years.to_vec(),
+        total: rows.len(),
+        pupils: rows,
+        sen_support,
+        ehc_plan,
+    })
+}
+
+/// An exact fraction, for money: never floats in a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ratio {
+    num: i128,
+    den: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+impl Ratio {
+    /// A whole number.
+    pub fn int(n: i128) -> Ratio {
+        Ratio { num: n, den: 1 }
+    }
+
+    /// The exact decimal a record wrote: 18.5 is 185/10, not the nearest binary float.
+    pub fn decimal(x: f64) -> Ratio {
+        // Rust prints the shortest text that reads back as the same float: the decimal the
+        // person typed.
+        let text = format!("{x}");
+        let (int_part, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = format!("{int_part}{frac}");
+        let num: i128 = digits.parse().unwrap_or(0);
+        let den = 10i128.pow(frac.len().min(30) as u32);
+        Ratio { num, den }.reduced()
+    }
+
+    fn reduced(self) -> Ratio {
+        let g = gcd(self.num, self.den);
+        let s = if self.den < 0 { -1 } else { 1 };
+        Ratio {
+            num: s * self.num / g,
+            den: s * self.den / g,
+        }
+    }
+
+    pub fn times(self, o: Ratio) -> Ratio {
+        let g1 = gcd(self.num, o.den);
+        let g2 = gcd(o.num, self.den);
+        Ratio {
+            num: (self.num / g1) * (o.num / g2),
+            den: (self.den / g2) * (o.den / g1),
+        }
+        .reduced()
+    }
+
+    pub fn over(self, o: Ratio) -> Ratio {
+        if o.num == 0 {
+            return Ratio::int(0);
+        }
+        self.times(Ratio {
+            num: o.den,
+            den: o.num,
+        })
+    }
+
+    /// Rounded half up to a whole number.
+    pub fn round_half_up(self) -> i64 {
+        let r = (2 * self.num + self.den).div_euclid(2 * self.den);
+        i64::try_from(r).unwrap_or(i64::MAX)
+    }
+}
+
+/// Cost per pupil per week, exactly, in pence: cost per hour x sessions x minutes / 60 /
+/// group size.
+pub fn weekly_pence(p: &Provision) -> Ratio {
+    Ratio::decimal(p.cost_per_hour)
+        .times(Ratio::int(100))
+        .times(Ratio::decimal(p.sessions_per_week))
+        .times(Ratio::decimal(p.minutes_per_session))
+        .over(Ratio::int(60))
+        .over(Ratio::int(i128::from(p.group_size.max(1))))
+}
+
+/// The terms that count for days in `[from, to]`: for each academic year the period
+/// touches, school.yaml's terms whose start lies in it, else the default terms (Autumn
+/// 1 Sept - 31 Dec, Spring 1 Jan - 31 Mar, Summer 1 Apr - 31 Jul). Overlaps merged.
+pub fn terms_for(terms: &[Term], from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    for y in dates::academic_year_start_year(from)..=dates::academic_year_start_year(to) {
+        let start = dates::ymd(y, 9, 1);
+        let end = dates::ymd(y + 1, 8, 31);
+        let school: Vec<(NaiveDate, NaiveDate)> = terms
+            .iter()
+            .filter(|t| t.start >= start && t.start <= end)
+            .map(|t| (t.start, t.end))
+            .collect();
+        if school.is_empty() {
+            out.push((dates::ymd(y, 9, 1), dates::ymd(y, 12, 31)));
+            out.push((dates::ymd(y + 1, 1, 1), dates::ymd(y + 1, 3, 31)));
+            out.push((dates::ymd(y + 1, 4, 1), dates::ymd(y + 1, 7, 31)));
+        } else {
+            out.extend(school);
+        }
+    }
+    out.sort();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for (s, e) in out {
+        match merged.last_mut() {
+            Some(last) if s <= dates::add_days(last.1, 1) => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Days of `[a, b]` (both included) that fall in a term.
+pub fn term_days(terms: &[(NaiveDate, NaiveDate)], a: NaiveDate, b: NaiveDate) -> i64 {
+    terms
+        .iter()
+        .map(|(s, e)| {
+            let lo = a.max(*s);
+            let hi = b.min(*e);
+            if hi >= lo {
+                dates::days_between(lo, hi) + 1
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+/// Two decimal places of an exact fraction, rounded half up.
+fn two_places(r: Ratio) -> String {
+    let h = r.times(Ratio::int(100)).round_half_up();
+    format!("{}.{:02}", h.div_euclid(100), h.rem_euclid(100))
+}
+
+/// The top-up threshold: £6,000 over a 39-week year (6.99).
+pub const TOP_UP_PENCE: i64 = 600_000;
+pub const TOP_UP_WEEKS: i64 = 39;
+
+/// The provision map's view: every line costed exactly and rounded once.
+pub fn provision_map(
+    records: &Records,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ProvisionMapView {
+    let terms = terms_for(&records.school.terms, from, to);
+    let mut pupils = Vec::new();
+    let mut by_provision: BTreeMap<String, (std::collections::BTreeSet<String>, i64)> =
+        BTreeMap::new();
+    let mut by_area: BTreeMap<&'static str, (std::collections::BTreeSet<String>, i64)> =
+        BTreeMap::new();
+    for folder in &records.pupils {
+        let Some(p) = &folder.pupil else { continue };
+        let pupil_area = p
+            .primary_need
+            .map_or(OTHER_NEEDS, |n| n.area().map_or(OTHER_NEEDS, |a| a.label()));
+        let mut lines = Vec::new();
+        let mut current_year_cost = 0i64;
+        let mut cycles: Vec<&Cycle> = folder
+            .cycles
+            .iter()
+            .filter(|c| c.started.value <= as_of)
+            .collect();
+        cycles.sort_by(|a, b| {
+            a.started
+                .value
+                .cmp(&b.started.value)
+                .then(a.file.cmp(&b.file))
+        });
+        for c in cycles {
+            let Some(plan) = views::plan_at(c, as_of) else {
+                continue;
+            };
+            let runs_from = plan.agreed.as_ref().map_or(c.started.value, |d| d.value);
+            let review = views::review_at(c, as_of);
+            let runs_to = review.map_or(as_of, |r| r.date.value);
+            let open = review.is_none();
+            let a = runs_from.max(from);
+            let b = runs_to.min(to);
+            for prov in &plan.provision {
+                let weekly = weekly_pence(prov);
+                if open {
+                    current_year_cost += weekly
+                        .times(Ratio::int(TOP_UP_WEEKS.into()))
+                        .round_half_up();
+                }
+                if b < a {
+                    continue;
+                }
+                let days = term_days(&terms, a, b);
+                if days == 0 {
+                    continue;
+                }
+                let cost = weekly
+                    .times(Ratio::int(days.into()))
+                    .over(Ratio::int(7))
+                    .round_half_up();
+                let area = prov.area.map_or(pupil_area, |x| x.label());
+                let hours = Ratio::decimal(prov.sessions_per_week)
+                    .times(Ratio::decimal(prov.minutes_per_session))
+                    .over(Ratio::int(60));
+                let entry = by_provision.entry(prov.name.clone()).or_default();
+                entry.0.insert(folder.id.clone());
+                entry.1 += cost;
+                let entry = by_area.entry(area).or_default();
+                entry.0.insert(folder.id.clone());
+                entry.1 += cost;
+                lines.push(CostLine {
+                    provision: ProvisionView::of(prov),
+                    area,
+                    cycle_started: iso(c.started.value),
+                    weekly_hours: two_places(hours),
+                    weekly_cost: weekly.round_half_up(),
+                    from: iso(a),
+                    to: iso(b),
+                    term_days: days,
+                    weeks: two_places(Ratio::int(days.into()).over(Ratio::int(7))),
+                    cost,
+                });
+            }
+        }
+        if lines.is_empty() && current_year_cost == 0 {
+            continue;
+        }
+        let year = views::nc_year(p, as_of);
+        pupils.push(PupilCosts {
+            id: folder.id.clone(),
+            name: register_name(p),
+            year_label: views::year_label(year),
+            status_label: p.status.label(),
+            total: lines.iter().map(|l| l.cost).sum(),
+            lines,
+            current_year_cost,
+            top_up: current_year_cost > TOP_UP_PENCE,
+        });
+    }
+    pupils.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    let totals = |m: BTreeMap<String, (std::collections::BTreeSet<String>, i64)>| {
+        m.into_iter()
+            .map(|(label, (ps, cost))| CostTotal {
+                label,
+                pupils: ps.len(),
+                cost,
+            })
+            .collect::<Vec<_>>()
+    };
+    // Areas in the order of the Code (6.28), other needs last.
+    let mut areas: Vec<CostTotal> = Vec::new();
+    for label in Area::ALL.iter().map(|a| a.label()).chain([OTHER_NEEDS]) {
+        if let Some((ps, cost)) = by_area.remove(label) {
+            areas.push(CostTotal {
+                label: label.to_string(),
+                pupils: ps.len(),
+                cost,
+            });
+        }
+    }
+    let total = pupils.iter().map(|p| p.total).sum();
+    ProvisionMapView {
+        school: SchoolView::of(&records.school),
+        as_of: iso(as_of),
+        from: iso(from),
+        to: iso(to),
+        top_up_count: pupils.iter().filter(|p| p.top_up).count(),
+        pupils,
+        by_provision: totals(by_provision),
+        by_area: areas,
+        total,
+        top_up_threshold: TOP_UP_PENCE,
+        top_up_weeks: TOP_UP_WEEKS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        dates::parse(s).unwrap()
+    }
+
+    #[test]
+    fn decimals_from_records_are_read_exactly() {
+        assert_eq!(Ratio::decimal(18.5), Ratio { num: 37, den: 2 });
+        assert_eq!(Ratio::decimal(0.1), Ratio { num: 1, den: 10 });
+        assert_eq!(Ratio::decimal(3.0), Ratio::int(3));
+    }
+
+    #[test]
+    fn halves_round_up_to_the_penny() {
+        assert_eq!(Ratio { num: 5, den: 2 }.round_half_up(), 3);
+        assert_eq!(Ratio { num: 49, den: 20 }.round_half_up(), 2);
+        assert_eq!(Ratio::int(7).round_half_up(), 7);
+    }
+
+    #[test]
+    fn weekly_cost_of_a_group_of_four_is_shared() {
+        // £17.20 an hour, 3 x 30 minutes, 4 pupils: 17.20 x 3 x 30 / 60 / 4 = £6.45.
+        let p = Provision {
+            id: None,
+            name: "Maths".into(),
+            area: None,
+            staff: None,
+            group_size: 4,
+            sessions_per_week: 3.0,
+            minutes_per_session: 30.0,
+            cost_per_hour: 17.20,
+        };
+        assert_eq!(weekly_pence(&p), Ratio::int(645));
+    }
+
+    #[test]
+    fn default_terms_skip_august_and_holidays_are_not_counted() {
+        let t = terms_for(&[], d("2026-09-01"), d("2027-08-31"));
+        assert_eq!(
+            t.len(),
+            1,
+            "default terms run on from 1 Sept to 31 July: {t:?}"
+        );
+        assert_eq!(term_days(&t, d("2027-07-30"), d("2027-08-02")), 2);
+        let school = vec![
+            Term {
+                name: "Autumn".into(),
+                start: d("2026-09-03"),
+                end: d("2026-12-18"),
+            },
+            Term {
+                name: "Spring".into(),
+                start: d("2027-01-05"),
+                end: d("2027-03-26"),
+            },
+        ];
+        let t = terms_for(&school, d("2026-09-01"), d("2027-01-10"));
+        assert_eq!(term_days(&t, d("2026-12-17"), d("2027-01-06")), 4);
+    }
+
+    #[test]
+    fn a_single_small_count_is_not_left_to_subtraction() {
+        let (status, area, total) = suppress(
+            &[
+                vec![("K".into(), 20), ("E".into(), 3)],
+                vec![("a".into(), 10), ("b".into(), 13)],
+            ],
+            5,
+        );
+        assert_eq!(status[1].shown, "fewer than 5");
+        assert_eq!(status[0].shown, "withheld");
+        assert_eq!(area[0].shown, "10");
+        assert!(!total);
+    }
+
+    #[test]
+    fn counts_all_at_or_over_the_threshold_show_a_total() {
+        let (status, _, total) = suppress(
+            &[
+                vec![("K".into(), 20), ("E".into(), 0)],
+                vec![("a".into(), 20)],
+            ],
+            5,
+        );
+        assert_eq!(status[1].shown, "0");
+        assert!(total);
+    }
 }

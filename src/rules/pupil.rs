@@ -252,13 +252,13 @@ fn record_shared(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
         }
     }
     for m in &v.meetings {
-        if m.parents_present {
+        if m.meeting.parents_present {
             check(
                 "meeting".into(),
-                m.date.value,
-                m.shared_with_parents.as_ref(),
-                &m.file,
-                m.date.line,
+                m.meeting.date.value,
+                m.shared_with_parents,
+                &m.meeting.file,
+                m.meeting.date.line,
             );
         }
     }

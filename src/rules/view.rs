@@ -16,7 +16,7 @@ pub struct PupilView<'a> {
     /// Cycles that exist (started on or before as-of), sorted by file name.
     pub cycles: Vec<CycleView<'a>>,
     /// Meetings held on or before as-of.
-    pub meetings: Vec<&'a Meeting>,
+    pub meetings: Vec<MeetingView<'a>>,
     pub ehcp: Option<EhcpView<'a>>,
     /// Annual reviews held or scheduled, sorted by meeting date then file.
     pub annual_reviews: Vec<AnnualReviewView<'a>>,
@@ -35,6 +35,12 @@ pub struct CycleView<'a> {
 pub struct ReviewView<'a> {
     pub review: &'a Review,
     pub date: NaiveDate,
+    pub shared_with_parents: Option<&'a Day>,
+}
+
+pub struct MeetingView<'a> {
+    pub meeting: &'a Meeting,
+    /// The record given to parents, unless dated after as-of.
     pub shared_with_parents: Option<&'a Day>,
 }
 
@@ -101,6 +107,10 @@ impl<'a> PupilView<'a> {
             .meetings
             .iter()
             .filter(|m| m.date.value <= as_of)
+            .map(|m| MeetingView {
+                meeting: m,
+                shared_with_parents: by(m.shared_with_parents.as_ref(), as_of),
+            })
             .collect();
         let ehcp = folder.ehcp.as_ref().map(|e| EhcpView {
             ehcp: e,
@@ -186,8 +196,8 @@ impl<'a> PupilView<'a> {
         let mut v: Vec<NaiveDate> = self
             .meetings
             .iter()
-            .filter(|m| m.parents_present)
-            .map(|m| m.date.value)
+            .filter(|m| m.meeting.parents_present)
+            .map(|m| m.meeting.date.value)
             .collect();
         v.extend(
             self.cycles

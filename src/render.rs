@@ -1,0 +1,522 @@
+//! Rendering: the one minijinja environment that reports and letters share, its filters,
+//! Markdown to printable HTML, and the atomic writing of outputs.
+//!
+//! Templates are embedded in the binary and compiled once per run; a school overrides any of
+//! them one file at a time from the records' `templates/` folder, and `--template FILE`
+//! replaces the main template for one run. Templates see only the view structs of
+//! [`crate::views`], cannot read files or the environment, and stop with an error when a
+//! name is undefined or when they run too long (fuel).
+
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::dates;
+
+/// The built-in templates: (name, source). A file of the same name in the records'
+/// `templates/` folder replaces one.
+pub const BUILTIN: [(&str, &str); 12] = [
+    (
+        "information.md.j2",
+        include_str!("../templates/information.md.j2"),
+    ),
+    (
+        "register.md.j2",
+        include_str!("../templates/register.md.j2"),
+    ),
+    (
+        "provision-map.md.j2",
+        include_str!("../templates/provision-map.md.j2"),
+    ),
+    (
+        "notification.md.j2",
+        include_str!("../templates/notification.md.j2"),
+    ),
+    (
+        "review-invitation.md.j2",
+        include_str!("../templates/review-invitation.md.j2"),
+    ),
+    (
+        "review-record.md.j2",
+        include_str!("../templates/review-record.md.j2"),
+    ),
+    (
+        "meeting-record.md.j2",
+        include_str!("../templates/meeting-record.md.j2"),
+    ),
+    (
+        "annual-review-invitation.md.j2",
+        include_str!("../templates/annual-review-invitation.md.j2"),
+    ),
+    (
+        "_letterhead.md.j2",
+        include_str!("../templates/_letterhead.md.j2"),
+    ),
+    (
+        "_letter_end.md.j2",
+        include_str!("../templates/_letter_end.md.j2"),
+    ),
+    ("_words.md.j2", include_str!("../templates/_words.md.j2")),
+    (
+        "_report_head.md.j2",
+        include_str!("../templates/_report_head.md.j2"),
+    ),
+];
+
+/// How much work one render may do before it is stopped as a runaway (minijinja fuel: about
+/// one unit per instruction). Enough for a register of tens of thousands of pupils.
+pub const FUEL: u64 = 20_000_000;
+
+/// The compiled templates of one run.
+pub struct Renderer {
+    env: Environment<'static>,
+    /// The name `--template FILE` was registered under, if given.
+    one_off: Option<String>,
+}
+
+impl Renderer {
+    /// Compile every built-in template, replaced by the school's file of the same name in
+    /// `ROOT/templates/` where there is one, and `one_off` (`--template FILE`) if given.
+    pub fn new(root: Option<&Path>, one_off: Option<&Path>) -> Result<Renderer> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .map_err(|e| template_error(&e))?,
+        );
+        // Markdown is not HTML: escaping happens when Markdown becomes HTML.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        add_filters(&mut env);
+        for (name, builtin) in BUILTIN {
+            let school = root.map(|r| r.join("templates").join(name));
+            let source = match school {
+                Some(p) if p.is_file() => fs::read_to_string(&p)
+                    .with_context(|| format!("cannot read template `templates/{name}`"))?,
+                _ => builtin.to_string(),
+            };
+            env.add_template_owned(name, source)
+                .map_err(|e| template_error(&e))?;
+        }
+        let mut name = None;
+        if let Some(file) = one_off {
+            let source = fs::read_to_string(file)
+                .with_context(|| format!("cannot read template `{}`", file.display()))?;
+            let n = file.display().to_string();
+            env.add_template_owned(n.clone(), source)
+                .map_err(|e| template_error(&e))?;
+            name = Some(n);
+        }
+        Ok(Renderer { env, one_off: name })
+    }
+
+    /// Render the template `name` (or the `--template` file, when given) with `view`.
+    pub fn render<S: Serialize>(&self, name: &str, view: &S) -> Result<String> {
+        let name = self.one_off.as_deref().unwrap_or(name);
+        let tmpl = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(&e))?;
+        tmpl.render(Value::from(minijinja::value::Serde(view)))
+            .map_err(|e| template_error(&e))
+    }
+}
+
+/// A template error as `sen` reports it: the template's name and line, then what went wrong.
+pub fn template_error(e: &Error) -> anyhow::Error {
+    let name = e.name().unwrap_or("template");
+    let what = match (e.kind(), e.detail()) {
+        (ErrorKind::UndefinedError, Some(d)) => format!("undefined value: {d}"),
+        (ErrorKind::UndefinedError, None) => {
+            "undefined value (a misspelt variable or field?)".to_string()
+        }
+        (ErrorKind::OutOfFuel, _) => {
+            "the template ran too long and was stopped (a loop that never ends?)".to_string()
+        }
+        (k, Some(d)) => format!("{k}: {d}"),
+        (k, None) => k.to_string(),
+    };
+    let place = match e.line() {
+        Some(l) => format!("template `{name}` line {l}"),
+        None => format!("template `{name}`"),
+    };
+    anyhow!(
+        "{place}: {what}\n  help: docs/templates.md lists every variable and filter a template can use"
+    )
+}
+
+fn add_filters(env: &mut Environment<'static>) {
+    env.add_filter("uk_date", uk_date);
+    env.add_filter("money", money);
+    env.add_filter("cell", cell);
+    env.add_filter("lines", lines);
+    env.add_filter("plural", plural);
+}
+
+/// `{{ "2026-11-22" | uk_date }}` -> "22 November 2026". Takes an ISO date string.
+pub fn uk_date(value: &str) -> Result<String, Error> {
+    dates::parse(value).map(dates::uk).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("uk_date: `{value}` is not a YYYY-MM-DD date"),
+        )
+    })
+}
+
+/// `{{ 123450 | money }}` -> "£1,234.50". Takes a whole number of pence.
+pub fn money(pence: i64) -> String {
+    let sign = if pence < 0 { "-" } else { "" };
+    let p = pence.unsigned_abs();
+    let pounds = (p / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in pounds.chars().enumerate() {
+        if i > 0 && (pounds.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}£{grouped}.{:02}", p % 100)
+}
+
+/// `{{ text | cell }}`: text made safe for one cell of a Markdown table (`|` escaped, line
+/// breaks turned into spaces).
+pub fn cell(value: &str) -> String {
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// `{{ address | lines }}`: a list of lines as a Markdown block with a line break after each
+/// line but the last.
+pub fn lines(value: Vec<String>) -> String {
+    value
+        .iter()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join("  \n")
+}
+
+/// `{{ n | plural("pupil", "pupils") }}` -> "1 pupil", "3 pupils".
+pub fn plural(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Format a date for the views: ISO, which the `uk_date` filter reads.
+pub fn iso(d: NaiveDate) -> String {
+    dates::iso(d)
+}
+
+/// The A4 print stylesheet of every HTML page.
+const STYLE: &str = r#"@page { size: A4; margin: 20mm 18mm; }
+html { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #111; }
+body { max-width: 174mm; margin: 0 auto; padding: 12mm 0; }
+h1 { font-size: 18pt; margin: 0 0 6pt; }
+h2 { font-size: 14pt; margin: 16pt 0 4pt; break-after: avoid; }
+h3 { font-size: 12pt; margin: 12pt 0 4pt; break-after: avoid; }
+p, li { orphans: 3; widows: 3; }
+table { border-collapse: collapse; width: 100%; margin: 8pt 0; font-size: 9.5pt; }
+th, td { border: 0.5pt solid #888; padding: 3pt 5pt; text-align: left; vertical-align: top; }
+th { background: #eee; }
+tr { break-inside: avoid; }
+thead { display: table-header-group; }
+hr { border: 0; border-top: 0.5pt solid #888; margin: 12pt 0; }
+a { color: inherit; }
+@media print { body { padding: 0; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 85%; } }
+"#;
+
+/// A standalone, printable A4 HTML page from Markdown. Raw HTML in the Markdown (which may
+/// come from a record) becomes visible text, images become their description, and links
+/// other than http(s) and mailto lose their target, so a record cannot inject markup.
+pub fn html_page(title: &str, markdown: &str) -> String {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut dropped_link = false;
+    let events = Parser::new_ext(markdown, opts).filter_map(|ev| match ev {
+        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            if safe_url(&dest_url) {
+                dropped_link = false;
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            } else {
+                dropped_link = true;
+                None
+            }
+        }
+        Event::End(TagEnd::Link) if dropped_link => {
+            dropped_link = false;
+            None
+        }
+        other => Some(other),
+    });
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, events);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape_html(title)
+    )
+}
+
+fn safe_url(url: &CowStr) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
+}
+
+/// Escape text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Refuse an output path inside the records except under `out/`: `sen` never writes where
+/// a person keeps records (cli.md).
+pub fn check_output_path(root: Option<&Path>, path: &Path) -> Result<()> {
+    let Some(root) = root else { return Ok(()) };
+    let root = absolute(root)?;
+    let path = absolute(path)?;
+    if let Ok(rel) = path.strip_prefix(&root) {
+        let first = rel.components().next();
+        let under_out = matches!(first, Some(Component::Normal(c)) if c == "out");
+        if !under_out {
+            bail!(
+                "refusing to write `{}` inside the records: outputs go under `out/` (kept out of git) or outside the records folder",
+                rel.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An absolute, normalised path whose existing part has symlinks resolved.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("cannot read the current folder")?
+            .join(path)
+    };
+    // `..` is resolved by name first, so `out/../pupils` cannot pass as `out/`.
+    let mut abs = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                abs.pop();
+            }
+            Component::CurDir => {}
+            other => abs.push(other),
+        }
+    }
+    let mut existing = abs.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return Ok(out);
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+/// Create `dir` and any missing parents, new folders with mode 0700 on Unix (they hold
+/// personal data).
+pub fn create_dirs(dir: &Path) -> Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .with_context(|| format!("cannot create folder `{}`", dir.display()))
+}
+
+/// Write `contents` to `path` atomically: a temporary file in the same folder (mode 0600 on
+/// Unix) renamed over the target, so a reader never sees half a file.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    create_dirs(&dir)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("`{}` is not a file name", path.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let mut n = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
+        let mut o = fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        match o.open(&tmp) {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot write `{}`", path.display()));
+            }
+        }
+    };
+    let written = file
+        .write_all(contents.as_bytes())
+        .and_then(|()| file.flush())
+        .and_then(|()| fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write `{}`", path.display()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands_and_shows_pence() {
+        assert_eq!(money(123_450), "£1,234.50");
+        assert_eq!(money(5), "£0.05");
+        assert_eq!(money(100_000_000), "£1,000,000.00");
+        assert_eq!(money(-250), "-£2.50");
+    }
+
+    #[test]
+    fn uk_date_reads_iso_and_refuses_anything_else() {
+        assert_eq!(uk_date("2026-11-22").unwrap(), "22 November 2026");
+        assert!(uk_date("22/11/2026").is_err());
+    }
+
+    #[test]
+    fn html_from_a_record_is_shown_as_text_not_markup() {
+        let page = html_page(
+            "<b>t</b>",
+            "Hello <script>alert(1)</script> and [x](javascript:alert(1)) ![i](http://x/y.png)\n",
+        );
+        assert!(!page.contains("<script>"));
+        assert!(page.contains("&lt;script&gt;"));
+        assert!(!page.contains("javascript:"));
+        assert!(!page.contains("<img"));
+        assert!(page.contains("<title>&lt;b&gt;t&lt;/b&gt;</title>"));
+        assert!(page.contains("@page { size: A4"));
+    }
+
+    #[test]
+    fn a_template_typo_names_the_template_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("bad.md.j2");
+        fs::write(&t, "# {{ school.name }}\n{{ schol.name }}\n").unwrap();
+        let r = Renderer::new(None, Some(&t)).unwrap();
+        let err = r
+            .render(
+                "information.md.j2",
+                &serde_json::json!({"school": {"name": "x"}}),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad.md.j2` line 2"), "{err}");
+        assert!(err.contains("undefined"), "{err}");
+    }
+
+    #[test]
+    fn a_runaway_template_runs_out_of_fuel() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("loop.md.j2");
+        fs::write(
+            &t,
+            "{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}",
+        )
+        .unwrap();
+        let r = Renderer::new(None, Some(&t)).unwrap();
+        let err = r
+            .render("x", &serde_json::json!({}))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ran too long"), "{err}");
+    }
+
+    #[test]
+    fn outputs_inside_the_records_are_refused_except_under_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("pupils/a")).unwrap();
+        assert!(check_output_path(Some(root), &root.join("pupils/a/x.md")).is_err());
+        assert!(check_output_path(Some(root), &root.join("school.md")).is_err());
+        assert!(check_output_path(Some(root), &root.join("out/x.md")).is_ok());
+        assert!(check_output_path(Some(root), &root.join("out/../pupils/x.md")).is_err());
+        assert!(check_output_path(Some(root), &dir.path().join("../elsewhere.md")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new/deeper/x.md");
+        write_atomic(&p, "hello").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "hello");
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dmode = fs::metadata(p.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(dmode, 0o700);
+        assert_eq!(fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+}
