@@ -39,14 +39,15 @@ pub fn render_invalid(f: &Finding) -> String {
     }
     match (&f.source_line, f.line) {
         (Some(src), Some(line)) => {
-            let col = f.col.unwrap_or(0) as usize;
+            let (src, col) = clip(src, f.col.unwrap_or(0) as usize);
+            let src = src.as_str();
             let (start, width) = marker(src, col);
             let _ = writeln!(out, "{pad} {BLUE}|{BLUE:#}");
             let _ = writeln!(out, "{BLUE}{line} |{BLUE:#} {src}");
-            let label = f.help.as_deref().unwrap_or("");
+            let label = f.help.as_deref().map_or(String::new(), |h| format!(" {h}"));
             let _ = writeln!(
                 out,
-                "{pad} {BLUE}|{BLUE:#} {}{ERROR}{}{ERROR:#} {label}",
+                "{pad} {BLUE}|{BLUE:#} {}{ERROR}{}{ERROR:#}{label}",
                 " ".repeat(start),
                 "^".repeat(width)
             );
@@ -58,6 +59,34 @@ pub fn render_invalid(f: &Finding) -> String {
         }
     }
     out
+}
+
+/// The longest source line shown whole. A generated or corrupted file can put megabytes on
+/// one line; a terminal needs only the part around the problem.
+const MAX_SHOWN: usize = 100;
+
+/// The part of `line` worth showing, and the column (1-based, 0 for none) within it: the line
+/// itself when short, else up to [`MAX_SHOWN`] characters from a little before `col`,
+/// with `...` where text was cut.
+fn clip(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_string(), col);
+    }
+    let from = col.saturating_sub(1).saturating_sub(20).min(chars.len());
+    let to = (from + MAX_SHOWN).min(chars.len());
+    let mut shown = String::new();
+    let mut shift = 0;
+    if from > 0 {
+        shown.push_str("...");
+        shift = 3;
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push_str("...");
+    }
+    let col = if col == 0 { 0 } else { col - from + shift };
+    (shown, col)
 }
 
 /// Where the marker starts (in characters) and how wide it is: the word at `col` (1-based),
@@ -238,6 +267,22 @@ mod tests {
             text,
             "error[schema]: unknown key `reveiw_due`\n  --> pupils/amara-okafor/cycles/2026-09-15.yaml:14:3\n   |\n14 |   reveiw_due: 2026-11-20\n   |   ^^^^^^^^^^ did you mean `review_due`?\n"
         );
+    }
+
+    #[test]
+    fn a_huge_line_is_clipped_around_the_column() {
+        let mut f = Finding::new(Rule::Schema, Kind::Invalid, "x").at("a.yaml", Some(1));
+        let long = format!("name: {}b", "[".repeat(5000));
+        f.col = Some(5007);
+        f.source_line = Some(long);
+        let text = anstream::adapter::strip_str(&render_invalid(&f)).to_string();
+        assert!(
+            text.lines().all(|l| l.chars().count() < 2 * MAX_SHOWN),
+            "{text}"
+        );
+        assert!(text.contains("...[[[[[[[[[[[[[[[[[[[[b\n"), "{text}");
+        let (shown, col) = clip("short: 1", 8);
+        assert_eq!((shown.as_str(), col), ("short: 1", 8));
     }
 
     #[test]

@@ -89,6 +89,34 @@ pub fn valid_pupil_id(id: &str) -> bool {
         })
 }
 
+/// A pupil id that can be joined onto a folder path without leaving it: one plain folder
+/// name, with no separator (`/`, `\\`), no `.` or `..`, no leading `.` (hidden), no drive
+/// or root, and no control character. Every command that builds a path from an id given on
+/// the command line (`letter`, `new`) checks it here first; the loader's own ids come from
+/// the walk and are single folder names already. Looser than [`valid_pupil_id`], so a
+/// folder with a bad name (reported by `sen check`) can still be named.
+pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
+    let plain = !id.is_empty()
+        && !id.starts_with('.')
+        && !id
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
+        && {
+            let mut parts = Path::new(id).components();
+            matches!(
+                (parts.next(), parts.next()),
+                (Some(std::path::Component::Normal(_)), None)
+            )
+        };
+    if plain {
+        Ok(id)
+    } else {
+        Err(format!(
+            "`{id}` is not a pupil id: an id is the name of one folder under pupils/, such as `amara-okafor`"
+        ))
+    }
+}
+
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
@@ -128,7 +156,8 @@ fn read(root: &Path, path: &Path, place: Place) -> Read {
 // A finding is the natural error here; it is built once per unreadable file.
 #[allow(clippy::result_large_err)]
 fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| {
         invalid(
             Rule::Yaml,
             rel,
@@ -136,30 +165,49 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
             format!("cannot read the file: {}", io_reason(&e)),
             None,
         )
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(invalid(
+    };
+    let too_big = |len: u64| {
+        invalid(
             Rule::Yaml,
             rel,
             None,
             format!(
-                "the file is {} bytes; a record file may be at most {} bytes (1 MiB)",
-                meta.len(),
-                MAX_FILE_BYTES
+                "the file is {len} bytes; a record file may be at most {MAX_FILE_BYTES} bytes (1 MiB)"
             ),
             Some("a record this large is almost certainly not a record: check what was saved here"),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        invalid(
-            Rule::Yaml,
+        )
+    };
+    // Not following a link, and not opening a pipe (which could block): the walk saw a
+    // regular file, but it may have been swapped since.
+    let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(invalid(
+            Rule::Schema,
             rel,
             None,
-            format!("cannot read the file: {}", io_reason(&e)),
+            "is no longer a regular file, so it is not read".into(),
             None,
-        )
-    })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    // Read at most one byte past the limit, so a file that grows after the check still
+    // costs no more than the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    decode(&bytes, rel)
+}
+
+/// UTF-8 text with any byte-order mark removed, or the finding that says it is not text.
+#[allow(clippy::result_large_err)]
+fn decode(bytes: &[u8], rel: &str) -> Result<String, Finding> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(t.to_string()),
         Err(e) => {
@@ -235,14 +283,19 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
                     .map(|m| m.is_dir())
                     .unwrap_or(true)
             {
-                findings.push(invalid(
+                let mut f = invalid(
                     Rule::Schema,
                     &rel,
                     None,
                     "is a symbolic link; sen does not follow links, so its records are not read"
                         .into(),
                     Some("keep record files and folders inside the records folder itself"),
-                ));
+                );
+                // A linked pupil folder belongs to that pupil, as a real folder would.
+                if entry.depth() == 2 && rel.starts_with("pupils/") {
+                    f = f.pupil(name.as_str());
+                }
+                findings.push(f);
             }
             continue;
         }
@@ -262,6 +315,18 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
             continue;
         }
         if !is_yaml(&name) {
+            continue;
+        }
+        // A FIFO, socket or device named like a record: reading it could block for ever or
+        // never end, so it is reported, not read.
+        if !ft.is_file() {
+            findings.push(invalid(
+                Rule::Schema,
+                &rel,
+                None,
+                "is not a regular file (a pipe, socket or device), so it is not read".into(),
+                Some("remove it: record files are ordinary text files"),
+            ));
             continue;
         }
         match place(&rel) {
@@ -302,11 +367,77 @@ enum Parsed {
 
 /// Read and check every record under `root`, as on `as_of`.
 pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
-    let (files, mut findings, pupil_dirs) = walk(root);
+    let (files, findings, pupil_dirs) = walk(root);
+    assemble(
+        root,
+        files,
+        findings,
+        pupil_dirs,
+        as_of,
+        &|path: &Path, place: Place| read(root, path, place),
+    )
+}
+
+/// Run the loader over `data` as the content of every kind of record file at once (school,
+/// pupil, cycle, meeting, EHC plan, annual review), with no file system, then apply the
+/// rules and render every finding. For fuzzing: it must return for any input, never panic.
+pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let text = decode(data, "fuzz").map_err(Box::new);
+    let files = [
+        ("school.yaml", Place::School),
+        ("pupils/a/pupil.yaml", Place::Pupil("a".into())),
+        ("pupils/a/cycles/c.yaml", Place::Cycle("a".into())),
+        ("pupils/a/meetings/m.yaml", Place::Meeting("a".into())),
+        ("pupils/a/ehcp.yaml", Place::Ehcp("a".into())),
+        (
+            "pupils/a/annual-reviews/r.yaml",
+            Place::AnnualReview("a".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(rel, place)| (PathBuf::from(rel), place))
+    .collect();
+    let read = |path: &Path, place: Place| Read {
+        rel: path.to_string_lossy().into_owned(),
+        place,
+        text: text.clone(),
+    };
+    let loaded = assemble(
+        Path::new("."),
+        files,
+        Vec::new(),
+        vec!["a".into()],
+        as_of,
+        &read,
+    );
+    let findings = crate::rules::evaluate(
+        &loaded,
+        crate::rules::Options {
+            as_of,
+            window: loaded.records.school.settings.due_within_days,
+        },
+    );
+    for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
+        let _ = crate::diagnostics::render_invalid(f);
+    }
+    findings
+}
+
+/// Read, parse and check the files the walk found: the part of [`load`] after the walk.
+/// `read` gives a file's text (the file system for [`load`], the input for [`fuzz_one`]).
+fn assemble(
+    root: &Path,
+    files: Vec<(PathBuf, Place)>,
+    mut findings: Vec<Finding>,
+    pupil_dirs: Vec<String>,
+    as_of: NaiveDate,
+    read: &(dyn Fn(&Path, Place) -> Read + Sync),
+) -> Loaded {
     // Read, parse and check one folder at a time, in parallel, so that only the model (not
     // every file's text and raw form) is held at once.
     let read_parse = |path: &Path, place: Place| -> ParsedFile {
-        let r = read(root, path, place);
+        let r = read(path, place);
         let parsed = match &r.text {
             Err(_) => Err(ParseError {
                 failure: Failure::Yaml,
@@ -414,7 +545,32 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
         records.pupils.push(folder);
     }
     findings.extend(duplicate_upns(&records));
+    for f in &mut findings {
+        f.message = clip_quoted(&f.message);
+    }
     Loaded { records, findings }
+}
+
+/// The longest quoted value (between backticks) a message repeats whole.
+const MAX_QUOTED: usize = 60;
+
+/// A message with every `quoted` value longer than [`MAX_QUOTED`] characters cut short: a
+/// finding quotes the value it is about, and a garbled file can hold a value of a megabyte.
+fn clip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts lie between backticks.
+        if i % 2 == 1 && part.chars().count() > MAX_QUOTED {
+            out.extend(part.chars().take(MAX_QUOTED - 3));
+            out.push_str("...");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 fn parse(place: &Place, text: &str) -> Result<Parsed, ParseError> {
@@ -705,6 +861,42 @@ mod tests {
         assert!(!valid_pupil_id("amara--okafor"));
         assert!(!valid_pupil_id("-amara"));
         assert!(!valid_pupil_id("amara_okafor"));
+    }
+
+    #[test]
+    fn pupil_ids_that_would_leave_the_folder_are_refused() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/../../x",
+            "/etc",
+            "a/b",
+            "a\\b",
+            "C:x",
+            ".hidden",
+            "a\0b",
+        ] {
+            assert!(safe_pupil_id(bad).is_err(), "{bad:?} accepted");
+        }
+        for good in ["amara-okafor", "Amy-Fisher", "leo2", "a..b"] {
+            assert_eq!(safe_pupil_id(good), Ok(good));
+        }
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut_short_in_messages() {
+        let long = "X".repeat(10_000);
+        let m = clip_quoted(&format!("unknown SEN type code `{long}` here, not `SPLD`"));
+        assert_eq!(
+            m,
+            format!(
+                "unknown SEN type code `{}...` here, not `SPLD`",
+                "X".repeat(57)
+            )
+        );
+        assert_eq!(clip_quoted("plain `K` and `E`"), "plain `K` and `E`");
     }
 
     #[test]

@@ -4,13 +4,20 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::dates::{self, uk};
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::*;
 use crate::records::*;
 use crate::yaml::Loc;
+
+/// The years a record's dates may lie in. A date of birth in 1900 or a review in 2199 is
+/// already absurd; anything outside (0001-01-01, 9999-12-31) is a typo or a placeholder, and
+/// would push the date arithmetic of the rules towards the calendar's limits.
+pub const FIRST_YEAR: i32 = 1900;
+/// See [`FIRST_YEAR`].
+pub const LAST_YEAR: i32 = 2199;
 
 /// The findings for one file, with what is needed to point at a line of it.
 pub struct FileCheck<'a> {
@@ -72,6 +79,19 @@ impl<'a> FileCheck<'a> {
     /// A date that must be a real calendar day.
     pub fn date(&mut self, key: &str, raw: &Date) -> Option<Loc<NaiveDate>> {
         match dates::parse(&raw.value) {
+            Some(d) if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => {
+                self.schema(
+                    raw,
+                    format!(
+                        "`{key}` is {}, which is no date a record can hold",
+                        raw.value.trim()
+                    ),
+                    &format!(
+                        "dates in records lie between {FIRST_YEAR} and {LAST_YEAR}: check the year"
+                    ),
+                );
+                None
+            }
             Some(d) => Some(Loc {
                 value: d,
                 line: raw.line,

@@ -79,7 +79,7 @@ pub struct ParseError {
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_depth: 64,
+            max_depth: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
             max_nodes: 200_000,
@@ -97,9 +97,116 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
+/// The deepest nesting `sen` reads; a record is never more than a few levels deep.
+const MAX_DEPTH: usize = 64;
+
 /// Parse one record file. `text` is already UTF-8 with any byte-order mark removed.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
-    serde_saphyr::from_str_with_options(text, options()).map_err(|e| describe(&e))
+    if is_blank(text) {
+        return Err(ParseError {
+            failure: Failure::Schema,
+            line: None,
+            col: None,
+            message: "the file is empty".to_string(),
+            help: Some("write the record's keys, or delete the file".to_string()),
+        });
+    }
+    let scan = scan(text);
+    if let Some(tag) = scan.tag {
+        return Err(tag);
+    }
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
+        let described = describe(&e);
+        // serde-saphyr reads lazily, so a value of the wrong shape before a syntax error is
+        // met first; a file that is not YAML is a `yaml` finding, whatever else is wrong.
+        match scan.syntax {
+            Some(syntax) if described.failure == Failure::Schema => syntax,
+            _ => described,
+        }
+    })
+}
+
+/// Nothing but blank lines and comments: YAML reads it as null, which is no record.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
+/// What a pass over the parser's events found, each at its line.
+struct Scan {
+    /// The first explicit tag, as a `schema` error.
+    tag: Option<ParseError>,
+    /// The first syntax error, as a `yaml` error.
+    syntax: Option<ParseError>,
+}
+
+/// Records hold plain values. serde-saphyr quietly decodes `!!binary` into text and lets some
+/// core tags through, so a record could hold a value nobody can read in the file: every
+/// explicit tag is refused, at its line. The same pass finds the first syntax error. It stops
+/// past [`MAX_DEPTH`], leaving deeper nesting to the real parse's budget.
+fn scan(text: &str) -> Scan {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = match item {
+            Ok(e) => e,
+            Err(e) => {
+                let marker = e.marker();
+                let mut info = e.info();
+                if info.contains("recursion limit") {
+                    info = "the file is nested too deeply to be a record".to_string();
+                }
+                return Scan {
+                    tag: None,
+                    syntax: Some(ParseError {
+                        failure: Failure::Yaml,
+                        line: u32::try_from(marker.line()).ok().filter(|l| *l > 0),
+                        col: u32::try_from(marker.col() + 1).ok(),
+                        message: lower_first(strip_location(&info).trim()),
+                        help: None,
+                    }),
+                };
+            }
+        };
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag) => tag.as_ref(),
+            Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => {
+                depth += 1;
+                tag.as_ref()
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            _ => None,
+        };
+        if depth > MAX_DEPTH {
+            break;
+        }
+        if let Some(tag) = tag {
+            let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+            let col = u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX);
+            let shown = tag.to_string().replace("tag:yaml.org,2002:", "!!");
+            return Scan {
+                tag: Some(ParseError {
+                    failure: Failure::Schema,
+                    line: Some(line),
+                    col: Some(col),
+                    message: format!(
+                        "YAML tag `{shown}`: records hold plain values, not tagged ones"
+                    ),
+                    help: Some("remove the tag and write the value itself".to_string()),
+                }),
+                syntax: None,
+            };
+        }
+    }
+    Scan {
+        tag: None,
+        syntax: None,
+    }
 }
 
 fn describe(error: &Error) -> ParseError {
@@ -195,6 +302,31 @@ fn describe(error: &Error) -> ParseError {
             (Failure::Yaml, "more than one YAML document".to_string())
         }
         Error::Message { msg, .. } => (Failure::Schema, msg.clone()),
+        // Valid YAML of the wrong shape: a mapping or a text where a list belongs, and so on.
+        Error::Unexpected { expected, .. } => {
+            help = match *expected {
+                "sequence start" => {
+                    Some("write each entry on its own line starting with `- `".to_string())
+                }
+                "mapping start" => Some("write `key: value` lines here".to_string()),
+                "scalar" | "string scalar" | "value" => {
+                    Some("write one value here, not a list or a mapping".to_string())
+                }
+                _ => None,
+            };
+            (
+                Failure::Schema,
+                format!(
+                    "expected {}",
+                    match *expected {
+                        "sequence start" => "a list (lines starting with `- `)",
+                        "mapping start" => "a mapping of keys",
+                        "scalar" | "string scalar" | "value" => "a single value",
+                        _ => "a value of another shape",
+                    }
+                ),
+            )
+        }
         other => {
             let text = other.to_string();
             let text = strip_location(&text);

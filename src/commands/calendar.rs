@@ -39,6 +39,8 @@ pub fn run(args: &CalendarArgs, ctx: &Ctx) -> Result<i32> {
             out.flush()?;
         }
         Some(path) => {
+            // Never over a record: the same refusal as report and letter (tests/no_modification.rs).
+            crate::render::check_output_path(Some(&loaded.records.root), path)?;
             write_private(path, &text)?;
             println!("{}", path.display());
         }

@@ -108,13 +108,22 @@ fn unknown(name: &str) -> anyhow::Error {
     )
 }
 
-pub fn run(args: &SchemaArgs, _ctx: &Ctx) -> Result<i32> {
+pub fn run(args: &SchemaArgs, ctx: &Ctx) -> Result<i32> {
     if let Some(name) = &args.file
         && schema(name).is_none()
     {
         bail!(unknown(name));
     }
     if let Some(dir) = &args.out_dir {
+        // Schemas may sit beside the records (`.schemas/`), but never among a pupil's files.
+        if let Ok(root) = ctx.root()
+            && crate::render::check_output_path(Some(&root.join("pupils")), &dir.join("x")).is_err()
+        {
+            bail!(
+                "refusing to write schemas into `{}`: pupils/ holds only pupils' records",
+                dir.display()
+            );
+        }
         let names: Vec<&str> = match &args.file {
             Some(n) => vec![n.as_str()],
             None => FILES.to_vec(),

@@ -1,0 +1,370 @@
+//! No command modifies a record. A copy of examples/oakfield is hashed file by file, every
+//! command is run with every option that writes (including output paths aimed at the
+//! records themselves), and the tree is hashed again. Commands may fail (a missing fact, a
+//! refused path, a command not built yet); whatever their exit status, every record must be
+//! byte-identical, and no output may land among the records (`pupils/`, or as a `*.yaml`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+const AS_OF: &str = "2026-11-23";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every file under `root` except the outputs folder, by relative path, with its SHA-256.
+fn hashes(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(false) {
+        let entry = entry.expect("walk");
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "out" || rel.starts_with("out/") || entry.file_type().is_dir() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).expect("read");
+        let digest = Sha256::digest(&bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        out.insert(rel, hex);
+    }
+    out
+}
+
+/// Run `sen` in `root` (also its working directory); its exit status does not matter here,
+/// but a panic does.
+fn sen(root: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sen"))
+        .current_dir(root)
+        .arg("--records")
+        .arg(root)
+        .args(["--as-of", AS_OF])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("SEN_AS_OF")
+        .env_remove("SEN_RECORDS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run sen");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "sen {args:?} panicked:\n{stderr}"
+    );
+}
+
+/// Every invocation that could write, as argument lists. `{root}` is the records root.
+fn writing_commands(root: &Path, pupils: &[String]) -> Vec<Vec<String>> {
+    let r = |p: &str| root.join(p).to_string_lossy().into_owned();
+    let mut cmds: Vec<Vec<String>> = Vec::new();
+    let mut add = |args: &[&str]| cmds.push(args.iter().map(|s| s.to_string()).collect());
+
+    add(&["check"]);
+    add(&["check", "--format", "json"]);
+    add(&["check", "--within", "365"]);
+
+    for kind in ["information", "register", "provision-map"] {
+        for format in ["markdown", "html"] {
+            add(&["report", kind, "--format", format]);
+            add(&[
+                "report",
+                kind,
+                "--format",
+                format,
+                "--out",
+                &r("out/report.md"),
+            ]);
+        }
+        // Aimed at the records: must be refused, or at least leave them as they were.
+        add(&["report", kind, "--out", &r("school.yaml")]);
+        add(&[
+            "report",
+            kind,
+            "--out",
+            &r("pupils/amara-okafor/pupil.yaml"),
+        ]);
+        add(&["report", kind, "--out", &r("pupils/amara-okafor/report.md")]);
+        add(&["report", kind, "--out", &r("pupils")]);
+    }
+    add(&["report", "--template", &r("school.yaml")]);
+
+    for force in [false, true] {
+        let f: &[&str] = if force { &["--force"] } else { &[] };
+        let mut due = vec!["letter", "--due"];
+        due.extend_from_slice(f);
+        add(&due);
+        let mut due_html = due.clone();
+        due_html.extend_from_slice(&["--format", "html"]);
+        add(&due_html);
+        for kind in [
+            "notification",
+            "review-invitation",
+            "review-record",
+            "meeting-record",
+            "annual-review-invitation",
+        ] {
+            for pupil in pupils {
+                let mut a = vec!["letter", kind, pupil.as_str()];
+                a.extend_from_slice(f);
+                add(&a);
+            }
+            let mut all = vec!["letter", kind];
+            all.extend(pupils.iter().map(String::as_str));
+            all.extend_from_slice(f);
+            add(&all);
+            // An output folder inside the records.
+            let inside = r("pupils");
+            let mut a = vec!["letter", kind, "amara-okafor", "--out", inside.as_str()];
+            a.extend_from_slice(f);
+            add(&a);
+            let root_dir = r("");
+            let mut a = vec!["letter", kind, "amara-okafor", "--out", root_dir.as_str()];
+            a.extend_from_slice(f);
+            add(&a);
+            let mut a = vec!["letter", kind, "amara-okafor", "--out", "-"];
+            a.extend_from_slice(f);
+            add(&a);
+        }
+    }
+
+    add(&["calendar"]);
+    add(&["calendar", "--out", &r("out/calendar.ics")]);
+    add(&["calendar", "--out", &r("school.yaml")]);
+    add(&["calendar", "--out", &r("pupils/amara-okafor/pupil.yaml")]);
+
+    add(&["schema"]);
+    add(&["schema", "pupil"]);
+    add(&["schema", "--out-dir", &r("out/schema")]);
+    add(&["schema", "--out-dir", &r("")]);
+    add(&["schema", "--out-dir", &r("pupils/amara-okafor")]);
+
+    // `init` on a folder that already has a school.yaml must refuse.
+    add(&[
+        "init",
+        &r(""),
+        "--school",
+        "Oakfield Primary School",
+        "--senco",
+        "Ms A Test",
+        "--senco-email",
+        "a@example.org",
+    ]);
+    cmds
+}
+
+fn pupil_ids(root: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(root.join("pupils"))
+        .expect("pupils/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn no_command_modifies_the_records() {
+    assert!(
+        example().join("school.yaml").is_file(),
+        "examples/oakfield is missing"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_tree(&example(), &root);
+    let before = hashes(&root);
+    assert!(before.len() > 20, "the example school looks incomplete");
+    let pupils = pupil_ids(&root);
+
+    for args in writing_commands(&root, &pupils) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sen(&root, &args);
+        intact(&before, &hashes(&root), &args);
+    }
+}
+
+/// Every file that was there is byte-identical; anything added (outside `out/`) is an output
+/// the command was pointed at, so it is neither a record (`*.yaml`, `*.yml`) nor inside
+/// `pupils/`.
+fn intact(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>, args: &[&str]) {
+    let cmd = args.join(" ");
+    for (file, hash) in before {
+        assert_eq!(
+            after.get(file),
+            Some(hash),
+            "`sen {cmd}` changed or removed {file}"
+        );
+    }
+    for file in after.keys().filter(|f| !before.contains_key(*f)) {
+        assert!(
+            !file.starts_with("pupils/") && !file.ends_with(".yaml") && !file.ends_with(".yml"),
+            "`sen {cmd}` wrote {file} among the records"
+        );
+    }
+}
+
+#[test]
+fn new_adds_files_but_never_changes_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_tree(&example(), &root);
+    let before = hashes(&root);
+    let runs: Vec<Vec<&str>> = vec![
+        // An existing pupil: must refuse, never overwrite.
+        vec![
+            "new",
+            "pupil",
+            "amara-okafor",
+            "--given",
+            "X",
+            "--family",
+            "Y",
+            "--dob",
+            "2017-01-01",
+        ],
+        vec![
+            "new",
+            "pupil",
+            "new-pupil",
+            "--given",
+            "New",
+            "--family",
+            "Pupil",
+            "--dob",
+            "2018-01-01",
+        ],
+        vec!["new", "cycle", "amara-okafor"],
+        vec!["new", "cycle", "amara-okafor"],
+        vec!["new", "meeting", "amara-okafor"],
+        vec!["new", "meeting", "amara-okafor"],
+        vec![
+            "new",
+            "annual-review",
+            "amara-okafor",
+            "--meeting",
+            "2027-01-10",
+        ],
+        vec![
+            "new",
+            "annual-review",
+            "amara-okafor",
+            "--meeting",
+            "2027-01-10",
+        ],
+    ];
+    for args in runs {
+        sen(&root, &args);
+        let after = hashes(&root);
+        for (file, hash) in &before {
+            assert_eq!(
+                after.get(file),
+                Some(hash),
+                "`sen {}` changed or removed {file}",
+                args.join(" ")
+            );
+        }
+    }
+}
+
+/// Pupil ids that would escape a folder are refused wherever a path is built from them.
+#[test]
+fn pupil_ids_cannot_escape_the_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_tree(&example(), &root);
+    let before = hashes(&root);
+    let outside_before = listing(dir.path());
+    let evil = [
+        "..",
+        "../escape",
+        "../../escape",
+        "amara-okafor/../../escape",
+        "/tmp/sen-escape-test",
+        "pupils/../../escape",
+        ".",
+        "",
+    ];
+    for id in evil {
+        let runs: Vec<Vec<&str>> = vec![
+            vec![
+                "new",
+                "pupil",
+                id,
+                "--given",
+                "A",
+                "--family",
+                "B",
+                "--dob",
+                "2018-01-01",
+            ],
+            vec!["new", "cycle", id],
+            vec!["new", "meeting", id],
+            vec!["new", "annual-review", id, "--meeting", "2027-01-10"],
+            vec!["letter", "notification", id, "--force"],
+            vec!["letter", "review-record", id, "--force"],
+            vec!["check", "--pupil", id],
+        ];
+        for args in runs {
+            sen(&root, &args);
+            intact(&before, &hashes(&root), &args);
+            assert_eq!(
+                outside_before,
+                listing(dir.path()),
+                "`sen {}` wrote outside the records",
+                args.join(" ")
+            );
+        }
+    }
+    assert!(!Path::new("/tmp/sen-escape-test").exists());
+}
+
+/// The entries of `dir` other than the records root itself.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The comparison itself notices a changed record and a record-like new file.
+#[test]
+fn the_comparison_can_fail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("school.yaml"), "school: { name: A }\n").expect("write");
+    let before = hashes(root);
+    std::fs::write(root.join("school.yaml"), "school: { name: B }\n").expect("write");
+    let changed = std::panic::catch_unwind(|| intact(&before, &hashes(root), &["x"]));
+    assert!(changed.is_err());
+    std::fs::write(root.join("school.yaml"), "school: { name: A }\n").expect("write");
+    std::fs::create_dir_all(root.join("pupils/a")).expect("mkdir");
+    std::fs::write(root.join("pupils/a/letter.md"), "Dear").expect("write");
+    let added = std::panic::catch_unwind(|| intact(&before, &hashes(root), &["x"]));
+    assert!(added.is_err());
+    std::fs::remove_dir_all(root.join("pupils")).expect("rm");
+    std::fs::create_dir_all(root.join("out")).expect("mkdir");
+    std::fs::write(root.join("out/letter.md"), "Dear").expect("write");
+    intact(&before, &hashes(root), &["x"]);
+}
