@@ -117,12 +117,18 @@ pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
     }
 }
 
+/// `path` relative to the root, with `/` on every system so output is the same everywhere.
 fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    if std::path::MAIN_SEPARATOR == '/' {
+        rel
+    } else {
+        rel.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 fn invalid(

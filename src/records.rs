@@ -12,7 +12,8 @@ use crate::yaml::Loc;
 
 /// A date as written: `YYYY-MM-DD`. Checked to be a real calendar day when loaded.
 pub type Date = Loc<String>;
-/// Free text, a code or a name as written.
+/// A code, a name or a required value as written, with its place (free text that no check
+/// points at is a plain `String`: locating every value costs parse time).
 pub type Text = Loc<String>;
 
 /// `school.yaml`: the school, its SENCO, terms, provision catalogue and report text.
@@ -44,12 +45,12 @@ pub struct RawSchool {
     pub name: Option<Text>,
     /// The 6-digit Unique Reference Number.
     pub urn: Option<Text>,
-    pub local_authority: Option<Text>,
+    pub local_authority: Option<String>,
     pub phase: Option<Loc<Phase>>,
     /// Address lines, for letterheads.
     pub address: Option<Vec<String>>,
-    pub phone: Option<Text>,
-    pub website: Option<Text>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -67,9 +68,9 @@ pub enum Phase {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSenco {
-    pub name: Option<Text>,
-    pub email: Option<Text>,
-    pub phone: Option<Text>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
     /// The SENCO must be a qualified teacher (6.85).
     pub qualified_teacher: Option<Loc<bool>>,
     /// The date of appointment as SENCO (required).
@@ -83,10 +84,10 @@ pub struct RawSenco {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIass {
-    pub name: Option<Text>,
-    pub phone: Option<Text>,
-    pub email: Option<Text>,
-    pub website: Option<Text>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -120,7 +121,7 @@ pub struct RawProvision {
     pub id: Option<Text>,
     pub name: Option<Text>,
     pub area: Option<Loc<Area>>,
-    pub staff: Option<Text>,
+    pub staff: Option<String>,
     pub group_size: Option<Loc<u32>>,
     pub sessions_per_week: Option<Loc<f64>>,
     pub minutes_per_session: Option<Loc<f64>>,
@@ -181,7 +182,7 @@ pub struct RawPupil {
     pub upn: Option<Text>,
     /// NC year 0 (Reception) to 14, when taught out of their age group.
     pub year_group: Option<Loc<i64>>,
-    pub class: Option<Text>,
+    pub class: Option<String>,
     pub sen: Loc<RawSen>,
     pub flags: Option<RawFlags>,
     /// Parents and carers: who letters go to.
@@ -196,7 +197,7 @@ pub struct RawName {
     pub given: Text,
     pub family: Text,
     /// The name the pupil goes by, used in letters.
-    pub preferred: Option<Text>,
+    pub preferred: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -214,8 +215,8 @@ pub struct RawSen {
     /// The date the pupil came off the register: required for N.
     pub ended: Option<Date>,
     /// The needs in plain words (6.45).
-    pub summary: Option<Text>,
-    pub strengths: Option<Text>,
+    pub summary: Option<String>,
+    pub strengths: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -234,13 +235,13 @@ pub struct RawFlags {
 #[serde(deny_unknown_fields)]
 pub struct RawContact {
     pub name: Option<Text>,
-    pub relationship: Option<Text>,
+    pub relationship: Option<String>,
     pub parental_responsibility: Option<bool>,
-    pub email: Option<Text>,
-    pub phone: Option<Text>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
     pub address: Option<Vec<String>>,
     /// Anything other than English means letters need translation.
-    pub language: Option<Text>,
+    pub language: Option<String>,
     /// Send this contact letters (default: parental_responsibility).
     pub letters: Option<bool>,
 }
@@ -259,9 +260,9 @@ pub struct RawCycle {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAssess {
-    pub summary: Option<Text>,
-    pub pupil_views: Option<Text>,
-    pub parent_views: Option<Text>,
+    pub summary: Option<String>,
+    pub pupil_views: Option<String>,
+    pub parent_views: Option<String>,
     /// Involvement of specialists (6.58-6.59).
     pub specialists: Option<Vec<Loc<RawSpecialist>>>,
 }
@@ -269,9 +270,9 @@ pub struct RawAssess {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSpecialist {
-    pub role: Option<Text>,
+    pub role: Option<String>,
     pub date: Option<Date>,
-    pub advice: Option<Text>,
+    pub advice: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -290,8 +291,8 @@ pub struct RawPlan {
 #[serde(deny_unknown_fields)]
 pub struct RawOutcome {
     pub id: Option<Text>,
-    pub outcome: Option<Text>,
-    pub measure: Option<Text>,
+    pub outcome: Option<String>,
+    pub measure: Option<String>,
 }
 
 /// A provision in a plan: either `ref` to the catalogue, or the catalogue fields in place.
@@ -302,7 +303,7 @@ pub struct RawPlanProvision {
     pub reference: Option<Text>,
     pub name: Option<Text>,
     pub area: Option<Loc<Area>>,
-    pub staff: Option<Text>,
+    pub staff: Option<String>,
     pub group_size: Option<Loc<u32>>,
     pub sessions_per_week: Option<Loc<f64>>,
     pub minutes_per_session: Option<Loc<f64>>,
@@ -314,8 +315,8 @@ pub struct RawPlanProvision {
 pub struct RawReview {
     pub date: Date,
     pub parents_present: Option<bool>,
-    pub pupil_views: Option<Text>,
-    pub parent_views: Option<Text>,
+    pub pupil_views: Option<String>,
+    pub parent_views: Option<String>,
     /// How far each outcome was achieved, keyed by outcome id.
     pub outcomes: Option<Loc<std::collections::BTreeMap<String, Loc<Achieved>>>>,
     pub progress: Loc<Progress>,
@@ -357,11 +358,11 @@ pub struct RawMeeting {
     pub date: Date,
     pub parents_present: Option<bool>,
     pub pupil_present: Option<bool>,
-    pub led_by: Option<Text>,
-    pub purpose: Option<Text>,
-    pub notes: Option<Text>,
+    pub led_by: Option<String>,
+    pub purpose: Option<String>,
+    pub notes: Option<String>,
     /// Outcomes, actions and support agreed (6.71).
-    pub agreed: Option<Text>,
+    pub agreed: Option<String>,
     pub shared_with_parents: Option<Date>,
 }
 
@@ -403,9 +404,9 @@ pub struct RawAnnualReview {
     pub meeting: Date,
     pub invitations_sent: Option<Date>,
     pub parents_present: Option<bool>,
-    pub pupil_views: Option<Text>,
+    pub pupil_views: Option<String>,
     /// Needed from Year 9 on (rule `adulthood`).
-    pub preparing_for_adulthood: Option<Text>,
+    pub preparing_for_adulthood: Option<String>,
     /// The review report sent to the LA and invitees.
     pub report_sent: Option<Date>,
     /// The LA's decision.

@@ -181,7 +181,8 @@ pub fn text(raw: &Option<Text>) -> Option<String> {
         .filter(|t| !t.trim().is_empty())
 }
 
-fn text_of(raw: &Option<String>) -> Option<String> {
+/// Optional free text given as a plain string: blank reads as absent.
+pub fn plain(raw: &Option<String>) -> Option<String> {
     raw.clone().filter(|t| !t.trim().is_empty())
 }
 
@@ -400,12 +401,12 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         let pr = c.value.parental_responsibility.unwrap_or(false);
         contacts.push(Contact {
             name: name.unwrap_or_default(),
-            relationship: text(&c.value.relationship),
+            relationship: plain(&c.value.relationship),
             parental_responsibility: pr,
-            email: text(&c.value.email),
-            phone: text(&c.value.phone),
+            email: plain(&c.value.email),
+            phone: plain(&c.value.phone),
             address: c.value.address.clone().unwrap_or_default(),
-            language: text(&c.value.language),
+            language: plain(&c.value.language),
             letters: c.value.letters.unwrap_or(pr),
         });
     }
@@ -445,20 +446,20 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         file: check.file.to_string(),
         given: given?,
         family: family?,
-        preferred: text(&raw.name.value.preferred),
+        preferred: plain(&raw.name.value.preferred),
         dob: dob?.value,
         upn: text(&raw.upn),
         upn_line: raw.upn.as_ref().map_or(0, |u| u.line),
         year_group: raw.year_group.as_ref().map(|y| y.value),
-        class: text(&raw.class),
+        class: plain(&raw.class),
         status: status?,
         since: since?,
         parents_notified: notified,
         primary_need: primary,
         secondary_need: secondary,
         ended: ended.map(|e| e.value),
-        summary: text(&sen.summary),
-        strengths: text(&sen.strengths),
+        summary: plain(&sen.summary),
+        strengths: plain(&sen.strengths),
         flags: raw
             .flags
             .as_ref()
@@ -485,17 +486,17 @@ pub fn cycle(check: &mut FileCheck, raw: &RawCycle, catalogue: Catalogue) -> Opt
     let assess = raw.assess.as_ref().map(|a| {
         let a = &a.value;
         Assess {
-            summary: text(&a.summary),
-            pupil_views: text(&a.pupil_views),
-            parent_views: text(&a.parent_views),
+            summary: plain(&a.summary),
+            pupil_views: plain(&a.pupil_views),
+            parent_views: plain(&a.parent_views),
             specialists: a
                 .specialists
                 .iter()
                 .flatten()
                 .map(|s| Specialist {
-                    role: text(&s.value.role),
+                    role: plain(&s.value.role),
                     date: check.opt_date("date", &s.value.date).map(|d| d.value),
-                    advice: text(&s.value.advice),
+                    advice: plain(&s.value.advice),
                 })
                 .collect(),
         }
@@ -556,8 +557,8 @@ fn plan(check: &mut FileCheck, raw: &Loc<RawPlan>, catalogue: Catalogue) -> Opti
         if let Some(id) = check.required_text("id", &o.value.id, (o.line, o.col)) {
             outcomes.push(Outcome {
                 id,
-                outcome: text(&o.value.outcome),
-                measure: text(&o.value.measure),
+                outcome: plain(&o.value.outcome),
+                measure: plain(&o.value.measure),
             });
         }
     }
@@ -644,7 +645,7 @@ fn costed(
     id: Option<String>,
     name: &Option<Text>,
     area: Option<Area>,
-    staff: &Option<Text>,
+    staff: &Option<String>,
     group_size: &Option<Loc<u32>>,
     sessions: &Option<Loc<f64>>,
     minutes: &Option<Loc<f64>>,
@@ -680,7 +681,7 @@ fn costed(
         id,
         name: name?,
         area,
-        staff: text(staff),
+        staff: plain(staff),
         group_size: group_size.as_ref()?.value.max(1),
         sessions_per_week: sessions.as_ref()?.value,
         minutes_per_session: minutes.as_ref()?.value,
@@ -743,8 +744,8 @@ fn review(
         line: raw.line,
         date: date?,
         parents_present: r.parents_present.unwrap_or(false),
-        pupil_views: text(&r.pupil_views),
-        parent_views: text(&r.parent_views),
+        pupil_views: plain(&r.pupil_views),
+        parent_views: plain(&r.parent_views),
         outcomes,
         progress: r.progress.value,
         next: r.next.as_ref().map(|n| n.value),
@@ -772,10 +773,10 @@ pub fn meeting(check: &mut FileCheck, raw: &RawMeeting) -> Option<Meeting> {
         date: date?,
         parents_present: raw.parents_present.unwrap_or(false),
         pupil_present: raw.pupil_present.unwrap_or(false),
-        led_by: text(&raw.led_by),
-        purpose: text(&raw.purpose),
-        notes: text(&raw.notes),
-        agreed: text(&raw.agreed),
+        led_by: plain(&raw.led_by),
+        purpose: plain(&raw.purpose),
+        notes: plain(&raw.notes),
+        agreed: plain(&raw.agreed),
         shared_with_parents: shared,
     })
 }
@@ -861,8 +862,8 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
         meeting: meeting?,
         invitations_sent: invitations,
         parents_present: raw.parents_present.unwrap_or(false),
-        pupil_views: text(&raw.pupil_views),
-        preparing_for_adulthood: text(&raw.preparing_for_adulthood),
+        pupil_views: plain(&raw.pupil_views),
+        preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
         report_sent: report,
         la_decision: decision,
         la_outcome: raw.la_outcome.as_ref().map(|o| o.value),
@@ -904,11 +905,11 @@ pub fn school(
                 );
             }
             school.urn = text(&v.urn);
-            school.local_authority = text(&v.local_authority);
+            school.local_authority = plain(&v.local_authority);
             school.phase = v.phase.as_ref().map(|p| p.value);
             school.address = v.address.clone().unwrap_or_default();
-            school.phone = text(&v.phone);
-            school.website = text(&v.website);
+            school.phone = plain(&v.phone);
+            school.website = plain(&v.website);
         }
         None if !skipped.contains(&"school") => {
             check.report(
@@ -942,9 +943,9 @@ pub fn school(
         let award = check.opt_date("national_award", &v.national_award);
         school.senco = Some(Senco {
             line: s.line,
-            name: text(&v.name),
-            email: text(&v.email),
-            phone: text(&v.phone),
+            name: plain(&v.name),
+            email: plain(&v.email),
+            phone: plain(&v.phone),
             qualified_teacher: v.qualified_teacher.as_ref().is_some_and(|q| q.value),
             appointed,
             previously_senco_months: v.previously_senco_months.as_ref().map_or(0, |m| m.value),
@@ -955,10 +956,10 @@ pub fn school(
 
     school.local_offer = text(&raw.local_offer);
     school.iass = raw.iass.as_ref().map(|i| Iass {
-        name: text(&i.value.name),
-        phone: text(&i.value.phone),
-        email: text(&i.value.email),
-        website: text(&i.value.website),
+        name: plain(&i.value.name),
+        phone: plain(&i.value.phone),
+        email: plain(&i.value.email),
+        website: plain(&i.value.website),
     });
 
     // `terms` and `settings`: a problem here silences every rule.
@@ -1076,7 +1077,7 @@ pub fn school(
             school
                 .information_report
                 .sections
-                .push(raw_text.and_then(|t| text_of(&Some(t.value.clone()))));
+                .push(raw_text.and_then(|t| plain(&Some(t.value.clone()))));
             school
                 .information_report
                 .section_lines

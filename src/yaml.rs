@@ -111,17 +111,19 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
             help: Some("write the record's keys, or delete the file".to_string()),
         });
     }
-    let scan = scan(text);
-    if let Some(tag) = scan.tag {
+    // Every tag begins with `!`: a file without one needs no tag pass (most records).
+    if text.contains('!')
+        && let Some(tag) = scan(text).tag
+    {
         return Err(tag);
     }
     serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
         let described = describe(&e);
         // serde-saphyr reads lazily, so a value of the wrong shape before a syntax error is
         // met first; a file that is not YAML is a `yaml` finding, whatever else is wrong.
-        match scan.syntax {
-            Some(syntax) if described.failure == Failure::Schema => syntax,
-            _ => described,
+        match described.failure {
+            Failure::Schema => scan(text).syntax.unwrap_or(described),
+            Failure::Yaml => described,
         }
     })
 }
