@@ -923,10 +923,7 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].0, "senco");
         assert_eq!(errors[0].1.line, Some(4));
-        assert_eq!(
-            raw.settings.unwrap().value.due_within_days.unwrap().value,
-            7
-        );
+        assert_eq!(raw.settings.unwrap().value.due_within_days.unwrap(), 7);
         assert!(raw.senco.is_none());
     }
 }

@@ -46,7 +46,7 @@ pub struct RawSchool {
     /// The 6-digit Unique Reference Number.
     pub urn: Option<Text>,
     pub local_authority: Option<String>,
-    pub phase: Option<Loc<Phase>>,
+    pub phase: Option<Phase>,
     /// Address lines, for letterheads.
     pub address: Option<Vec<String>>,
     pub phone: Option<String>,
@@ -72,11 +72,11 @@ pub struct RawSenco {
     pub email: Option<String>,
     pub phone: Option<String>,
     /// The SENCO must be a qualified teacher (6.85).
-    pub qualified_teacher: Option<Loc<bool>>,
+    pub qualified_teacher: Option<bool>,
     /// The date of appointment as SENCO (required).
     pub appointed: Option<Date>,
     /// Months as a SENCO before this appointment (6.85).
-    pub previously_senco_months: Option<Loc<u32>>,
+    pub previously_senco_months: Option<u32>,
     /// The date the National Award for SEN Co-ordination was achieved.
     pub national_award: Option<Date>,
 }
@@ -102,15 +102,15 @@ pub struct RawTerm {
 #[serde(deny_unknown_fields)]
 pub struct RawSettings {
     /// How far ahead `sen check` reports what falls due (default 14 days).
-    pub due_within_days: Option<Loc<u32>>,
+    pub due_within_days: Option<u32>,
     /// A SEN support pupil's next cycle starts within this many days of a review (default 28).
-    pub new_cycle_within_days: Option<Loc<u32>>,
+    pub new_cycle_within_days: Option<u32>,
     /// A record of a meeting or review reaches parents within this many days (default 14).
-    pub share_record_within_days: Option<Loc<u32>>,
+    pub share_record_within_days: Option<u32>,
     /// NC years after which pupils change phase (default [6, 11]).
-    pub transfer_years: Option<Loc<Vec<u8>>>,
+    pub transfer_years: Option<Vec<u8>>,
     /// Published counts under this are shown as "fewer than N" (default 5).
-    pub suppress_below: Option<Loc<u32>>,
+    pub suppress_below: Option<u32>,
 }
 
 /// A provision in the catalogue, or described in place in a plan.
@@ -120,7 +120,7 @@ pub struct RawProvision {
     /// The catalogue id, referred to by `ref` in plans.
     pub id: Option<Text>,
     pub name: Option<Text>,
-    pub area: Option<Loc<Area>>,
+    pub area: Option<Area>,
     pub staff: Option<String>,
     pub group_size: Option<Loc<u32>>,
     pub sessions_per_week: Option<Loc<f64>>,
@@ -251,7 +251,7 @@ pub struct RawContact {
 #[serde(deny_unknown_fields)]
 pub struct RawCycle {
     pub started: Date,
-    pub assess: Option<Loc<RawAssess>>,
+    pub assess: Option<RawAssess>,
     pub plan: Option<Loc<RawPlan>>,
     /// Present once the review has been held (6.53-6.54).
     pub review: Option<Loc<RawReview>>,
@@ -264,7 +264,7 @@ pub struct RawAssess {
     pub pupil_views: Option<String>,
     pub parent_views: Option<String>,
     /// Involvement of specialists (6.58-6.59).
-    pub specialists: Option<Vec<Loc<RawSpecialist>>>,
+    pub specialists: Option<Vec<RawSpecialist>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -302,7 +302,7 @@ pub struct RawPlanProvision {
     #[serde(rename = "ref")]
     pub reference: Option<Text>,
     pub name: Option<Text>,
-    pub area: Option<Loc<Area>>,
+    pub area: Option<Area>,
     pub staff: Option<String>,
     pub group_size: Option<Loc<u32>>,
     pub sessions_per_week: Option<Loc<f64>>,
@@ -319,8 +319,8 @@ pub struct RawReview {
     pub parent_views: Option<String>,
     /// How far each outcome was achieved, keyed by outcome id.
     pub outcomes: Option<Loc<std::collections::BTreeMap<String, Loc<Achieved>>>>,
-    pub progress: Loc<Progress>,
-    pub next: Option<Loc<Next>>,
+    pub progress: Progress,
+    pub next: Option<Next>,
     /// The record given to parents (6.71); null until given.
     pub shared_with_parents: Option<Date>,
 }
@@ -382,7 +382,7 @@ pub struct RawAssessment {
     pub requested: Option<Date>,
     /// The LA's decision whether to assess.
     pub decision: Option<Date>,
-    pub decision_outcome: Option<Loc<DecisionOutcome>>,
+    pub decision_outcome: Option<DecisionOutcome>,
     pub draft: Option<Date>,
     /// The final plan issued.
     #[serde(rename = "final")]
@@ -411,7 +411,7 @@ pub struct RawAnnualReview {
     pub report_sent: Option<Date>,
     /// The LA's decision.
     pub la_decision: Option<Date>,
-    pub la_outcome: Option<Loc<LaOutcome>>,
+    pub la_outcome: Option<LaOutcome>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -483,23 +483,20 @@ pub type Catalogue<'a> = Option<&'a HashMap<String, Provision>>;
 
 pub fn cycle(check: &mut FileCheck, raw: &RawCycle, catalogue: Catalogue) -> Option<Cycle> {
     let started = check.date("started", &raw.started);
-    let assess = raw.assess.as_ref().map(|a| {
-        let a = &a.value;
-        Assess {
-            summary: plain(&a.summary),
-            pupil_views: plain(&a.pupil_views),
-            parent_views: plain(&a.parent_views),
-            specialists: a
-                .specialists
-                .iter()
-                .flatten()
-                .map(|s| Specialist {
-                    role: plain(&s.value.role),
-                    date: check.opt_date("date", &s.value.date).map(|d| d.value),
-                    advice: plain(&s.value.advice),
-                })
-                .collect(),
-        }
+    let assess = raw.assess.as_ref().map(|a| Assess {
+        summary: plain(&a.summary),
+        pupil_views: plain(&a.pupil_views),
+        parent_views: plain(&a.parent_views),
+        specialists: a
+            .specialists
+            .iter()
+            .flatten()
+            .map(|s| Specialist {
+                role: plain(&s.role),
+                date: check.opt_date("date", &s.date).map(|d| d.value),
+                advice: plain(&s.advice),
+            })
+            .collect(),
     });
     let plan = raw.plan.as_ref().and_then(|p| plan(check, p, catalogue));
     let review = raw
@@ -627,7 +624,7 @@ fn plan_provision(
         raw.col,
         None,
         &p.name,
-        p.area.as_ref().map(|a| a.value),
+        p.area,
         &p.staff,
         &p.group_size,
         &p.sessions_per_week,
@@ -747,8 +744,8 @@ fn review(
         pupil_views: plain(&r.pupil_views),
         parent_views: plain(&r.parent_views),
         outcomes,
-        progress: r.progress.value,
-        next: r.next.as_ref().map(|n| n.value),
+        progress: r.progress,
+        next: r.next,
         shared_with_parents: shared,
     })
 }
@@ -814,7 +811,7 @@ pub fn ehcp(check: &mut FileCheck, raw: &RawEhcp) -> Option<Ehcp> {
             line: a.line,
             requested,
             decision,
-            decision_outcome: v.decision_outcome.as_ref().map(|o| o.value),
+            decision_outcome: v.decision_outcome,
             draft,
             final_plan,
         }
@@ -866,7 +863,7 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
         preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
         report_sent: report,
         la_decision: decision,
-        la_outcome: raw.la_outcome.as_ref().map(|o| o.value),
+        la_outcome: raw.la_outcome,
     })
 }
 
@@ -906,7 +903,7 @@ pub fn school(
             }
             school.urn = text(&v.urn);
             school.local_authority = plain(&v.local_authority);
-            school.phase = v.phase.as_ref().map(|p| p.value);
+            school.phase = v.phase;
             school.address = v.address.clone().unwrap_or_default();
             school.phone = plain(&v.phone);
             school.website = plain(&v.website);
@@ -946,9 +943,9 @@ pub fn school(
             name: plain(&v.name),
             email: plain(&v.email),
             phone: plain(&v.phone),
-            qualified_teacher: v.qualified_teacher.as_ref().is_some_and(|q| q.value),
+            qualified_teacher: v.qualified_teacher.unwrap_or(false),
             appointed,
-            previously_senco_months: v.previously_senco_months.as_ref().map_or(0, |m| m.value),
+            previously_senco_months: v.previously_senco_months.unwrap_or(0),
             national_award: award,
         });
     }
@@ -1007,25 +1004,15 @@ pub fn school(
         let v = &s.value;
         let d = Settings::default();
         school.settings = Settings {
-            due_within_days: v
-                .due_within_days
-                .as_ref()
-                .map_or(d.due_within_days, |x| x.value),
-            new_cycle_within_days: v
-                .new_cycle_within_days
-                .as_ref()
-                .map_or(d.new_cycle_within_days, |x| x.value),
+            due_within_days: v.due_within_days.unwrap_or(d.due_within_days),
+            new_cycle_within_days: v.new_cycle_within_days.unwrap_or(d.new_cycle_within_days),
             share_record_within_days: v
                 .share_record_within_days
-                .as_ref()
-                .map_or(d.share_record_within_days, |x| x.value),
+                .unwrap_or(d.share_record_within_days),
             transfer_years: v.transfer_years.as_ref().map_or(d.transfer_years, |x| {
-                x.value.iter().map(|y| i64::from(*y)).collect()
+                x.iter().map(|y| i64::from(*y)).collect()
             }),
-            suppress_below: v
-                .suppress_below
-                .as_ref()
-                .map_or(d.suppress_below, |x| x.value),
+            suppress_below: v.suppress_below.unwrap_or(d.suppress_below),
         };
     }
     bad.all |= check.findings.len() > n;
@@ -1053,7 +1040,7 @@ pub fn school(
             p.col,
             id,
             &v.name,
-            v.area.as_ref().map(|a| a.value),
+            v.area,
             &v.staff,
             &v.group_size,
             &v.sessions_per_week,
