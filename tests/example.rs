@@ -1,16 +1,9 @@
 //! The README's command over the bundled example school, at its pinned date: a reviewed
 //! transcript of a SENCO's Monday morning, and its JSON for scripts.
 
-use assert_cmd::Command;
+mod common;
 
-fn sen() -> Command {
-    let mut c = Command::cargo_bin("sen").expect("binary");
-    c.env("NO_COLOR", "1")
-        .env("COLUMNS", "140")
-        .env_remove("SEN_AS_OF")
-        .env_remove("SEN_RECORDS");
-    c
-}
+use common::sen;
 
 #[test]
 fn readme_command_shows_the_example_schools_monday_morning() {

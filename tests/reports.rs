@@ -2,23 +2,12 @@
 //! report, the privacy of the public report, the provision map's arithmetic by hand, and
 //! the documented errors that write nothing.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-use sha2::{Digest, Sha256};
+mod common;
 
-const OAKFIELD: &str = "examples/oakfield";
-const AS_OF: &str = "2026-11-23";
-
-fn sen() -> Command {
-    let mut c = Command::cargo_bin("sen").expect("binary");
-    c.env("NO_COLOR", "1")
-        .env_remove("SEN_AS_OF")
-        .env_remove("SEN_RECORDS");
-    c
-}
+use common::{AS_OF, OAKFIELD, oakfield_copy, sen, tree};
 
 fn report(root: &Path, args: &[&str]) -> std::process::Output {
     sen()
@@ -36,44 +25,6 @@ fn stdout(o: &std::process::Output) -> String {
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("utf-8")
-}
-
-/// Every file under `root` but `out/`, with a hash of its bytes.
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let e = e.expect("walk");
-        let rel = e.path().strip_prefix(root).expect("inside").to_path_buf();
-        if rel.starts_with("out") {
-            continue;
-        }
-        let h = if e.file_type().is_file() {
-            Sha256::digest(fs::read(e.path()).expect("read")).to_vec()
-        } else {
-            Vec::new()
-        };
-        out.insert(rel, h);
-    }
-    out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.expect("walk");
-        let rel = e.path().strip_prefix(from).expect("inside");
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            fs::copy(e.path(), &dest).expect("copy");
-        }
-    }
-}
-
-fn oakfield_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(Path::new(OAKFIELD), dir.path());
-    dir
 }
 
 #[test]
