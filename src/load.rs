@@ -91,10 +91,10 @@ pub fn valid_pupil_id(id: &str) -> bool {
 
 /// A pupil id that can be joined onto a folder path without leaving it: one plain folder
 /// name, with no separator (`/`, `\\`), no `.` or `..`, no leading `.` (hidden), no drive
-/// or root, and no control character. Every command that builds a path from an id given on
-/// the command line (`letter`, `new`) checks it here first; the loader's own ids come from
-/// the walk and are single folder names already. Looser than [`valid_pupil_id`], so a
-/// folder with a bad name (reported by `sen check`) can still be named.
+/// or root, and no control character. `sen letter` checks the ids it is given here first
+/// (`sen new` asks more: a [`valid_pupil_id`]); the loader's own ids come from the walk and
+/// are single folder names already. Looser than [`valid_pupil_id`], so a folder with a bad
+/// name (reported by `sen check`) can still be named.
 pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
     let plain = !id.is_empty()
         && !id.starts_with('.')

@@ -106,6 +106,9 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
                 kind.id()
             );
         }
+        for p in &args.pupils {
+            crate::load::safe_pupil_id(p).map_err(anyhow::Error::msg)?;
+        }
         let loaded = crate::load::load(&root, ctx.as_of);
         let mut seen = BTreeSet::new();
         let requests = args
