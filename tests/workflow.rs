@@ -365,6 +365,31 @@ fn new_refuses_a_bad_id_or_an_unknown_pupil() {
 }
 
 #[test]
+fn init_inside_another_records_folder_warns() {
+    let (_tmp, root) = init();
+    let out = sen()
+        .current_dir(&root)
+        .args([
+            "init",
+            "inner",
+            "--school",
+            "Other",
+            "--senco",
+            "Mr X",
+            "--senco-phone",
+            "0161",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is inside the records folder"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn init_refuses_a_folder_with_a_school_yaml() {
     let (tmp, root) = init();
     let before = std::fs::read_to_string(root.join("school.yaml")).expect("school.yaml");

@@ -106,6 +106,18 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
         );
     }
     let answers = answers(args)?;
+    let mut warnings = Vec::new();
+    // A records folder inside another one would be read by the outer one as stray files.
+    if let Some(outer) = &ctx.root
+        && let (Ok(outer), Ok(inner)) = (std::path::absolute(outer), std::path::absolute(&dir))
+        && inner.starts_with(&outer)
+    {
+        warnings.push(format!(
+            "`{}` is inside the records folder `{}`: its files will be reported there as stray records; a school's records folder usually stands on its own",
+            dir.display(),
+            outer.display()
+        ));
+    }
     std::fs::create_dir_all(dir.join("pupils"))
         .with_context(|| format!("cannot create `{}`", dir.join("pupils").display()))?;
     let text = school_yaml(&answers, ctx.as_of);
@@ -116,7 +128,6 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
         write_new(&keep, "")?;
     }
     let gitignore = dir.join(".gitignore");
-    let mut warnings = Vec::new();
     if gitignore.exists() {
         let has_out = std::fs::read_to_string(&gitignore)
             .map(|t| {
