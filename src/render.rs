@@ -237,13 +237,34 @@ tr { break-inside: avoid; }
 thead { display: table-header-group; }
 hr { border: 0; border-top: 0.5pt solid #888; margin: 12pt 0; }
 a { color: inherit; }
-@media print { body { padding: 0; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 85%; } }
+main + main { break-before: page; border-top: 1px dashed #999; margin-top: 12mm; padding-top: 12mm; }
+@media print { body { padding: 0; } main + main { border-top: none; margin-top: 0; padding-top: 0; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 85%; } }
 "#;
 
 /// A standalone, printable A4 HTML page from Markdown. Raw HTML in the Markdown (which may
 /// come from a record) becomes visible text, images become their description, and links
 /// other than http(s) and mailto lose their target, so a record cannot inject markup.
 pub fn html_page(title: &str, markdown: &str) -> String {
+    html_document(title, &[markdown])
+}
+
+/// One printable HTML document holding several Markdown texts, each starting on a new page
+/// (several letters printed at once).
+pub fn html_document(title: &str, markdowns: &[&str]) -> String {
+    let mut pages = String::new();
+    for md in markdowns {
+        pages.push_str("<main>\n");
+        pages.push_str(&html_body(md));
+        pages.push_str("</main>\n");
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{pages}</body>\n</html>\n",
+        escape_html(title)
+    )
+}
+
+/// Markdown to HTML, with record text kept from injecting markup (see [`html_page`]).
+fn html_body(markdown: &str) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
@@ -278,10 +299,7 @@ pub fn html_page(title: &str, markdown: &str) -> String {
     });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, events);
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        escape_html(title)
-    )
+    body
 }
 
 fn safe_url(url: &CowStr) -> bool {

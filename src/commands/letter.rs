@@ -141,21 +141,15 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     // Render everything before writing anything.
     let rendered: Vec<Result<String>> = planned
         .par_iter()
-        .map(|l| {
-            let md = renderer.render(&format!("{}.md.j2", l.kind.id()), &l.view)?;
-            Ok(match args.format {
-                OutputFormat::Markdown => md,
-                OutputFormat::Html => render::html_page(
-                    &format!(
-                        "{}: letter to {} about {}",
-                        l.view.school.name, l.view.contact.name, l.view.pupil.known_as
-                    ),
-                    &md,
-                ),
-            })
-        })
+        .map(|l| renderer.render(&format!("{}.md.j2", l.kind.id()), &l.view))
         .collect();
-    let texts = rendered.into_iter().collect::<Result<Vec<String>>>()?;
+    let markdowns = rendered.into_iter().collect::<Result<Vec<String>>>()?;
+    let title = |l: &Planned| {
+        format!(
+            "{}: letter to {} about {}",
+            l.view.school.name, l.view.contact.name, l.view.pupil.known_as
+        )
+    };
 
     let ext = match args.format {
         OutputFormat::Markdown => "md",
@@ -199,14 +193,45 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
 
     if to_stdout {
         let mut out = std::io::stdout().lock();
-        for (i, t) in texts.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b"\n---\n\n")?;
+        match args.format {
+            // One printable document, each letter on its own page.
+            OutputFormat::Html => {
+                let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
+                let heading = match planned.as_slice() {
+                    [one] => title(one),
+                    [first, ..] if planned.iter().all(|l| l.pupil == first.pupil) => format!(
+                        "{}: {} letters about {}",
+                        first.view.school.name,
+                        planned.len(),
+                        first.view.pupil.known_as
+                    ),
+                    [first, ..] => {
+                        format!("{}: {} letters", first.view.school.name, planned.len())
+                    }
+                    [] => String::new(),
+                };
+                out.write_all(render::html_document(&heading, &mds).as_bytes())?;
             }
-            out.write_all(t.as_bytes())?;
+            OutputFormat::Markdown => {
+                for (i, t) in markdowns.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b"\n---\n\n")?;
+                    }
+                    out.write_all(t.as_bytes())?;
+                }
+            }
         }
         return Ok(0);
     }
+
+    let texts: Vec<String> = match args.format {
+        OutputFormat::Markdown => markdowns,
+        OutputFormat::Html => planned
+            .iter()
+            .zip(&markdowns)
+            .map(|(l, md)| render::html_page(&title(l), md))
+            .collect(),
+    };
 
     let mut skipped = 0usize;
     let mut out = std::io::stdout().lock();
