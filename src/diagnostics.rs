@@ -169,7 +169,10 @@ pub fn table(findings: &[&Finding], color: bool) -> String {
             comfy_table::Cell::new(f.rule.paragraphs().join(", ")),
         ]);
     }
-    if !color {
+    // The caller has decided (--color, NO_COLOR, the terminal); comfy-table must not guess.
+    if color {
+        t.enforce_styling();
+    } else {
         t.force_no_tty();
     }
     t.to_string()

@@ -151,3 +151,32 @@ fn the_as_of_date_comes_from_the_environment_for_scheduled_jobs() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["as_of"], "2026-11-23");
 }
+
+#[test]
+fn colour_follows_the_option_and_no_color() {
+    let run = |color: &str, no_color: bool| {
+        let mut c = sen();
+        if !no_color {
+            c.env_remove("NO_COLOR");
+        }
+        let out = c
+            .args([
+                "--records",
+                "examples/oakfield",
+                "--as-of",
+                "2026-11-23",
+                "--color",
+                color,
+                "check",
+            ])
+            .output()
+            .expect("runs");
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .contains('\u{1b}')
+    };
+    assert!(run("always", false), "--color always colours a pipe");
+    assert!(!run("never", false), "--color never");
+    assert!(!run("auto", false), "auto does not colour a pipe");
+    assert!(!run("auto", true), "NO_COLOR");
+}

@@ -112,9 +112,14 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
                 .filter(|f| f.kind != Kind::Invalid)
                 .collect();
             if !rest.is_empty() {
-                let color = !matches!(ctx.color, anstream::ColorChoice::Never)
-                    && anstream::AutoStream::choice(&std::io::stdout())
-                        != anstream::ColorChoice::Never;
+                let color = match ctx.color {
+                    anstream::ColorChoice::Never => false,
+                    anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => true,
+                    anstream::ColorChoice::Auto => {
+                        anstream::AutoStream::choice(&std::io::stdout())
+                            != anstream::ColorChoice::Never
+                    }
+                };
                 writeln!(out, "{}", diagnostics::table(&rest, color))?;
             }
             writeln!(
