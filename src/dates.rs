@@ -40,12 +40,6 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// `date` − `months` calendar months, the day clamped.
-pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_sub_months(Months::new(months))
-        .unwrap_or(NaiveDate::MIN)
-}
-
 /// `date` + `days` days (negative to go back), saturating at the ends of the calendar.
 pub fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_signed(chrono::Duration::days(days))

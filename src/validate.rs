@@ -870,12 +870,6 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
 // ---------------------------------------------------------------------------------------
 // school.yaml
 
-/// Which part of school.yaml each problem was in, for the skip table.
-#[derive(Default)]
-pub struct SchoolParts {
-    pub bad: SchoolBad,
-}
-
 pub fn school(
     check: &mut FileCheck,
     raw: &RawSchoolFile,

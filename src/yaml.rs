@@ -18,17 +18,6 @@ pub struct Loc<T> {
     pub col: u32,
 }
 
-impl<T> Loc<T> {
-    /// A value not read from a file (line 0), for defaults and tests.
-    pub fn nowhere(value: T) -> Self {
-        Loc {
-            value,
-            line: 0,
-            col: 0,
-        }
-    }
-}
-
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Loc<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<T>::deserialize(deserializer)?;
