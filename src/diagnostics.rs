@@ -131,12 +131,14 @@ fn marker(line: &str, col: usize) -> (usize, usize) {
 }
 
 /// The table of findings other than `invalid`.
-pub fn table(findings: &[&Finding], color: bool) -> String {
+/// `width` is the terminal's, in columns; the message column takes what the others leave.
+pub fn table(findings: &[&Finding], color: bool, width: usize) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Disabled);
-    let width = message_width();
-    t.set_header(["", "due", "pupil", "what", "rule", "§"]);
+    // The other columns and the borders take about 88 of the terminal's columns.
+    let width = width.saturating_sub(88).max(32);
+    t.set_header(["", "due", "pupil", "what", "rule, Code §"]);
     for f in findings {
         let when = match (f.kind, f.days) {
             (Kind::Overdue, Some(d)) => format!("overdue {}", days(d)),
@@ -165,8 +167,11 @@ pub fn table(findings: &[&Finding], color: bool) -> String {
             comfy_table::Cell::new(f.due.map(uk).unwrap_or_default()),
             comfy_table::Cell::new(who),
             comfy_table::Cell::new(wrap(&f.message, width)),
-            comfy_table::Cell::new(f.rule.id()),
-            comfy_table::Cell::new(f.rule.paragraphs().join(", ")),
+            comfy_table::Cell::new(format!(
+                "{}\n{}",
+                f.rule.id(),
+                f.rule.paragraphs().join(", ")
+            )),
         ]);
     }
     // The caller has decided (--color, NO_COLOR, the terminal); comfy-table must not guess.
@@ -176,16 +181,6 @@ pub fn table(findings: &[&Finding], color: bool) -> String {
         t.force_no_tty();
     }
     t.to_string()
-}
-
-/// The message column's width: what is left of the terminal (`COLUMNS`, else 120) after
-/// the other columns, at least 40.
-fn message_width() -> usize {
-    let total: usize = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(120);
-    total.saturating_sub(80).max(40)
 }
 
 /// Wrap `text` at word boundaries to lines of at most `width` characters.

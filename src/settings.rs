@@ -16,6 +16,8 @@ pub struct Ctx {
     pub as_of: NaiveDate,
     /// Whether to write colour to the terminal.
     pub color: anstream::ColorChoice,
+    /// The terminal's width in columns: `COLUMNS`, else the terminal's own, else 120.
+    pub width: usize,
 }
 
 impl Ctx {
@@ -83,5 +85,15 @@ pub fn resolve(global: &GlobalArgs) -> Result<Ctx> {
         ColorWhen::Auto if no_color => anstream::ColorChoice::Never,
         ColorWhen::Auto => anstream::ColorChoice::Auto,
     };
-    Ok(Ctx { root, as_of, color })
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| comfy_table::Table::new().width().map(usize::from))
+        .unwrap_or(120);
+    Ok(Ctx {
+        root,
+        as_of,
+        color,
+        width,
+    })
 }

@@ -120,7 +120,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
                             != anstream::ColorChoice::Never
                     }
                 };
-                writeln!(out, "{}", diagnostics::table(&rest, color))?;
+                writeln!(out, "{}", diagnostics::table(&rest, color, ctx.width))?;
             }
             writeln!(
                 out,
