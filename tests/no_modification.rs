@@ -4,6 +4,10 @@
 //! refused path, a command not built yet); whatever their exit status, every record must be
 //! byte-identical, and no output may land among the records (`pupils/`, or as a `*.yaml`).
 
+mod common;
+
+use common::copy_dir;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,19 +18,6 @@ const AS_OF: &str = "2026-11-23";
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Every file under `root` except the outputs folder, by relative path, with its SHA-256.
@@ -190,7 +181,7 @@ fn no_command_modifies_the_records() {
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("oakfield");
-    copy_tree(&example(), &root);
+    copy_dir(&example(), &root);
     let before = hashes(&root);
     assert!(before.len() > 20, "the example school looks incomplete");
     let pupils = pupil_ids(&root);
@@ -226,7 +217,7 @@ fn intact(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>, a
 fn new_adds_files_but_never_changes_one() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("oakfield");
-    copy_tree(&example(), &root);
+    copy_dir(&example(), &root);
     let before = hashes(&root);
     let runs: Vec<Vec<&str>> = vec![
         // An existing pupil: must refuse, never overwrite.
@@ -290,7 +281,7 @@ fn new_adds_files_but_never_changes_one() {
 fn pupil_ids_cannot_escape_the_records() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("oakfield");
-    copy_tree(&example(), &root);
+    copy_dir(&example(), &root);
     let before = hashes(&root);
     let outside_before = listing(dir.path());
     let evil = [

@@ -8,6 +8,10 @@
 //! BOM + CRLF case); no panic; bounded time and memory; and the clean pupil is still checked
 //! (counted on the register, with no finding of its own).
 
+mod common;
+
+use common::copy_dir;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -283,21 +287,8 @@ fn the_base_school_is_clean() {
 /// A copy of tests/fixtures/base in a temporary folder.
 fn base_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    copy_tree(&fixtures().join("base"), dir.path());
+    copy_dir(&fixtures().join("base"), dir.path());
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]
@@ -407,7 +398,7 @@ fn a_symlink_outside_the_root_is_not_followed_and_is_reported() {
 fn a_symlinked_pupil_folder_outside_the_root_is_reported() {
     let dir = base_copy();
     let outside = tempfile::tempdir().expect("tempdir");
-    copy_tree(
+    copy_dir(
         &fixtures().join("base/pupils/ben-clarke"),
         &outside.path().join("cara-khan"),
     );
