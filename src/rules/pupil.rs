@@ -6,7 +6,7 @@ use crate::dates::{add_days, uk};
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::{Next, Progress, PupilBad, Status};
 
-use super::view::PupilView;
+use super::view::{CycleView, PupilView};
 use super::{Eval, RuleFn, pupil_finding, reads_ok};
 
 pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding>) {
@@ -268,29 +268,43 @@ fn slow(p: Progress) -> bool {
     matches!(p, Progress::LessThanExpected | Progress::LittleOrNone)
 }
 
+/// Advice raised when each of the `n` most recent reviewed cycles passes `test`; the
+/// finding points at the latest review.
+fn last_reviews(
+    v: &PupilView,
+    n: usize,
+    test: impl Fn(&CycleView) -> bool,
+    rule: Rule,
+    message: &str,
+    out: &mut Vec<Finding>,
+) {
+    let reviewed = v.reviewed_latest_first();
+    if reviewed.len() < n || !reviewed[..n].iter().all(|c| test(c)) {
+        return;
+    }
+    let c = reviewed[0];
+    out.push(pupil_finding(
+        rule,
+        Kind::Advice,
+        v,
+        &c.cycle.file,
+        c.review.as_ref().map_or(0, |r| r.review.line),
+        None,
+        message.to_string(),
+    ));
+}
+
 /// `specialist` (6.58, 6.59), advice: two reviews running with less than expected progress
 /// and no specialist involved in either cycle.
 fn specialist(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
-    let reviewed = v.reviewed_latest_first();
-    if reviewed.len() < 2 {
-        return;
-    }
-    let last_two = &reviewed[..2];
-    let all_slow = last_two
-        .iter()
-        .all(|c| c.review.as_ref().is_some_and(|r| slow(r.review.progress)));
-    if all_slow && last_two.iter().all(|c| c.specialists == 0) {
-        let c = last_two[0];
-        out.push(pupil_finding(
-            Rule::Specialist,
-            Kind::Advice,
-            v,
-            &c.cycle.file,
-            c.review.as_ref().map_or(0, |r| r.review.line),
-            None,
-            "progress was less than expected at the last two reviews and no specialist has been involved: consider involving one".into(),
-        ));
-    }
+    last_reviews(
+        v,
+        2,
+        |c| c.specialists == 0 && c.review.as_ref().is_some_and(|r| slow(r.review.progress)),
+        Rule::Specialist,
+        "progress was less than expected at the last two reviews and no specialist has been involved: consider involving one",
+        out,
+    );
 }
 
 /// `ehc-consider` (6.63), advice: a pupil on SEN support who made little or no progress at
@@ -299,24 +313,16 @@ fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
     if v.pupil.status != Status::K || v.ehcp.as_ref().is_some_and(|e| e.assessment.is_some()) {
         return;
     }
-    let reviewed = v.reviewed_latest_first();
-    if reviewed.len() < 3 {
-        return;
-    }
-    if reviewed[..3].iter().all(|c| {
-        c.review
-            .as_ref()
-            .is_some_and(|r| r.review.progress == Progress::LittleOrNone)
-    }) {
-        let c = reviewed[0];
-        out.push(pupil_finding(
-            Rule::EhcConsider,
-            Kind::Advice,
-            v,
-            &c.cycle.file,
-            c.review.as_ref().map_or(0, |r| r.review.line),
-            None,
-            "little or no progress at the last three reviews: consider requesting an EHC needs assessment".into(),
-        ));
-    }
+    last_reviews(
+        v,
+        3,
+        |c| {
+            c.review
+                .as_ref()
+                .is_some_and(|r| r.review.progress == Progress::LittleOrNone)
+        },
+        Rule::EhcConsider,
+        "little or no progress at the last three reviews: consider requesting an EHC needs assessment",
+        out,
+    );
 }
