@@ -248,6 +248,16 @@ pub fn render_error(e: &anyhow::Error) -> String {
     out
 }
 
+/// True when an error is only that the reader of standard output went away.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,18 +117,27 @@ pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
     }
 }
 
+/// A file name as text, with every byte that is not UTF-8 written `\xNN`: unlike a lossy
+/// conversion, two different names never become the same text, so two folders never merge
+/// into one pupil.
+pub fn lossless(name: &std::ffi::OsStr) -> String {
+    let bytes = name.as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        // A backslash is doubled, so a name that really holds `\xFF` stays apart too.
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `path` relative to the root, with `/` on every system so output is the same everywhere.
 fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned();
-    if std::path::MAIN_SEPARATOR == '/' {
-        rel
-    } else {
-        rel.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel.iter().map(lossless).collect();
+    parts.join("/")
 }
 
 fn invalid(
@@ -281,7 +290,7 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
             continue;
         }
         let rel = rel_path(root, entry.path());
-        let name = entry.file_name().to_string_lossy().to_string();
+        let name = lossless(entry.file_name());
         let ft = entry.file_type();
         if ft.is_symlink() {
             if is_yaml(&name)
@@ -318,6 +327,18 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
                     Some("rename or remove the folder"),
                 ));
             }
+            continue;
+        }
+        if entry.depth() == 1 && name == "pupils" {
+            // Not a folder (a folder or a link was handled above): every pupil would vanish
+            // from the check without a word.
+            findings.push(invalid(
+                Rule::Schema,
+                &rel,
+                None,
+                "`pupils` is a file, not a folder, so no pupil's records can be read".into(),
+                Some("make `pupils` a folder holding one folder per pupil (sen init makes one)"),
+            ));
             continue;
         }
         if !is_yaml(&name) {

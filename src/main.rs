@@ -5,12 +5,7 @@ fn main() {
     let code = match sen::commands::run(cli) {
         Ok(code) => code,
         // `sen check | head`: the reader has all it wanted; nothing went wrong.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            0
-        }
+        Err(e) if sen::diagnostics::is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("{}", sen::diagnostics::render_error(&e));
             2

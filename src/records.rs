@@ -110,7 +110,8 @@ pub struct RawSettings {
     /// NC years after which pupils change phase (default [6, 11]).
     pub transfer_years: Option<Vec<u8>>,
     /// Published counts under this are shown as "fewer than N" (default 5).
-    pub suppress_below: Option<u32>,
+    #[schemars(range(min = 2, max = 100))]
+    pub suppress_below: Option<Loc<u32>>,
 }
 
 /// A provision in the catalogue, or described in place in a plan.

@@ -664,15 +664,62 @@ fn costed(
     need("sessions_per_week", sessions.is_some());
     need("minutes_per_session", minutes.is_some());
     need("cost_per_hour", cost.is_some());
+    let mut in_range = true;
     if let Some(g) = group_size
-        && g.value == 0
+        && !(1..=100).contains(&g.value)
     {
-        check.schema(g, "`group_size` must be at least 1".into(), "");
+        check.schema(
+            g,
+            format!("`group_size` is {}, outside 1 to 100", g.value),
+            "the number of pupils who share one session",
+        );
+        in_range = false;
     }
-    for n in [sessions, minutes, cost].into_iter().flatten() {
-        if !n.value.is_finite() || n.value < 0.0 {
-            check.schema(n, format!("`{}` must be a number 0 or more", n.value), "");
+    for (key, n, lo, hi, help) in [
+        (
+            "sessions_per_week",
+            sessions,
+            0.0,
+            50.0,
+            "how many sessions a week, 0 to 50",
+        ),
+        (
+            "minutes_per_session",
+            minutes,
+            1.0,
+            600.0,
+            "how long one session lasts, 1 to 600 minutes",
+        ),
+        (
+            "cost_per_hour",
+            cost,
+            0.0,
+            1000.0,
+            "the staff cost of one hour in pounds, 0 to 1000, at most two decimal places",
+        ),
+    ] {
+        let Some(n) = n else { continue };
+        if !n.value.is_finite() || n.value < lo || n.value > hi {
+            check.schema(
+                n,
+                format!("`{key}` is {}, outside {lo} to {hi}", n.value),
+                help,
+            );
+            in_range = false;
+        } else if !two_decimals(n.value) {
+            check.schema(
+                n,
+                format!(
+                    "`{key}` is {}, which has more than two decimal places",
+                    n.value
+                ),
+                "round it to two decimal places, such as 18.50 or 0.5",
+            );
+            in_range = false;
         }
+    }
+    if !in_range {
+        return None;
     }
     Some(Provision {
         id,
@@ -684,6 +731,14 @@ fn costed(
         minutes_per_session: minutes.as_ref()?.value,
         cost_per_hour: cost.as_ref()?.value,
     })
+}
+
+/// Whether a number has at most two decimal places as written (18.5 and 18.50 do, 18.505
+/// does not). records.md bounds every costing number this way, which, with the ranges, keeps
+/// the provision map's exact fractions far inside 128 bits.
+fn two_decimals(x: f64) -> bool {
+    let text = format!("{x}");
+    text.split_once('.').is_none_or(|(_, frac)| frac.len() <= 2) && !text.contains('e')
 }
 
 fn review(
@@ -1006,7 +1061,19 @@ pub fn school(
             transfer_years: v.transfer_years.as_ref().map_or(d.transfer_years, |x| {
                 x.iter().map(|y| i64::from(*y)).collect()
             }),
-            suppress_below: v.suppress_below.unwrap_or(d.suppress_below),
+            suppress_below: match &v.suppress_below {
+                // A threshold of 0 or 1 would publish every count: "fewer than 1" hides nothing.
+                Some(n) if !(2..=100).contains(&n.value) => {
+                    check.schema(
+                        n,
+                        format!("`suppress_below` is {}, outside 2 to 100", n.value),
+                        "published counts under this are hidden; 5 is usual, and it must be at least 2",
+                    );
+                    d.suppress_below
+                }
+                Some(n) => n.value,
+                None => d.suppress_below,
+            },
         };
     }
     bad.all |= check.findings.len() > n;

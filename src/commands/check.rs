@@ -87,6 +87,25 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
     });
     let counts = Counts::of(&findings);
     let on_register = pupils_on_register(&loaded, ctx.as_of);
+    // The exit status is the findings', decided before a byte is written: a reader that
+    // closes the pipe early (`sen check | head`) ends the listing, never changes the verdict.
+    let status = i32::from(findings.iter().any(Finding::fails));
+    let printed = print(args, ctx, &findings, &counts, window, on_register);
+    match printed {
+        Err(e) if diagnostics::is_broken_pipe(&e) => Ok(status),
+        Err(e) => Err(e),
+        Ok(()) => Ok(status),
+    }
+}
+
+fn print(
+    args: &CheckArgs,
+    ctx: &Ctx,
+    findings: &[Finding],
+    counts: &Counts,
+    window: u32,
+    on_register: usize,
+) -> Result<()> {
     match args.format {
         CheckFormat::Json => {
             let report = JsonReport {
@@ -94,7 +113,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
                 window_days: window,
                 pupils_on_register: on_register,
                 findings: findings.iter().map(JsonFinding::from).collect(),
-                counts,
+                counts: *counts,
             };
             // JSON carries no colour: write it straight out, buffered.
             let mut raw = std::io::BufWriter::new(std::io::stdout().lock());
@@ -122,12 +141,9 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
                 };
                 writeln!(out, "{}", diagnostics::table(&rest, color, ctx.width))?;
             }
-            writeln!(
-                out,
-                "{}",
-                diagnostics::summary(&counts, window, on_register)
-            )?;
+            writeln!(out, "{}", diagnostics::summary(counts, window, on_register))?;
+            out.flush()?;
         }
     }
-    Ok(i32::from(findings.iter().any(Finding::fails)))
+    Ok(())
 }

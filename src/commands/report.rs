@@ -436,9 +436,11 @@ impl Ratio {
     pub fn times(self, o: Ratio) -> Ratio {
         let g1 = gcd(self.num, o.den);
         let g2 = gcd(o.num, self.den);
+        // The ranges of records.md keep every product far inside 128 bits; saturating rather
+        // than wrapping means a mistake there could never turn a cost negative.
         Ratio {
-            num: (self.num / g1) * (o.num / g2),
-            den: (self.den / g2) * (o.den / g1),
+            num: (self.num / g1).saturating_mul(o.num / g2),
+            den: (self.den / g2).saturating_mul(o.den / g1),
         }
         .reduced()
     }
@@ -455,7 +457,11 @@ impl Ratio {
 
     /// Rounded half up to a whole number.
     pub fn round_half_up(self) -> i64 {
-        let r = (2 * self.num + self.den).div_euclid(2 * self.den);
+        let r = self
+            .num
+            .saturating_mul(2)
+            .saturating_add(self.den)
+            .div_euclid(self.den.saturating_mul(2));
         i64::try_from(r).unwrap_or(i64::MAX)
     }
 }

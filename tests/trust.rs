@@ -1,0 +1,284 @@
+//! Trust (issue #11): whatever the records or the terminal hold, nothing leaks, nothing is
+//! lost and no figure is wrong. Each test plants one class of fault in a copy of the example
+//! school (or drives the terminal) and checks what `sen` does about it.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{AS_OF, oakfield_copy, sen};
+use serde_json::Value;
+
+/// `sen check --format json` on `root`: the exit status and the parsed report.
+fn check_json(root: &Path) -> (i32, Value) {
+    let out = sen()
+        .args([
+            "--records",
+            path(root),
+            "--as-of",
+            AS_OF,
+            "check",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run sen");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().expect("exit code"), json)
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// The `invalid` findings as (rule, file, line, message).
+fn invalid(report: &Value) -> Vec<(String, String, Option<u64>, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "invalid")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Replace `from` by `to` in one file of the tree (the text must be there).
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let p = root.join(file);
+    let text = fs::read_to_string(&p).expect("read");
+    assert!(text.contains(from), "{file} has no `{from}`");
+    fs::write(&p, text.replacen(from, to, 1)).expect("write");
+}
+
+// ---- 8: the exit status is the findings', whatever happens to standard output ----
+
+/// Run `sen check` (with `extra` arguments) with a standard output whose reader has already
+/// gone: every write fails with a broken pipe.
+fn status_with_closed_stdout(extra: &[&str]) -> i32 {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let status = Command::new(env!("CARGO_BIN_EXE_sen"))
+        .env("NO_COLOR", "1")
+        .args(["--records", common::OAKFIELD, "--as-of", AS_OF, "check"])
+        .args(extra)
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .expect("run sen");
+    status.code().expect("exit code")
+}
+
+#[test]
+fn a_closed_pipe_never_changes_the_exit_status_of_check() {
+    // Oakfield has overdue work on its pinned date: the verdict is 1 however the output goes.
+    assert_eq!(status_with_closed_stdout(&[]), 1);
+    assert_eq!(status_with_closed_stdout(&["--format", "json"]), 1);
+    assert_eq!(status_with_closed_stdout(&["--format", "table"]), 1);
+    // And 0 stays 0: a filter that leaves nothing failing.
+    assert_eq!(status_with_closed_stdout(&["--kind", "due"]), 0);
+    assert_eq!(
+        status_with_closed_stdout(&["--kind", "due", "--format", "json"]),
+        0
+    );
+}
+
+// ---- 9: every folder is its own pupil, whatever bytes its name holds ----
+
+#[cfg(unix)]
+#[test]
+fn folders_whose_names_are_not_utf8_never_merge() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = oakfield_copy();
+    let pupils = dir.path().join("pupils");
+    // Two names that a lossy conversion would both turn into `ab\u{FFFD}`, and a third that
+    // spells the escape out in plain text.
+    for name in [&b"ab\xff"[..], &b"ab\xfe"[..], &b"ab\\xFF"[..]] {
+        let folder = pupils.join(std::ffi::OsStr::from_bytes(name));
+        fs::create_dir_all(&folder).expect("mkdir");
+        fs::copy(
+            pupils.join("amara-okafor/pupil.yaml"),
+            folder.join("pupil.yaml"),
+        )
+        .expect("copy");
+    }
+    let (status, report) = check_json(dir.path());
+    assert_eq!(status, 1);
+    let bad_names: std::collections::BTreeSet<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "invalid" && f["file"].is_null())
+        .filter_map(|f| f["pupil"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        bad_names,
+        ["ab\\xFF", "ab\\xFE", "ab\\\\xFF"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        "each badly named folder is its own finding"
+    );
+    // Each folder's pupil.yaml is read as its own record (the same UPN three more times).
+    let upn_files: std::collections::BTreeSet<String> = invalid(&report)
+        .into_iter()
+        .filter(|(rule, ..)| rule == "upn")
+        .map(|(_, file, ..)| file)
+        .collect();
+    assert_eq!(upn_files.len(), 4, "{upn_files:?}");
+}
+
+// ---- 11: numbers out of range are findings; money never overflows ----
+
+#[test]
+fn costing_numbers_outside_their_ranges_are_schema_findings() {
+    for (key, from, to) in [
+        (
+            "cost_per_hour",
+            "cost_per_hour: 18.50",
+            "cost_per_hour: 1e300",
+        ),
+        ("cost_per_hour", "cost_per_hour: 18.50", "cost_per_hour: -1"),
+        (
+            "cost_per_hour",
+            "cost_per_hour: 18.50",
+            "cost_per_hour: 18.505",
+        ),
+        (
+            "minutes_per_session",
+            "minutes_per_session: 20",
+            "minutes_per_session: 100000000000",
+        ),
+        (
+            "minutes_per_session",
+            "minutes_per_session: 20",
+            "minutes_per_session: 0",
+        ),
+        (
+            "sessions_per_week",
+            "sessions_per_week: 3",
+            "sessions_per_week: 51",
+        ),
+        ("group_size", "group_size: 1", "group_size: 0"),
+        ("group_size", "group_size: 1", "group_size: 101"),
+    ] {
+        let dir = oakfield_copy();
+        edit(dir.path(), "school.yaml", from, to);
+        let (status, report) = check_json(dir.path());
+        assert_eq!(status, 1, "{to}");
+        let found = invalid(&report);
+        assert!(
+            found
+                .iter()
+                .any(|(rule, file, line, message)| rule == "schema"
+                    && file == "school.yaml"
+                    && line.is_some()
+                    && message.contains(key)),
+            "{to}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_provision_in_range_costs_what_arithmetic_says_and_never_goes_negative() {
+    // The largest values records.md allows: £1,000 an hour, 50 sessions of 600 minutes,
+    // for a pupil alone. £500,000 a week; the map must print it, not wrap or zero it.
+    let dir = oakfield_copy();
+    edit(
+        dir.path(),
+        "school.yaml",
+        "sessions_per_week: 3\n    minutes_per_session: 20\n    cost_per_hour: 18.50",
+        "sessions_per_week: 50\n    minutes_per_session: 600\n    cost_per_hour: 1000",
+    );
+    let out = sen()
+        .args([
+            "--records",
+            path(dir.path()),
+            "--as-of",
+            AS_OF,
+            "report",
+            "provision-map",
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("500,000.00"), "{text}");
+    assert!(!text.contains("£-") && !text.contains("-£"), "{text}");
+}
+
+// ---- 12: a suppression threshold that would hide nothing is refused ----
+
+#[test]
+fn suppress_below_must_be_between_2_and_100() {
+    for bad in ["0", "1", "101"] {
+        let dir = oakfield_copy();
+        edit(
+            dir.path(),
+            "school.yaml",
+            "suppress_below: 5",
+            &format!("suppress_below: {bad}"),
+        );
+        let (_, report) = check_json(dir.path());
+        let found = invalid(&report);
+        assert!(
+            found.iter().any(|(rule, file, _, m)| rule == "schema"
+                && file == "school.yaml"
+                && m.contains("suppress_below")),
+            "{bad}: {found:?}"
+        );
+        // And the public report never says "fewer than 0" or "fewer than 1".
+        let out = sen()
+            .args([
+                "--records",
+                path(dir.path()),
+                "--as-of",
+                AS_OF,
+                "report",
+                "information",
+            ])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("fewer than 0") && !text.contains("fewer than 1 "),
+            "{text}"
+        );
+    }
+}
+
+// ---- 13: `pupils` must be a folder ----
+
+#[test]
+fn pupils_as_a_plain_file_is_an_error_not_an_empty_school() {
+    let dir = oakfield_copy();
+    fs::remove_dir_all(dir.path().join("pupils")).expect("rm");
+    fs::write(dir.path().join("pupils"), "amara-okafor\n").expect("write");
+    let (status, report) = check_json(dir.path());
+    assert_eq!(status, 1);
+    let found = invalid(&report);
+    assert!(
+        found
+            .iter()
+            .any(|(rule, file, _, _)| rule == "schema" && file == "pupils"),
+        "{found:?}"
+    );
+}
