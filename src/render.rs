@@ -98,24 +98,24 @@ impl Renderer {
         // Markdown is not HTML: escaping happens when Markdown becomes HTML.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         add_filters(&mut env);
+        let school_dir = root.map(school_templates).transpose()?.flatten();
         for (name, builtin) in BUILTIN {
-            let school = root.map(|r| r.join("templates").join(name));
-            let source = match school {
-                Some(p) if p.is_file() => fs::read_to_string(&p)
-                    .with_context(|| format!("cannot read template `templates/{name}`"))?,
-                _ => builtin.to_string(),
+            let source = match &school_dir {
+                Some(dir) => read_template(&dir.join(name), &format!("templates/{name}"))?,
+                None => None,
             };
+            let source = source.unwrap_or_else(|| builtin.to_string());
             env.add_template_owned(name, source)
                 .map_err(|e| template_error(&e))?;
         }
         let mut name = None;
         if let Some(file) = one_off {
-            let source = fs::read_to_string(file)
-                .with_context(|| format!("cannot read template `{}`", file.display()))?;
-            let n = file.display().to_string();
-            env.add_template_owned(n.clone(), source)
+            let shown = file.display().to_string();
+            let source = read_template(file, &shown)?
+                .ok_or_else(|| anyhow!("cannot read template `{shown}`: there is no such file"))?;
+            env.add_template_owned(shown.clone(), source)
                 .map_err(|e| template_error(&e))?;
-            name = Some(n);
+            name = Some(shown);
         }
         Ok(Renderer { env, one_off: name })
     }
@@ -127,9 +127,119 @@ impl Renderer {
             .env
             .get_template(name)
             .map_err(|e| template_error(&e))?;
-        tmpl.render(Value::from(minijinja::value::Serde(view)))
-            .map_err(|e| template_error(&e))
+        let mut out = Capped::default();
+        match tmpl.render_captured_to(Value::from(minijinja::value::Serde(view)), &mut out) {
+            Ok(_) => String::from_utf8(out.buf)
+                .map_err(|_| anyhow!("template `{name}` wrote text that is not UTF-8")),
+            Err(_) if out.over => bail!(
+                "template `{name}` wrote more than {} MiB and was stopped (a loop that repeats too much?)\n  help: docs/templates.md lists every variable and filter a template can use",
+                MAX_OUTPUT >> 20
+            ),
+            Err(e) => Err(template_error(&e)),
+        }
     }
+}
+
+/// The most one render may write: a register of tens of thousands of pupils is a few MiB, so
+/// this only ever stops a runaway school template before it exhausts memory.
+pub const MAX_OUTPUT: usize = 64 << 20;
+
+/// The largest template file read; the built-in ones are a few KiB.
+pub const MAX_TEMPLATE: u64 = 1 << 20;
+
+/// Output that refuses to grow past [`MAX_OUTPUT`].
+#[derive(Default)]
+struct Capped {
+    buf: Vec<u8>,
+    over: bool,
+}
+
+impl Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > MAX_OUTPUT {
+            self.over = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The school's `templates/` folder, if it has one. It must be a real folder inside the
+/// records: a link could bring another pupil's record, or anything on the machine, into a
+/// letter.
+fn school_templates(root: &Path) -> Result<Option<PathBuf>> {
+    let dir = root.join("templates");
+    match fs::symlink_metadata(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).context("cannot read the folder `templates/`"),
+        Ok(m) if m.file_type().is_symlink() => bail!(
+            "`templates/` is a symbolic link; sen reads school templates only from a real folder inside the records\n  help: replace the link with a folder holding the templates themselves"
+        ),
+        Ok(m) if !m.is_dir() => bail!(
+            "`templates` is not a folder\n  help: school templates go in a folder `templates/` beside school.yaml"
+        ),
+        Ok(_) => Ok(Some(dir)),
+    }
+}
+
+/// Read a file a person put in place for `sen` to use (a template, a logo): `None` when
+/// there is none. It must be a regular file, not a link (it is opened without following
+/// one), and not larger than `max` bytes; anything else is an error that names it as
+/// `shown`.
+pub fn read_private_input(path: &Path, shown: &str, max: u64) -> Result<Option<Vec<u8>>> {
+    let meta = match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{shown}`")),
+        Ok(m) => m,
+    };
+    if meta.file_type().is_symlink() {
+        bail!(
+            "`{shown}` is a symbolic link; sen does not follow links to what it reads into letters and reports\n  help: put the file itself there"
+        );
+    }
+    if !meta.is_file() {
+        bail!("`{shown}` is not a regular file\n  help: put an ordinary file there");
+    }
+    if meta.len() > max {
+        bail!(
+            "`{shown}` is {} bytes, more than the {} sen reads\n  help: is it the right file?",
+            meta.len(),
+            max
+        );
+    }
+    let mut o = fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Refuse a link swapped in after the check above.
+        o.custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = o
+        .open(path)
+        .with_context(|| format!("cannot read `{shown}`"))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes)
+        .with_context(|| format!("cannot read `{shown}`"))?;
+    if bytes.len() as u64 > max {
+        bail!("`{shown}` grew past {max} bytes while being read");
+    }
+    Ok(Some(bytes))
+}
+
+/// A template file as text (see [`read_private_input`]).
+fn read_template(path: &Path, shown: &str) -> Result<Option<String>> {
+    read_private_input(path, shown, MAX_TEMPLATE)?
+        .map(|b| {
+            String::from_utf8(b).map_err(|_| {
+                anyhow!("template `{shown}` is not UTF-8 text\n  help: save it as UTF-8")
+            })
+        })
+        .transpose()
 }
 
 /// A template error as `sen` reports it: the template's name and line, then what went wrong.
@@ -382,6 +492,69 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// Refuse to write `path` if any folder on the way to it (or the file itself) is a symbolic
+/// link that leads into the records at `root`: `out/letters/amy` linked to `pupils/ben`
+/// would otherwise put one child's letters among another child's records, in git. A link
+/// by which the records themselves were reached (`--records` given through a link) is the
+/// user's own way in and is allowed.
+pub fn check_no_link_into(root: Option<&Path>, path: &Path) -> Result<()> {
+    let Some(root) = root else { return Ok(()) };
+    let Ok(root_real) = root.canonicalize() else {
+        return Ok(());
+    };
+    let root_given = lexical(root)?;
+    let target = lexical(path)?;
+    let mut prefix = PathBuf::new();
+    for c in target.components() {
+        prefix.push(c);
+        if root_given.starts_with(&prefix) {
+            continue;
+        }
+        let Ok(meta) = fs::symlink_metadata(&prefix) else {
+            // Nothing exists from here on: no link to pass through.
+            break;
+        };
+        if meta.file_type().is_symlink() {
+            let leads_in = match prefix.canonicalize() {
+                Ok(real) => real.starts_with(&root_real),
+                // A dangling link: what it would create is unknown, so refuse it.
+                Err(_) => true,
+            };
+            if leads_in {
+                bail!(
+                    "refusing to write `{}`: `{}` is a symbolic link into the records, so the file would land among pupils' records\n  help: remove the link; outputs go under `out/` or outside the records folder",
+                    path.display(),
+                    prefix.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute against the current folder, `.` and `..` resolved by name, links
+/// left as they are.
+fn lexical(path: &Path) -> Result<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("cannot read the current folder")?
+            .join(path)
+    };
+    let mut abs = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                abs.pop();
+            }
+            Component::CurDir => {}
+            other => abs.push(other),
+        }
+    }
+    Ok(abs)
+}
+
 /// Create `dir` and any missing parents, new folders with mode 0700 on Unix (they hold
 /// personal data).
 pub fn create_dirs(dir: &Path) -> Result<()> {
@@ -399,22 +572,27 @@ pub fn create_dirs(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot create folder `{}`", dir.display()))
 }
 
-/// Write `contents` to `path` atomically: a temporary file in the same folder (mode 0600 on
-/// Unix) renamed over the target, so a reader never sees half a file.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+/// The one writer of outputs that hold personal data (letters, reports, the calendar):
+/// refused inside the records except under `out/` and through any link into the records;
+/// written atomically (a temporary file of a short fixed-length name in the same folder,
+/// mode 0600 on Unix, flushed to disk, then renamed over the target), so a reader never
+/// sees half a file and a crash never leaves a truncated letter.
+pub fn write_private(root: Option<&Path>, path: &Path, contents: &[u8]) -> Result<()> {
+    check_output_path(root, path)?;
+    check_no_link_into(root, path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     create_dirs(&dir)?;
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("`{}` is not a file name", path.display()))?
-        .to_string_lossy()
-        .into_owned();
+    // Checked again now the folders exist: one may have been a link created meanwhile.
+    check_no_link_into(root, path)?;
+    if path.file_name().is_none() {
+        bail!("`{}` is not a file name", path.display());
+    }
     let mut n = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
+        let tmp = dir.join(format!(".sen-{}-{n}.tmp", std::process::id()));
         let mut o = fs::OpenOptions::new();
         o.write(true).create_new(true);
         #[cfg(unix)]
@@ -431,14 +609,19 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
         }
     };
     let written = file
-        .write_all(contents.as_bytes())
-        .and_then(|()| file.flush())
+        .write_all(contents)
+        .and_then(|()| file.sync_all())
         .and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
         return Err(e).with_context(|| format!("cannot write `{}`", path.display()));
     }
     Ok(())
+}
+
+/// [`write_private`] for text.
+pub fn write_atomic(root: Option<&Path>, path: &Path, contents: &str) -> Result<()> {
+    write_private(root, path, contents.as_bytes())
 }
 
 #[cfg(test)]
@@ -525,7 +708,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("new/deeper/x.md");
-        write_atomic(&p, "hello").unwrap();
+        write_atomic(None, &p, "hello").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "hello");
         let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

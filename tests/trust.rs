@@ -282,3 +282,258 @@ fn pupils_as_a_plain_file_is_an_error_not_an_empty_school() {
         "{found:?}"
     );
 }
+
+// ---- 1: templates are regular files inside the records, read without following links ----
+
+/// `sen letter notification amara-okafor` on `root`: exit status, stderr.
+fn notification_letter(root: &Path, extra: &[&str]) -> (i32, String) {
+    let out = sen()
+        .args([
+            "--records",
+            path(root),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "notification",
+            "amara-okafor",
+        ])
+        .args(extra)
+        .output()
+        .expect("run sen");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every file under `root/pupils` and `root/school.yaml`, with its bytes.
+fn records_of(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    common::tree(root)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("out") && !p.starts_with("templates"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_school_template_that_is_a_link_is_refused_not_rendered() {
+    use std::os::unix::fs::symlink;
+    let targets = [
+        "../pupils/ethan-murphy/pupil.yaml".to_string(),
+        "/proc/self/environ".to_string(),
+        "/etc/passwd".to_string(),
+    ];
+    for target in &targets {
+        let dir = oakfield_copy();
+        fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+        symlink(target, dir.path().join("templates/notification.md.j2")).expect("link");
+        let (status, stderr) = notification_letter(dir.path(), &[]);
+        assert_eq!(status, 2, "{target}: {stderr}");
+        assert!(stderr.contains("templates/notification.md.j2"), "{stderr}");
+        assert!(stderr.contains("symbolic link"), "{stderr}");
+        assert!(!dir.path().join("out").exists(), "nothing written");
+    }
+    // A shared partial linked in is refused the same way (every template is read at once).
+    let dir = oakfield_copy();
+    fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+    symlink(
+        "/etc/hostname",
+        dir.path().join("templates/_letterhead.md.j2"),
+    )
+    .expect("link");
+    let (status, stderr) = notification_letter(dir.path(), &[]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("templates/_letterhead.md.j2"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_templates_folder_that_links_elsewhere_is_refused() {
+    use std::os::unix::fs::symlink;
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        elsewhere.path().join("notification.md.j2"),
+        "{{ pupil.name }} -- planted\n",
+    )
+    .expect("write");
+    let dir = oakfield_copy();
+    symlink(elsewhere.path(), dir.path().join("templates")).expect("link");
+    let (status, stderr) = notification_letter(dir.path(), &["--out", "-"]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("`templates/`") && stderr.contains("symbolic link"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_that_is_a_pipe_or_too_big_is_refused_without_hanging() {
+    let dir = oakfield_copy();
+    fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+    let fifo = dir.path().join("templates/notification.md.j2");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let (status, stderr) = notification_letter(dir.path(), &[]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+
+    fs::remove_file(&fifo).expect("rm");
+    fs::write(&fifo, "x".repeat(2 << 20)).expect("write");
+    let (status, stderr) = notification_letter(dir.path(), &[]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("bytes"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_one_off_template_given_as_a_link_is_refused() {
+    use std::os::unix::fs::symlink;
+    let dir = oakfield_copy();
+    let link = dir.path().join("out-template.md.j2");
+    symlink(dir.path().join("pupils/ethan-murphy/pupil.yaml"), &link).expect("link");
+    let out = sen()
+        .args([
+            "--records",
+            path(dir.path()),
+            "--as-of",
+            AS_OF,
+            "report",
+            "register",
+            "--template",
+            path(&link),
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
+}
+
+// ---- 2: nothing is ever written through a link into the records ----
+
+#[cfg(unix)]
+#[test]
+fn letters_are_never_written_through_a_link_into_a_pupil_folder() {
+    use std::os::unix::fs::symlink;
+    // out/letters/PUPIL linked to another pupil's folder.
+    let dir = oakfield_copy();
+    let before = records_of(dir.path());
+    fs::create_dir_all(dir.path().join("out/letters")).expect("mkdir");
+    symlink(
+        dir.path().join("pupils/ethan-murphy"),
+        dir.path().join("out/letters/amara-okafor"),
+    )
+    .expect("link");
+    let (status, stderr) = notification_letter(dir.path(), &[]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("refusing to write"), "{stderr}");
+    assert_eq!(records_of(dir.path()), before, "the records are untouched");
+
+    // The same link written relatively, and `out` itself a link into pupils/.
+    let dir = oakfield_copy();
+    let before = records_of(dir.path());
+    symlink("pupils/ethan-murphy", dir.path().join("out")).expect("link");
+    let (status, _) = notification_letter(dir.path(), &[]);
+    assert_eq!(status, 2);
+    assert_eq!(records_of(dir.path()), before);
+
+    // `--out DIR` outside the records, where DIR/PUPIL links into them.
+    let dir = oakfield_copy();
+    let before = records_of(dir.path());
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    symlink(
+        dir.path().join("pupils/ethan-murphy"),
+        elsewhere.path().join("amara-okafor"),
+    )
+    .expect("link");
+    let (status, stderr) = notification_letter(dir.path(), &["--out", path(elsewhere.path())]);
+    assert_eq!(status, 2, "{stderr}");
+    assert_eq!(records_of(dir.path()), before);
+
+    // A dangling link on the way is refused too (what it would create is unknown).
+    let dir = oakfield_copy();
+    fs::create_dir_all(dir.path().join("out/letters")).expect("mkdir");
+    symlink(
+        dir.path().join("pupils/nobody-yet"),
+        dir.path().join("out/letters/amara-okafor"),
+    )
+    .expect("link");
+    let (status, _) = notification_letter(dir.path(), &[]);
+    assert_eq!(status, 2);
+    assert!(!dir.path().join("pupils/nobody-yet").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_and_the_calendar_are_never_written_through_a_link_into_the_records() {
+    use std::os::unix::fs::symlink;
+    for args in [
+        &["report", "register", "--out", "out/reg/register.md"][..],
+        &["calendar", "--out", "out/reg/calendar.ics"][..],
+    ] {
+        let dir = oakfield_copy();
+        let before = records_of(dir.path());
+        fs::create_dir_all(dir.path().join("out")).expect("mkdir");
+        symlink(
+            dir.path().join("pupils/ethan-murphy"),
+            dir.path().join("out/reg"),
+        )
+        .expect("link");
+        let out = sen()
+            .current_dir(dir.path())
+            .args(["--as-of", AS_OF])
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(records_of(dir.path()), before, "{args:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn records_reached_through_a_link_still_get_their_letters() {
+    use std::os::unix::fs::symlink;
+    let dir = oakfield_copy();
+    let parent = tempfile::tempdir().expect("tempdir");
+    let link = parent.path().join("records");
+    symlink(dir.path(), &link).expect("link");
+    let (status, stderr) = notification_letter(&link, &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(dir.path().join("out/letters/amara-okafor").is_dir());
+}
+
+// ---- 16: a school template cannot exhaust memory ----
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_runaway_template_is_stopped_with_a_clear_error_under_a_memory_cap() {
+    let dir = oakfield_copy();
+    fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+    for body in [
+        "{% for i in range(100000) %}{{ 'x' * 10000000 }}{% endfor %}",
+        "{% for i in range(1000) %}{% for j in range(1000) %}{{ 'y' * 100000 }}{% endfor %}{% endfor %}",
+    ] {
+        fs::write(dir.path().join("templates/notification.md.j2"), body).expect("write");
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_sen"))
+            .env("NO_COLOR", "1")
+            .args([
+                "--records",
+                path(dir.path()),
+                "--as-of",
+                AS_OF,
+                "letter",
+                "notification",
+                "amara-okafor",
+            ])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("wrote more than"), "{stderr}");
+        assert!(!dir.path().join("out").exists());
+    }
+}

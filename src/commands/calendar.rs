@@ -11,9 +11,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use icalendar::{Calendar, Component, EventLike, Property};
 use sha2::{Digest, Sha256};
@@ -41,7 +40,7 @@ pub fn run(args: &CalendarArgs, ctx: &Ctx) -> Result<i32> {
         Some(path) => {
             // Never over a record: the same refusal as report and letter (tests/no_modification.rs).
             crate::render::check_output_path(Some(&loaded.records.root), path)?;
-            write_private(path, &text)?;
+            crate::render::write_atomic(Some(&loaded.records.root), path, &text)?;
             println!("{}", path.display());
         }
     }
@@ -203,46 +202,6 @@ fn refold(text: &str) -> String {
         }
     }
     out
-}
-
-/// Write `text` to `path` atomically (a temporary file in the same folder, then a rename),
-/// readable by the owner only: the calendar names pupils. New folders are made 0700.
-fn write_private(path: &Path, text: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !dir.exists() {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(&dir)
-            .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "calendar.ics".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let result = (|| -> Result<()> {
-        let mut f = opts
-            .open(&tmp)
-            .with_context(|| format!("cannot create `{}`", tmp.display()))?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -233,6 +233,12 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             .collect(),
     };
 
+    // Every path is checked before the first letter is written: no link on the way into
+    // the records, nothing inside them but under out/.
+    for path in &paths {
+        render::check_output_path(Some(&root), path)?;
+        render::check_no_link_into(Some(&root), path)?;
+    }
     let mut skipped = 0usize;
     let mut out = std::io::stdout().lock();
     for (path, text) in paths.iter().zip(&texts) {
@@ -244,7 +250,7 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             skipped += 1;
             continue;
         }
-        render::write_atomic(path, text)?;
+        render::write_atomic(Some(&root), path, text)?;
         writeln!(out, "{}", path.display())?;
     }
     if skipped > 0 {

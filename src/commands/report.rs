@@ -71,7 +71,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     };
     match &args.out {
         Some(path) => {
-            render::write_atomic(path, &text)?;
+            render::write_atomic(Some(&root), path, &text)?;
             println!("{}", path.display());
         }
         None => {
