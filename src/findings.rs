@@ -190,6 +190,15 @@ pub struct Finding {
     pub source_line: Option<String>,
 }
 
+/// Text from records or file names made safe to print (see [`crate::yaml::printable`]):
+/// every field of a finding passes through here, so no output shows a control character.
+pub fn printable(text: String) -> String {
+    match crate::yaml::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
+    }
+}
+
 impl Finding {
     pub fn new(rule: Rule, kind: Kind, message: impl Into<String>) -> Self {
         Finding {
@@ -201,19 +210,19 @@ impl Finding {
             file: None,
             line: None,
             col: None,
-            message: message.into(),
+            message: printable(message.into()),
             help: None,
             source_line: None,
         }
     }
 
     pub fn pupil(mut self, pupil: impl Into<String>) -> Self {
-        self.pupil = Some(pupil.into());
+        self.pupil = Some(printable(pupil.into()));
         self
     }
 
     pub fn at(mut self, file: impl Into<String>, line: Option<u32>) -> Self {
-        self.file = Some(file.into());
+        self.file = Some(printable(file.into()));
         self.line = line.filter(|l| *l > 0);
         self
     }
@@ -225,7 +234,7 @@ impl Finding {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(printable(help.into()));
         self
     }
 

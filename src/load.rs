@@ -573,7 +573,7 @@ fn assemble(
     }
     findings.extend(duplicate_upns(&records));
     for f in &mut findings {
-        f.message = clip_quoted(&f.message);
+        f.message = crate::findings::printable(clip_quoted(&f.message));
     }
     Loaded { records, findings }
 }

@@ -95,8 +95,17 @@ impl Renderer {
                 .build()
                 .map_err(|e| template_error(&e))?,
         );
-        // Markdown is not HTML: escaping happens when Markdown becomes HTML.
+        // Markdown is not HTML: HTML escaping happens when Markdown becomes HTML. What a
+        // template interpolates from the records is Markdown-escaped here instead, so a
+        // name or a note can never become a heading, a link or a fake line of a letter;
+        // filters that build Markdown themselves return safe values.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text) if !value.is_safe() => out
+                .write_str(&md_escape(text))
+                .map_err(|_| Error::new(ErrorKind::WriteFailure, "cannot write output")),
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         add_filters(&mut env);
         let school_dir = root.map(school_templates).transpose()?.flatten();
         for (name, builtin) in BUILTIN {
@@ -268,8 +277,9 @@ pub fn template_error(e: &Error) -> anyhow::Error {
 fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("uk_date", uk_date);
     env.add_filter("money", money);
-    env.add_filter("cell", cell);
-    env.add_filter("lines", lines);
+    env.add_filter("cell", |v: &str| Value::from_safe_string(cell(v)));
+    env.add_filter("lines", |v: Vec<String>| Value::from_safe_string(lines(v)));
+    env.add_filter("url", |v: &str| Value::from_safe_string(url(v)));
     env.add_filter("plural", plural);
 }
 
@@ -298,24 +308,82 @@ pub fn money(pence: i64) -> String {
     format!("{sign}£{grouped}.{:02}", p % 100)
 }
 
-/// `{{ text | cell }}`: text made safe for one cell of a Markdown table (`|` escaped, line
-/// breaks turned into spaces).
+/// `{{ text | cell }}`: text made safe for one cell of a Markdown table (Markdown escaped,
+/// `|` escaped, line breaks turned into spaces).
 pub fn cell(value: &str) -> String {
-    value
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|")
+    md_escape(&value.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// `{{ address | lines }}`: a list of lines as a Markdown block with a line break after each
-/// line but the last.
+/// line but the last, each line escaped.
 pub fn lines(value: Vec<String>) -> String {
     value
         .iter()
-        .map(|l| l.trim())
+        .map(|l| md_escape(l.trim()))
         .collect::<Vec<_>>()
         .join("  \n")
+}
+
+/// `{{ school.website | url }}`: a link printed once, as `<https://...>`, when the text is
+/// one plain web address; anything else is shown as escaped text, never as a link.
+pub fn url(value: &str) -> String {
+    let v = value.trim();
+    let plain = (v.starts_with("https://") || v.starts_with("http://"))
+        && !v
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '\\' | '`'));
+    if plain {
+        format!("<{v}>")
+    } else {
+        md_escape(v)
+    }
+}
+
+/// Record text as Markdown that shows exactly that text: every character Markdown could
+/// read as markup is backslash-escaped, the marks that only count at the start of a line
+/// (`-`, `+`, `=`, `1.`) are escaped there, control characters are dropped, and each line break is kept as a hard break
+/// (records.md: free text keeps its line breaks).
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str("  \n");
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // Four spaces would start a code block: an indent that deep is dropped.
+        let line = if line.len() - line.trim_start().len() >= 4 {
+            line.trim_start()
+        } else {
+            line
+        };
+        let indent = line.len() - line.trim_start().len();
+        let body = &line[indent..];
+        let digits = body.chars().take_while(char::is_ascii_digit).count();
+        let spaced = |k: usize| body[k..].chars().next().is_none_or(char::is_whitespace);
+        // A list item (`- x`, `+ x`, `1. x`) or a line of only `-` or `=` (a rule, or an
+        // underline that makes the line above a heading).
+        let marker = (body.starts_with(['-', '+']) && spaced(1))
+            || (!body.is_empty() && body.chars().all(|c| matches!(c, '-' | '=' | ' ' | '\t')));
+        let numbered = digits > 0 && body[digits..].starts_with(['.', ')']) && spaced(digits + 1);
+        for (j, c) in line.char_indices() {
+            if c.is_control() && c != '\t' {
+                continue;
+            }
+            let at_start = j == indent && marker;
+            let list_number = numbered && j == indent + digits;
+            if at_start
+                || list_number
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!'
+                )
+            {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `{{ n | plural("pupil", "pupils") }}` -> "1 pupil", "3 pupils".
@@ -627,6 +695,45 @@ pub fn write_atomic(root: Option<&Path>, path: &Path, contents: &str) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_text_renders_as_exactly_that_text() {
+        for text in [
+            "# Heading",
+            "- bullet",
+            "+ bullet",
+            "1. first",
+            "2) second",
+            "===",
+            "---",
+            "> quote",
+            "[link](https://evil.example)",
+            "![img](x.png)",
+            "**bold** _em_ `code` ~~strike~~",
+            "<b>tag</b> &amp; \\back",
+            "| a | b |",
+            "    four spaces",
+        ] {
+            let html = html_body(&format!("Before\n\n{}\n", md_escape(text)));
+            let shown = html
+                .replace("<p>", "")
+                .replace("</p>", "")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+                .replace("&quot;", "\"");
+            assert_eq!(shown.trim(), format!("Before\n{}", text.trim()), "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_hyphens_inside_text_stay_plain() {
+        assert_eq!(md_escape("1.00"), "1.00");
+        assert_eq!(md_escape("O'Brien-Ng"), "O'Brien-Ng");
+        assert_eq!(md_escape("-5 degrees"), "-5 degrees");
+        assert_eq!(md_escape("a\nb"), "a  \nb");
+        assert_eq!(md_escape("bell\u{7}esc\u{1b}"), "bellesc");
+    }
 
     #[test]
     fn money_groups_thousands_and_shows_pence() {

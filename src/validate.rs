@@ -56,9 +56,9 @@ impl<'a> FileCheck<'a> {
                 .text
                 .lines()
                 .nth(line as usize - 1)
-                .map(|l| l.trim_end_matches('\r').to_string());
+                .map(|l| crate::findings::printable(l.trim_end_matches('\r').to_string()));
         }
-        f.help = help;
+        f.help = help.map(crate::findings::printable);
         self.findings.push(f);
     }
 
@@ -287,6 +287,19 @@ fn need(check: &mut FileCheck, raw: &Option<Text>) -> Option<Need> {
     None
 }
 
+/// A `schema` finding when a name holds a line break.
+fn one_line(check: &mut FileCheck, key: &str, value: &str, line: u32, col: u32) {
+    if value.trim_end().contains(['\n', '\r']) {
+        check.report(
+            Rule::Schema,
+            line,
+            col,
+            format!("`{key}` runs over more than one line: a name is one line"),
+            Some("write the name on one line (it heads letters and names files)".into()),
+        );
+    }
+}
+
 /// Build a pupil from pupil.yaml, or `None` when a `schema` problem means it cannot be.
 /// `dates` problems are reported but the pupil is still built.
 pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<Pupil> {
@@ -300,6 +313,30 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         &Some(raw.name.value.family.clone()),
         (raw.name.line, raw.name.col),
     );
+    // Names become letter headings, salutations and file names: one line each (records.md).
+    let name = &raw.name;
+    one_line(
+        check,
+        "given",
+        &name.value.given.value,
+        name.value.given.line,
+        name.value.given.col,
+    );
+    one_line(
+        check,
+        "family",
+        &name.value.family.value,
+        name.value.family.line,
+        name.value.family.col,
+    );
+    if let Some(p) = &name.value.preferred {
+        one_line(check, "preferred", p, name.line, name.col);
+    }
+    for c in raw.contacts.iter().flatten() {
+        if let Some(n) = &c.value.name {
+            one_line(check, "name", &n.value, n.line, n.col);
+        }
+    }
     let dob = check.date("dob", &raw.dob);
     let sen = &raw.sen.value;
     let status = status(check, &sen.status);

@@ -100,11 +100,21 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
             help: Some("write the record's keys, or delete the file".to_string()),
         });
     }
-    // Every tag begins with `!`: a file without one needs no tag pass (most records).
-    if text.contains('!')
-        && let Some(tag) = scan(text).tag
+    // A control character typed into the file itself (records.md makes it a `schema`
+    // finding, not a YAML one, wherever it stands), at its line and column.
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| forbidden_control(*c)) {
+        let before = &text[..i];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(control_error(c, line, col));
+    }
+    // Every tag begins with `!`, and a control character is either in the text itself or
+    // written as a `\` escape in a quoted value: a file with none of these needs no pass
+    // over its events (most records).
+    if (text.contains('!') || text.contains('\\'))
+        && let Some(e) = scan(text).tag
     {
-        return Err(tag);
+        return Err(e);
     }
     serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
         let described = describe(&e);
@@ -115,6 +125,49 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
             Failure::Yaml => described,
         }
     })
+}
+
+/// The `schema` error for a control character at a line and column.
+fn control_error(c: char, line: usize, col: usize) -> ParseError {
+    ParseError {
+        failure: Failure::Schema,
+        line: Some(u32::try_from(line).unwrap_or(u32::MAX)),
+        col: Some(u32::try_from(col).unwrap_or(u32::MAX)),
+        message: format!(
+            "a control character (U+{:04X}) in the text: it could rewrite a terminal or a printed page",
+            u32::from(c)
+        ),
+        help: Some(
+            "delete it; text may hold tabs and line breaks, nothing else unseen".to_string(),
+        ),
+    }
+}
+
+/// A control character records may not hold (records.md): all but tab and line breaks.
+pub fn forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` with every control character but tab and newline shown as `\u{..}`: whatever a
+/// record, a file name or a message holds, nothing `sen` prints can drive a terminal.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+    {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() && !matches!(c, '\t' | '\n') {
+                    format!("\\u{{{:x}}}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Nothing but blank lines and comments: YAML reads it as null, which is no record.
@@ -161,6 +214,14 @@ fn scan(text: &str) -> Scan {
                 };
             }
         };
+        if let Event::Scalar(value, ..) = &event
+            && let Some(c) = value.chars().find(|c| forbidden_control(*c))
+        {
+            return Scan {
+                tag: Some(control_error(c, span.start.line(), span.start.col() + 1)),
+                syntax: None,
+            };
+        }
         let tag = match &event {
             Event::Scalar(_, _, _, tag) => tag.as_ref(),
             Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => {

@@ -537,3 +537,196 @@ fn a_runaway_template_is_stopped_with_a_clear_error_under_a_memory_cap() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+// ---- 14: control characters never reach a terminal or a page ----
+
+/// True when `bytes` hold a control character other than tab, line feed and carriage return
+/// (as a C0 byte, DEL, or a C1 character).
+fn has_control(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+#[test]
+fn control_characters_in_records_are_schema_findings_and_never_printed() {
+    let amara = "pupils/amara-okafor/pupil.yaml";
+    for (from, to) in [
+        // Raw bytes in the file: ESC, BEL, a C1 CSI.
+        ("preferred: Amy", "preferred: \"Amy\u{1b}]0;pwned\u{7}\""),
+        ("preferred: Amy", "preferred: Amy\u{9b}2J"),
+        // Written as escapes in a double-quoted value.
+        ("preferred: Amy", "preferred: \"Amy\\e[2J\\e[H\""),
+        ("preferred: Amy", "preferred: \"Amy\\x1b[31m\""),
+        ("relationship: mother", "relationship: \"mother\\u001b[8m\""),
+    ] {
+        let dir = oakfield_copy();
+        edit(dir.path(), amara, from, to);
+        let (status, report) = check_json(dir.path());
+        assert_eq!(status, 1, "{to}");
+        let found = invalid(&report);
+        assert!(
+            found.iter().any(|(rule, file, line, m)| rule == "schema"
+                && file == amara
+                && line.is_some()
+                && m.contains("control character")),
+            "{to}: {found:?}"
+        );
+        for args in [
+            &["check"][..],
+            &["check", "--format", "json"],
+            &["--color", "never", "check"],
+            &["report", "register"],
+            &["letter", "notification", "amara-okafor", "--out", "-"],
+            &["calendar"],
+        ] {
+            let out = sen()
+                .args(["--records", path(dir.path()), "--as-of", AS_OF])
+                .args(args)
+                .output()
+                .expect("run");
+            assert!(!has_control(&out.stdout), "{to} {args:?} stdout");
+            assert!(!has_control(&out.stderr), "{to} {args:?} stderr");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_control_characters_is_shown_escaped() {
+    let dir = oakfield_copy();
+    let evil = dir.path().join("pupils/evil\u{1b}[2Jname");
+    fs::create_dir_all(&evil).expect("mkdir");
+    fs::copy(
+        dir.path().join("pupils/amara-okafor/pupil.yaml"),
+        evil.join("pupil.yaml"),
+    )
+    .expect("copy");
+    fs::write(
+        dir.path().join("pupils/amara-okafor/cycles/x\u{7}.yml"),
+        "started: 2026-01-01\n",
+    )
+    .expect("write");
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"],
+        &["--color", "never", "check"],
+    ] {
+        let out = sen()
+            .args(["--records", path(dir.path()), "--as-of", AS_OF])
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            !has_control(&out.stdout),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(!has_control(&out.stderr), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("u{1b}[2Jname"));
+    }
+}
+
+// ---- 15: names are one line, and record text never becomes Markdown ----
+
+#[test]
+fn a_name_over_two_lines_is_a_schema_finding() {
+    let amara = "pupils/amara-okafor/pupil.yaml";
+    for (from, to) in [
+        ("preferred: Amy", "preferred: \"Amy\\n# Dear Sir\""),
+        ("given: Amara", "given: \"Amara\\n\\nDear Mr Smith,\""),
+        (
+            "family: Okafor",
+            "family: \"Okafor\\r\\n[x](https://evil.example)\"",
+        ),
+        (
+            "- name: Mrs Grace Okafor",
+            "- name: \"Mrs Grace Okafor\\n## Urgent\"",
+        ),
+    ] {
+        let dir = oakfield_copy();
+        edit(dir.path(), amara, from, to);
+        let (_, report) = check_json(dir.path());
+        let found = invalid(&report);
+        assert!(
+            found.iter().any(|(rule, file, line, m)| rule == "schema"
+                && file == amara
+                && line.is_some()
+                && m.contains("one line")),
+            "{to}: {found:?}"
+        );
+        // And no letter is written from the record.
+        let (status, _) = notification_letter(dir.path(), &["--out", "-"]);
+        assert_eq!(status, 2, "{to}");
+    }
+}
+
+#[test]
+fn markdown_in_names_and_notes_is_shown_as_text_in_letters() {
+    let dir = oakfield_copy();
+    let amara = "pupils/amara-okafor/pupil.yaml";
+    edit(
+        dir.path(),
+        amara,
+        "preferred: Amy",
+        "preferred: \"[Amy](https://evil.example/a) **bold**\"",
+    );
+    edit(
+        dir.path(),
+        amara,
+        "- name: Mrs Grace Okafor",
+        "- name: \"# Mrs <b>Grace</b> Okafor\"",
+    );
+    edit(
+        dir.path(),
+        amara,
+        "    Amy has dyslexic-type difficulties.",
+        "    # Fake heading\n    1. numbered\n    - bullet\n    ===\n    > quote ![img](https://evil.example/i.png) <script>x</script>\n    Dear Sir,\n    Amy has dyslexic-type difficulties.",
+    );
+    let (status, report) = check_json(dir.path());
+    assert!(invalid(&report).is_empty(), "{report}");
+    assert_eq!(status, 1);
+    let out = sen()
+        .args([
+            "--records",
+            path(dir.path()),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "notification",
+            "amara-okafor",
+            "--out",
+            "-",
+            "--format",
+            "html",
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !html.contains("href=\"https://evil"),
+        "no link from a record"
+    );
+    assert!(!html.contains("<img"), "no image from a record");
+    assert!(!html.contains("<script"), "no script");
+    assert!(!html.contains("<b>Grace"), "no markup from a name");
+    assert!(!html.contains("<strong>bold"), "no emphasis from a name");
+    assert!(!html.contains("<blockquote"), "no quote from a note");
+    assert!(!html.contains("<ol") && !html.contains("<h1>Fake") && !html.contains("<h2>Fake"));
+    // The text itself is all there, as text, with its line breaks.
+    assert!(html.contains("# Fake heading<br />"), "{html}");
+    assert!(html.contains("[Amy](https://evil.example/a) **bold**"));
+    assert!(html.contains("Dear Sir,<br />"));
+    // One salutation only: the contact's, with the name as text.
+    assert_eq!(
+        html.matches("<p>Dear ").count(),
+        2,
+        "two contacts, one letter each: {html}"
+    );
+}
