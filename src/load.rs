@@ -489,6 +489,7 @@ fn assemble(
         ..Records::default()
     };
     let mut school_seen = false;
+    let mut school_text: Option<String> = None;
 
     // The school first: pupils' provision refs are checked against its catalogue.
     for (r, p) in parsed {
@@ -501,6 +502,7 @@ fn assemble(
                 continue;
             }
         };
+        school_text = Some(text.to_string());
         let mut check = FileCheck::new(&r.rel, None, text);
         match p {
             Ok(Parsed::School(raw, section_errors)) => {
@@ -540,13 +542,18 @@ fn assemble(
             provisions: true,
         };
     }
-    let catalogue: HashMap<String, Provision> = records
-        .school
-        .provisions
-        .iter()
-        .filter_map(|p| p.id.clone().map(|id| (id, p.clone())))
-        .collect();
-    let catalogue = (!records.school_bad.provisions).then_some(&catalogue);
+    let catalogue = school_text.map(|text| {
+        let mut known = validate::catalogue_ids(&text);
+        let entries: HashMap<String, Provision> = records
+            .school
+            .provisions
+            .iter()
+            .filter_map(|p| p.id.clone().map(|id| (id, p.clone())))
+            .collect();
+        known.extend(entries.keys().cloned());
+        validate::CatalogueIds { entries, known }
+    });
+    let catalogue = catalogue.as_ref();
 
     // Group the pupils' files by folder and check each folder in parallel.
     let mut by_pupil: BTreeMap<String, Vec<(PathBuf, Place)>> = BTreeMap::new();
@@ -621,15 +628,29 @@ fn parse(place: &Place, text: &str) -> Result<Parsed, ParseError> {
 fn parse_school(text: &str) -> Result<(RawSchoolFile, Vec<(String, ParseError)>), ParseError> {
     let mut current = text.to_string();
     let mut errors: Vec<(String, ParseError)> = Vec::new();
-    for _ in 0..=16 {
+    // Sections are few; catalogue entries may each have their own mistake.
+    for _ in 0..=(16 + MAX_BAD_ENTRIES) {
         match yaml::parse::<RawSchoolFile>(&current) {
             Ok(raw) => return Ok((raw, errors)),
             Err(e) if e.failure == Failure::Schema => {
-                let Some((name, from, to)) = e.line.and_then(|l| section_at(&current, l)) else {
+                let Some((name, mut from, mut to)) = e.line.and_then(|l| section_at(&current, l))
+                else {
                     return Err(e);
                 };
-                if errors.iter().any(|(n, _)| *n == name) {
+                // The catalogue is read entry by entry: only the entry with the mistake is
+                // set aside, so the others still cost and `ref`s to them still resolve.
+                let entry = (name == "provisions")
+                    .then(|| {
+                        e.line
+                            .and_then(|l| entry_at(&current, from, to, l as usize))
+                    })
+                    .flatten();
+                let repeats = errors.iter().filter(|(n, _)| *n == name).count();
+                if (entry.is_none() && repeats > 0) || repeats > MAX_BAD_ENTRIES {
                     return Err(e);
+                }
+                if let Some((a, b)) = entry {
+                    (from, to) = (a, b);
                 }
                 errors.push((name, e));
                 current = current
@@ -649,6 +670,32 @@ fn parse_school(text: &str) -> Result<(RawSchoolFile, Vec<(String, ParseError)>)
     }
     let (_, first) = errors.swap_remove(0);
     Err(first)
+}
+
+/// How many catalogue entries with mistakes are set aside one by one before the whole
+/// `provisions` section is.
+const MAX_BAD_ENTRIES: usize = 200;
+
+/// The list entry of the section in lines `[from, to)` that holds line `line`: (its first
+/// line, the line after it). Entries start with `-` at the section's shallowest indent.
+fn entry_at(text: &str, from: usize, to: usize, line: usize) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<(usize, usize)> = (from..to.min(lines.len() + 1))
+        .filter_map(|n| {
+            let l = lines.get(n - 1)?;
+            let t = l.trim_start();
+            (t == "-" || t.starts_with("- ")).then_some((n, l.len() - t.len()))
+        })
+        .collect();
+    let indent = starts.iter().map(|(_, i)| *i).min()?;
+    let starts: Vec<usize> = starts
+        .into_iter()
+        .filter(|(_, i)| *i == indent)
+        .map(|(n, _)| n)
+        .collect();
+    let idx = starts.iter().rposition(|s| *s <= line)?;
+    let end = starts.get(idx + 1).copied().unwrap_or(to);
+    Some((starts[idx], end))
 }
 
 /// The top-level key whose block holds line `line`: (key, first line, line after its end).

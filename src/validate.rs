@@ -515,8 +515,59 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
 // ---------------------------------------------------------------------------------------
 // cycles
 
-/// The catalogue as `ref`s see it; `None` when it could not be read.
-pub type Catalogue<'a> = Option<&'a HashMap<String, Provision>>;
+/// The school's provision catalogue as `ref`s see it: the entries that were read whole, and
+/// every id written in the catalogue, including those of entries with a problem of their own
+/// (already reported on school.yaml). A `ref` to an id that is not written there at all is
+/// always a finding.
+#[derive(Debug, Default)]
+pub struct CatalogueIds {
+    pub entries: HashMap<String, Provision>,
+    pub known: std::collections::HashSet<String>,
+}
+
+/// The catalogue, or `None` when there is no school.yaml to hold one.
+pub type Catalogue<'a> = Option<&'a CatalogueIds>;
+
+/// Every `id:` written in the `provisions` section of school.yaml's text, whether or not its
+/// entry could be read: so a typo elsewhere in an entry never makes a `ref` to it look
+/// unknown, and a `ref` to an id written nowhere is still reported.
+pub fn catalogue_ids(text: &str) -> std::collections::HashSet<String> {
+    let mut ids = std::collections::HashSet::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let top = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '#');
+        if top {
+            inside = line.starts_with("provisions:");
+        }
+        if !inside {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("id:") {
+            let before = rest[..at].trim_end();
+            let key_start = before.is_empty()
+                || before.ends_with(['-', '{', ','])
+                || (top && before == "provisions:");
+            let after = &rest[at + 3..];
+            if key_start {
+                let value: String = after
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| !matches!(c, ',' | '}' | '#'))
+                    .collect();
+                let value = value.trim().trim_matches(['"', '\'']).trim();
+                if !value.is_empty() {
+                    ids.insert(value.to_string());
+                }
+            }
+            rest = after;
+        }
+    }
+    ids
+}
 
 pub fn cycle(check: &mut FileCheck, raw: &RawCycle, catalogue: Catalogue) -> Option<Cycle> {
     let started = check.date("started", &raw.started);
@@ -635,10 +686,13 @@ fn plan_provision(
             return None;
         }
         let cat = catalogue?;
-        return match cat.get(r.value.trim()) {
+        return match cat.entries.get(r.value.trim()) {
             Some(found) => Some(found.clone()),
+            // The entry is written but has a problem of its own, reported on school.yaml.
+            None if cat.known.contains(r.value.trim()) => None,
             None => {
-                let ids: Vec<&str> = cat.keys().map(String::as_str).collect();
+                let mut ids: Vec<&str> = cat.known.iter().map(String::as_str).collect();
+                ids.sort_unstable();
                 let help = match crate::yaml::closest(r.value.trim(), &ids) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "add it to `provisions` in school.yaml, or describe it in place".into(),

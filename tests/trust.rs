@@ -730,3 +730,76 @@ fn markdown_in_names_and_notes_is_shown_as_text_in_letters() {
         "two contacts, one letter each: {html}"
     );
 }
+
+// ---- 10: the catalogue is read entry by entry ----
+
+#[test]
+fn a_bad_catalogue_entry_never_hides_a_ref_to_nothing() {
+    let amara_cycle = "pupils/amara-okafor/cycles/2026-09-15.yaml";
+    // Variants of a bad entry: an unknown key, a value out of range, a missing field, a
+    // wrong type.
+    for (from, to) in [
+        (
+            "  - id: precision-teaching\n    name:",
+            "  - id: precision-teaching\n    nmae: x\n    name:",
+        ),
+        (
+            "  - id: precision-teaching\n    name: Precision teaching (reading and spelling)\n",
+            "  - id: precision-teaching\n    name: Precision teaching (reading and spelling)\n    group_size: many\n",
+        ),
+        (
+            "  - id: maths-catch-up\n",
+            "  - id: maths-catch-up\n    cost_per_hour_x: 3\n",
+        ),
+    ] {
+        let dir = oakfield_copy();
+        edit(dir.path(), "school.yaml", from, to);
+        // Amy's current plan refers to `lexia`: make it refer to nothing at all instead.
+        edit(dir.path(), amara_cycle, "{ ref: lexia }", "{ ref: lexya }");
+        let (_, report) = check_json(dir.path());
+        let found = invalid(&report);
+        assert!(
+            found.iter().any(|(rule, file, line, _)| rule == "schema"
+                && file == "school.yaml"
+                && line.is_some()),
+            "{to}: the bad entry is reported: {found:?}"
+        );
+        assert!(
+            found.iter().any(|(rule, file, line, m)| rule == "schema"
+                && file == amara_cycle
+                && line.is_some()
+                && m.contains("`ref: lexya` names no provision")),
+            "{to}: the ref to nothing is reported: {found:?}"
+        );
+        // A ref to the bad entry itself is not a second finding.
+        assert!(
+            !found.iter().any(|(_, file, _, m)| file != "school.yaml"
+                && (m.contains("precision-teaching") || m.contains("maths-catch-up"))),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn the_good_catalogue_entries_still_cost_when_one_is_bad() {
+    let dir = oakfield_copy();
+    edit(
+        dir.path(),
+        "school.yaml",
+        "  - id: maths-catch-up\n",
+        "  - id: maths-catch-up\n    typo_key: 3\n",
+    );
+    let out = sen()
+        .args([
+            "--records",
+            path(dir.path()),
+            "--as-of",
+            AS_OF,
+            "report",
+            "provision-map",
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Lexia reading programme"), "{text}");
+}
