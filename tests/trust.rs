@@ -803,3 +803,213 @@ fn the_good_catalogue_entries_still_cost_when_one_is_bad() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Lexia reading programme"), "{text}");
 }
+
+// ---- 4-7: no letter is lost ----
+
+/// The letter files under `root/out/letters`, relative to it.
+fn letters_written(root: &Path) -> Vec<String> {
+    let base = root.join("out/letters");
+    let mut out: Vec<String> = walkdir::WalkDir::new(&base)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&base)
+                .expect("inside")
+                .display()
+                .to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_contact_gets_their_own_letter_file_however_alike_the_names() {
+    let dir = oakfield_copy();
+    let zainab = "pupils/zainab-hussain/pupil.yaml";
+    let contact = |name: &str| {
+        format!(
+            "  - name: \"{name}\"\n    relationship: mother\n    parental_responsibility: true\n"
+        )
+    };
+    let names = [
+        "Mrs Farah Hussain",
+        "Mrs Farah Hussain",
+        "MRS FARAH HUSSAIN",
+        "Mrs Farah-Hussain",
+        "Mrs Farah Hussain 2",
+        "Mrs Farah Hussain-2",
+        "Mrs Fárah Hussain",
+        "Mrs Farah Hussaın",
+    ];
+    let block: String = names.iter().map(|n| contact(n)).collect();
+    let text = fs::read_to_string(dir.path().join(zainab)).expect("read");
+    let start = text.find("contacts:\n").expect("contacts");
+    let end = text.find("left:").expect("left");
+    let new = format!("{}contacts:\n{block}{}", &text[..start], &text[end..]);
+    fs::write(dir.path().join(zainab), new).expect("write");
+    let (status, stderr) = notification_letter_for(dir.path(), "zainab-hussain");
+    assert_eq!(status, 0, "{stderr}");
+    let files = letters_written(dir.path());
+    assert_eq!(files.len(), names.len(), "{files:?}");
+    let lower: std::collections::BTreeSet<String> =
+        files.iter().map(|f| f.to_lowercase()).collect();
+    assert_eq!(
+        lower.len(),
+        names.len(),
+        "distinct even ignoring case: {files:?}"
+    );
+    assert!(files.iter().all(|f| f.is_ascii()), "{files:?}");
+}
+
+fn notification_letter_for(root: &Path, pupil: &str) -> (i32, String) {
+    let out = sen()
+        .args([
+            "--records",
+            path(root),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "notification",
+            pupil,
+        ])
+        .output()
+        .expect("run sen");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_very_long_contact_name_still_gets_a_letter_with_a_short_file_name() {
+    let dir = oakfield_copy();
+    let long = format!(
+        "Mrs {} Hussain",
+        "Bartholomew-Featherstonehaugh ".repeat(12).trim()
+    );
+    edit(
+        dir.path(),
+        "pupils/zainab-hussain/pupil.yaml",
+        "Mrs Farah Hussain",
+        &long,
+    );
+    let (status, stderr) = notification_letter_for(dir.path(), "zainab-hussain");
+    assert_eq!(status, 0, "{stderr}");
+    let files = letters_written(dir.path());
+    assert_eq!(files.len(), 2, "{files:?}");
+    for f in &files {
+        let name = Path::new(f)
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .len();
+        assert!(name <= 100, "{f}");
+    }
+    // Nothing half-written is left behind.
+    assert!(
+        !walkdir::WalkDir::new(dir.path().join("out"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+    );
+}
+
+#[test]
+fn letters_due_are_all_written_when_the_listing_is_cut_short() {
+    let full = oakfield_copy();
+    let out = sen()
+        .args([
+            "--records",
+            path(full.path()),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "--due",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let expected = letters_written(full.path());
+    assert_eq!(expected.len(), 6);
+
+    let dir = oakfield_copy();
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let status = Command::new(env!("CARGO_BIN_EXE_sen"))
+        .args([
+            "--records",
+            path(dir.path()),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "--due",
+        ])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .expect("run");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(letters_written(dir.path()), expected);
+}
+
+#[test]
+fn letters_due_are_written_for_every_pupil_that_can_be_served() {
+    let dir = oakfield_copy();
+    // Zainab's parents no longer receive letters: her notification cannot be written.
+    let zainab = "pupils/zainab-hussain/pupil.yaml";
+    let text = fs::read_to_string(dir.path().join(zainab)).expect("read");
+    fs::write(
+        dir.path().join(zainab),
+        text.replace(
+            "    parental_responsibility: true\n",
+            "    parental_responsibility: true\n    letters: false\n",
+        ),
+    )
+    .expect("write");
+    let out = sen()
+        .args([
+            "--records",
+            path(dir.path()),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "--due",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("zainab-hussain"), "{stderr}");
+    let files = letters_written(dir.path());
+    assert_eq!(files.len(), 4, "the four other letters: {files:?}");
+    assert!(files.iter().all(|f| !f.starts_with("zainab-hussain")));
+    // Named pupils stay all or nothing.
+    let dir2 = oakfield_copy();
+    let text = fs::read_to_string(dir2.path().join(zainab)).expect("read");
+    fs::write(
+        dir2.path().join(zainab),
+        text.replace(
+            "    parental_responsibility: true\n",
+            "    parental_responsibility: true\n    letters: false\n",
+        ),
+    )
+    .expect("write");
+    let out = sen()
+        .args([
+            "--records",
+            path(dir2.path()),
+            "--as-of",
+            AS_OF,
+            "letter",
+            "notification",
+            "amara-okafor",
+            "zainab-hussain",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(letters_written(dir2.path()).is_empty());
+}

@@ -4,9 +4,9 @@
 //! Every letter of a run is planned and rendered before any is written: a missing fact or a
 //! broken template stops the run with nothing written.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
@@ -125,17 +125,30 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     };
 
     let renderer = Renderer::new(Some(&root), None)?;
-    let planned = plan(&records, &requests, ctx.as_of, meeting_date)?;
+    let (planned, unserved) = plan(&records, &requests, ctx.as_of, meeting_date)?;
+    // Named pupils: all or nothing, so a SENCO never posts half a batch by mistake. `--due`:
+    // every letter that can be written is, and each pupil that cannot be served is named
+    // with what to record (cli.md).
+    if !unserved.is_empty() && !args.due {
+        bail!(
+            "{}\n  help: nothing was written; record what is missing and run again",
+            unserved.join("\n")
+        );
+    }
+    for u in &unserved {
+        eprintln!("error: {u}");
+    }
+    let status = i32::from(!unserved.is_empty());
     if planned.is_empty() {
         eprintln!(
             "no letters to write{}",
-            if args.due {
+            if args.due && unserved.is_empty() {
                 ": no current finding calls for one"
             } else {
                 ""
             }
         );
-        return Ok(0);
+        return Ok(status);
     }
 
     // Render everything before writing anything.
@@ -156,23 +169,7 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         OutputFormat::Html => "html",
     };
     let date = iso(ctx.as_of);
-    let mut used: HashMap<PathBuf, u32> = HashMap::new();
-    let mut paths = Vec::with_capacity(planned.len());
-    for l in &planned {
-        let base = format!("{}-{date}-{}", l.kind.id(), l.contact_slug);
-        let dir = out_dir.join(&l.pupil);
-        let first = dir.join(format!("{base}.{ext}"));
-        let n = used.entry(first.clone()).or_insert(0);
-        *n += 1;
-        // Two letters of one kind to one contact in a run (two meetings to record, say)
-        // get -2, -3 rather than overwrite each other.
-        let path = if *n == 1 {
-            first
-        } else {
-            dir.join(format!("{base}-{n}.{ext}"))
-        };
-        paths.push(path);
-    }
+    let paths = letter_paths(&out_dir, &planned, &date, ext);
 
     for l in &planned {
         if l.view.contact.needs_translation {
@@ -192,36 +189,44 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     }
 
     if to_stdout {
-        let mut out = std::io::stdout().lock();
-        match args.format {
-            // One printable document, each letter on its own page.
-            OutputFormat::Html => {
-                let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
-                let heading = match planned.as_slice() {
-                    [one] => title(one),
-                    [first, ..] if planned.iter().all(|l| l.pupil == first.pupil) => format!(
-                        "{}: {} letters about {}",
-                        first.view.school.name,
-                        planned.len(),
-                        first.view.pupil.known_as
-                    ),
-                    [first, ..] => {
-                        format!("{}: {} letters", first.view.school.name, planned.len())
+        let printed = (|| -> std::io::Result<()> {
+            let mut out = std::io::stdout().lock();
+            match args.format {
+                // One printable document, each letter on its own page.
+                OutputFormat::Html => {
+                    let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
+                    let heading = match planned.as_slice() {
+                        [one] => title(one),
+                        [first, ..] if planned.iter().all(|l| l.pupil == first.pupil) => format!(
+                            "{}: {} letters about {}",
+                            first.view.school.name,
+                            planned.len(),
+                            first.view.pupil.known_as
+                        ),
+                        [first, ..] => {
+                            format!("{}: {} letters", first.view.school.name, planned.len())
+                        }
+                        [] => String::new(),
+                    };
+                    out.write_all(render::html_document(&heading, &mds).as_bytes())?;
+                }
+                OutputFormat::Markdown => {
+                    for (i, t) in markdowns.iter().enumerate() {
+                        if i > 0 {
+                            out.write_all(b"\n---\n\n")?;
+                        }
+                        out.write_all(t.as_bytes())?;
                     }
-                    [] => String::new(),
-                };
-                out.write_all(render::html_document(&heading, &mds).as_bytes())?;
-            }
-            OutputFormat::Markdown => {
-                for (i, t) in markdowns.iter().enumerate() {
-                    if i > 0 {
-                        out.write_all(b"\n---\n\n")?;
-                    }
-                    out.write_all(t.as_bytes())?;
                 }
             }
-        }
-        return Ok(0);
+            Ok(())
+        })();
+        return match printed {
+            // A reader that went away ends the listing, never changes the verdict.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(status),
+        };
     }
 
     let texts: Vec<String> = match args.format {
@@ -240,6 +245,8 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         render::check_no_link_into(Some(&root), path)?;
     }
     let mut skipped = 0usize;
+    // The listing of paths may stop (`sen letter --due | head`); the writing never does.
+    let mut listing = true;
     let mut out = std::io::stdout().lock();
     for (path, text) in paths.iter().zip(&texts) {
         if path.exists() && !args.force {
@@ -251,7 +258,9 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             continue;
         }
         render::write_atomic(Some(&root), path, text)?;
-        writeln!(out, "{}", path.display())?;
+        if listing && writeln!(out, "{}", path.display()).is_err() {
+            listing = false;
+        }
     }
     if skipped > 0 {
         eprintln!(
@@ -263,7 +272,37 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             }
         );
     }
-    Ok(0)
+    Ok(status)
+}
+
+/// The longest contact part of a letter's file name, in characters: with the kind and the
+/// date, a name stays well inside every file system's limit (255 bytes) and readable.
+const MAX_SLUG: usize = 40;
+
+/// One distinct file for every letter: `DIR/PUPIL/KIND-DATE-CONTACT.EXT`, where two letters
+/// that would share a name (two contacts called alike, two records of one kind) get `-2`,
+/// `-3`, checked against every name already given, ignoring case, so no letter is ever lost
+/// or overwritten within a run, even on a file system that ignores case.
+fn letter_paths(out_dir: &Path, planned: &[Planned], date: &str, ext: &str) -> Vec<PathBuf> {
+    let mut taken: HashSet<(String, String)> = HashSet::new();
+    let mut paths = Vec::with_capacity(planned.len());
+    for l in planned {
+        let base = format!("{}-{date}-{}", l.kind.id(), l.contact_slug);
+        let mut n = 1u32;
+        let name = loop {
+            let name = if n == 1 {
+                format!("{base}.{ext}")
+            } else {
+                format!("{base}-{n}.{ext}")
+            };
+            if taken.insert((l.pupil.clone(), name.to_lowercase())) {
+                break name;
+            }
+            n += 1;
+        };
+        paths.push(out_dir.join(&l.pupil).join(name));
+    }
+    paths
 }
 
 /// The letters the current findings call for: `notification`, `record-shared` (a review
@@ -303,13 +342,15 @@ pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
     out.into_iter().collect()
 }
 
-/// Build every letter's view, or fail with every missing fact, saying what to record.
+/// Build every letter's view: the letters that can be written, and for each request that
+/// cannot, what to record. A fact every letter needs (the SENCO, the IASS, the local offer)
+/// fails the whole run.
 fn plan(
     records: &Records,
     requests: &[Request],
     as_of: NaiveDate,
     meeting_date: Option<NaiveDate>,
-) -> Result<Vec<Planned>> {
+) -> Result<(Vec<Planned>, Vec<String>)> {
     let mut errors: Vec<String> = Vec::new();
     let school = SchoolView::of(&records.school);
     if school.senco.name.is_none() || (school.senco.email.is_none() && school.senco.phone.is_none())
@@ -324,20 +365,22 @@ fn plan(
             "school.yaml has no `local_offer`: every letter gives the local offer link".into(),
         );
     }
-    let mut planned = Vec::new();
-    for r in requests {
-        match plan_one(records, &school, r, as_of, meeting_date) {
-            Ok(mut p) => planned.append(&mut p),
-            Err(e) => errors.push(e),
-        }
-    }
     if !errors.is_empty() {
+        // Facts every letter needs: no letter can be written at all.
         bail!(
             "{}\n  help: nothing was written; record what is missing and run again",
             errors.join("\n")
         );
     }
-    Ok(planned)
+    let mut planned = Vec::new();
+    let mut unserved = Vec::new();
+    for r in requests {
+        match plan_one(records, &school, r, as_of, meeting_date) {
+            Ok(mut p) => planned.append(&mut p),
+            Err(e) => unserved.push(e),
+        }
+    }
+    Ok((planned, unserved))
 }
 
 fn plan_one(
@@ -510,12 +553,18 @@ fn latest_reviewed(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
 
 /// A contact's name as part of a file name: lowercase letters and digits joined by '-'.
 pub fn slug(name: &str) -> String {
+    // ASCII only: the same bytes on every file system (no accent composed one way on one
+    // disk and another on the next), in a zip, and in an email attachment.
+    let folded = deunicode::deunicode(name);
     let mut out = String::new();
-    for c in name.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c != '\'' && !out.is_empty() && !out.ends_with('-') {
             out.push('-');
+        }
+        if out.len() >= MAX_SLUG {
+            break;
         }
     }
     let out = out.trim_end_matches('-').to_string();
@@ -533,7 +582,9 @@ mod tests {
     #[test]
     fn contact_names_become_file_name_slugs() {
         assert_eq!(slug("Mrs Grace Okafor"), "mrs-grace-okafor");
-        assert_eq!(slug("  Mr O'Neill-Smith "), "mr-o-neill-smith");
+        assert_eq!(slug("  Mr O'Neill-Smith "), "mr-oneill-smith");
+        assert_eq!(slug("Pani Zoë Żółć"), "pani-zoe-zolc");
+        assert!(slug(&"Mrs Bartholomew-Featherstonehaugh ".repeat(20)).len() <= MAX_SLUG);
         assert_eq!(slug("Pani Zofia Kowalczyk"), "pani-zofia-kowalczyk");
         assert_eq!(slug("???"), "contact");
     }
