@@ -16,6 +16,7 @@ pub mod records;
 pub mod render;
 pub mod rules;
 pub mod settings;
+pub mod suppress;
 pub mod validate;
 pub mod views;
 pub mod yaml;

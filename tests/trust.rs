@@ -1013,3 +1013,180 @@ fn letters_due_are_written_for_every_pupil_that_can_be_served() {
     assert_eq!(out.status.code(), Some(2));
     assert!(letters_written(dir2.path()).is_empty());
 }
+
+// ---- 3: no suppressed count of the public report can be worked out ----
+
+/// A school of invented pupils: `(status, primary need)` each, with Oakfield's school.yaml.
+fn small_school(pupils: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::copy(
+        Path::new(common::OAKFIELD).join("school.yaml"),
+        dir.path().join("school.yaml"),
+    )
+    .expect("copy");
+    for (i, (status, need)) in pupils.iter().enumerate() {
+        let folder = dir.path().join(format!("pupils/pupil-{i}"));
+        fs::create_dir_all(&folder).expect("mkdir");
+        let ehcp = if *status == "E" {
+            fs::write(
+                folder.join("ehcp.yaml"),
+                "local_authority: Salford\nissued: 2026-01-10\n",
+            )
+            .expect("write");
+            ""
+        } else {
+            ""
+        };
+        fs::write(
+            folder.join("pupil.yaml"),
+            format!(
+                "name: {{ given: Child, family: Number{i} }}\ndob: 2017-03-14\nsen:\n  status: {status}\n  since: 2025-10-06\n  parents_notified: 2025-10-08\n  primary_need: {need}\n{ehcp}"
+            ),
+        )
+        .expect("write");
+    }
+    dir
+}
+
+/// The rows of a Markdown table that follows the header line `header`: (label, shown).
+fn table_rows(md: &str, header: &str) -> Vec<(String, String)> {
+    let start = md
+        .find(header)
+        .unwrap_or_else(|| panic!("no table `{header}`"));
+    md[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<String> = l
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().trim_matches('*').to_string())
+                .collect();
+            (cells[0].clone(), cells[1].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn no_suppressed_count_of_the_information_report_can_be_worked_out() {
+    let schools: Vec<Vec<(&str, &str)>> = vec![
+        // The example: 5 on SEN support and 1 EHC plan, all one need.
+        vec![("K", "SPLD"); 5]
+            .into_iter()
+            .chain([("E", "SPLD")])
+            .collect(),
+        vec![("K", "SPLD"), ("E", "SPLD")],
+        vec![("K", "ASD"), ("K", "ASD"), ("E", "SLCN")],
+        vec![("K", "SEMH"); 7]
+            .into_iter()
+            .chain([("E", "SEMH"), ("E", "PD")])
+            .collect(),
+        vec![("K", "MLD"); 9]
+            .into_iter()
+            .chain([("K", "HI"), ("E", "MLD")])
+            .collect(),
+        vec![("K", "SPLD"); 6]
+            .into_iter()
+            .chain(vec![("K", "SLCN"); 6])
+            .chain([("E", "OTH")])
+            .collect(),
+        vec![("E", "ASD"); 5]
+            .into_iter()
+            .chain([("K", "ASD")])
+            .collect(),
+        vec![("K", "NSA"); 4]
+            .into_iter()
+            .chain(vec![("K", "SEMH"); 5])
+            .collect(),
+    ];
+    for pupils in &schools {
+        let dir = small_school(pupils);
+        let out = sen()
+            .args([
+                "--records",
+                path(dir.path()),
+                "--as-of",
+                AS_OF,
+                "report",
+                "information",
+            ])
+            .output()
+            .expect("run");
+        let md = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let status = table_rows(&md, "| Type of support | Pupils |");
+        let area = table_rows(&md, "| Main area of need | Pupils |");
+        let total = status
+            .iter()
+            .find(|(l, _)| l.starts_with("All pupils"))
+            .map(|(_, v)| v.parse::<u32>().expect("total"));
+        let status: Vec<(String, String)> = status
+            .into_iter()
+            .filter(|(l, _)| !l.starts_with("All pupils"))
+            .collect();
+        // No count from 1 to 4 is printed.
+        for (_, v) in status.iter().chain(&area) {
+            if let Ok(n) = v.parse::<u32>() {
+                assert!(n == 0 || n >= 5, "{pupils:?}: {md}");
+            }
+        }
+        // Brute force what a reader can deduce: each hidden cell ranges over 1..=4
+        // ("fewer than 5") or 0..=cap ("withheld"); both tables sum to one total.
+        let cap = pupils.len() as u32 + 6;
+        let cells: Vec<(usize, Option<u32>, (u32, u32))> = status
+            .iter()
+            .map(|c| (0, c))
+            .chain(area.iter().map(|c| (1, c)))
+            .map(|(t, (_, v))| match v.as_str() {
+                "fewer than 5" => (t, None, (1, 4)),
+                "withheld" => (t, None, (0, cap)),
+                n => (t, Some(n.parse().expect("a count")), (0, 0)),
+            })
+            .collect();
+        let hidden: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].1.is_none()).collect();
+        let mut values: Vec<u32> = hidden.iter().map(|&i| cells[i].2.0).collect();
+        let mut seen = vec![std::collections::BTreeSet::new(); hidden.len()];
+        'all: loop {
+            let value = |i: usize| {
+                cells[i]
+                    .1
+                    .unwrap_or_else(|| values[hidden.iter().position(|&h| h == i).expect("hidden")])
+            };
+            let sum = |t: usize| {
+                (0..cells.len())
+                    .filter(|&i| cells[i].0 == t)
+                    .map(value)
+                    .sum::<u32>()
+            };
+            if sum(0) == sum(1) && total.is_none_or(|n| n == sum(0)) {
+                for (k, v) in values.iter().enumerate() {
+                    seen[k].insert(*v);
+                }
+            }
+            let mut k = 0;
+            loop {
+                if k == values.len() {
+                    break 'all;
+                }
+                if values[k] < cells[hidden[k]].2.1 {
+                    values[k] += 1;
+                    break;
+                }
+                values[k] = cells[hidden[k]].2.0;
+                k += 1;
+            }
+        }
+        for (k, s) in seen.iter().enumerate() {
+            assert!(
+                s.len() >= 2,
+                "{pupils:?}: cell {} is known to be {s:?}\n{md}",
+                hidden[k]
+            );
+        }
+    }
+}

@@ -200,60 +200,35 @@ pub fn numbers(records: &Records, as_of: NaiveDate) -> NumbersView {
     }
 }
 
-/// Suppress small counts in breakdowns of one total. A count from 1 to `threshold` − 1
-/// reads "fewer than N". The total is shown only when nothing is hidden. When a breakdown
-/// hides exactly one count while another breakdown shows all of its counts (so the total
-/// is known from their sum), the next smallest count of the first is withheld too: a
-/// single hidden count could otherwise be worked out by subtraction.
+/// Suppress small counts in breakdowns of one total, by the method of [`crate::suppress`]:
+/// no hidden count can be worked out from what is shown.
 fn suppress(
     breakdowns: &[Vec<(String, u32)>; 2],
     threshold: u32,
 ) -> (Vec<CountView>, Vec<CountView>, bool) {
-    let small = |n: u32| n > 0 && n < threshold;
-    let hidden: Vec<Vec<bool>> = breakdowns
+    use crate::suppress::Shown;
+    let counts: Vec<Vec<u32>> = breakdowns
         .iter()
-        .map(|b| b.iter().map(|(_, n)| small(*n)).collect())
+        .map(|b| b.iter().map(|(_, n)| *n).collect())
         .collect();
-    let total_known = hidden.iter().any(|h| !h.contains(&true));
-    let mut withheld: Vec<Vec<bool>> = breakdowns.iter().map(|b| vec![false; b.len()]).collect();
-    for (bi, b) in breakdowns.iter().enumerate() {
-        let count_hidden = hidden[bi].iter().filter(|h| **h).count();
-        if total_known && count_hidden == 1 {
-            // Withhold the smallest other non-zero count.
-            if let Some((wi, _)) = b
-                .iter()
-                .enumerate()
-                .filter(|(i, (_, n))| !hidden[bi][*i] && *n > 0)
-                .min_by_key(|(_, (_, n))| *n)
-            {
-                withheld[bi][wi] = true;
-            }
-        }
-    }
-    let nothing_hidden = hidden.iter().all(|h| !h.contains(&true));
+    let decided = crate::suppress::suppress(&counts, threshold);
     let cells = |bi: usize| -> Vec<CountView> {
         breakdowns[bi]
             .iter()
-            .enumerate()
-            .map(|(i, (label, n))| {
-                let is_small = hidden[bi][i];
-                let is_withheld = withheld[bi][i];
-                CountView {
-                    label: label.clone(),
-                    shown: if is_small {
-                        format!("fewer than {threshold}")
-                    } else if is_withheld {
-                        "withheld".to_string()
-                    } else {
-                        n.to_string()
-                    },
-                    small: is_small,
-                    withheld: is_withheld,
-                }
+            .zip(&decided.cells[bi])
+            .map(|((label, n), shown)| CountView {
+                label: label.clone(),
+                shown: match shown {
+                    Shown::Small => format!("fewer than {threshold}"),
+                    Shown::Withheld => "withheld".to_string(),
+                    Shown::Count => n.to_string(),
+                },
+                small: *shown == Shown::Small,
+                withheld: *shown == Shown::Withheld,
             })
             .collect()
     };
-    (cells(0), cells(1), nothing_hidden)
+    (cells(0), cells(1), decided.total_shown)
 }
 
 /// Pupils on the register at `as_of` whose pupil.yaml loaded, in folder order.
