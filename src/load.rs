@@ -448,6 +448,26 @@ pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
     for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
         let _ = crate::diagnostics::render_invalid(f);
     }
+    // What reaches a terminal or a page never holds a control character (issue #11).
+    let unprintable = |s: &str| {
+        s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    };
+    for f in &findings {
+        assert!(
+            !unprintable(&f.message)
+                && !f.file.as_deref().is_some_and(unprintable)
+                && !f.help.as_deref().is_some_and(unprintable)
+                && !f.source_line.as_deref().is_some_and(unprintable),
+            "a finding would print a control character: {f:?}"
+        );
+    }
+    if let Ok(t) = &text {
+        assert!(!unprintable(&crate::render::md_escape(t)));
+        assert!(crate::commands::letter::slug(t).is_ascii());
+    }
+    // The published counts, with their suppression, for whatever loaded.
+    let _ = crate::commands::report::numbers(&loaded.records, as_of);
     findings
 }
 

@@ -359,3 +359,65 @@ fn the_comparison_can_fail() {
     std::fs::write(root.join("out/letter.md"), "Dear").expect("write");
     intact(&before, &hashes(root), &["x"]);
 }
+
+/// Every writing command, again, with every way out of `out/` and into the records laid as
+/// a trap: each pupil's letters folder a link to another pupil's folder, `out/reports` and
+/// `out/letters` themselves linked into `pupils/`, and a school template linked to a pupil's
+/// record. Commands may fail (most should); not one record may change.
+#[cfg(unix)]
+#[test]
+fn no_command_writes_through_a_link_into_the_records() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_dir(&example(), &root);
+    let pupils = pupil_ids(&root);
+    std::fs::create_dir_all(root.join("out/letters")).expect("mkdir");
+    for (i, p) in pupils.iter().enumerate() {
+        let other = &pupils[(i + 1) % pupils.len()];
+        symlink(
+            root.join("pupils").join(other),
+            root.join("out/letters").join(p),
+        )
+        .expect("link");
+    }
+    symlink(
+        root.join("pupils").join(&pupils[0]),
+        root.join("out/reports"),
+    )
+    .expect("link");
+    let before = hashes(&root);
+    let r = |p: &str| root.join(p).to_string_lossy().into_owned();
+    let mut commands = writing_commands(&root, &pupils);
+    for kind in ["information", "register", "provision-map"] {
+        commands.push(
+            ["report", kind, "--out", &r("out/reports/report.md")]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    commands.push(
+        ["calendar", "--out", &r("out/reports/c.ics")]
+            .map(String::from)
+            .to_vec(),
+    );
+    for args in commands {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sen(&root, &args);
+        intact(&before, &hashes(&root), &args);
+    }
+    // A template linked to a record, then `templates/` itself a link into pupils/.
+    std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+    symlink(
+        root.join("pupils").join(&pupils[1]).join("pupil.yaml"),
+        root.join("templates/notification.md.j2"),
+    )
+    .expect("link");
+    for args in [
+        vec!["letter", "notification", pupils[0].as_str(), "--out", "-"],
+        vec!["letter", "--due", "--force"],
+    ] {
+        sen(&root, &args);
+        intact(&before, &hashes(&root), &args);
+    }
+}
