@@ -5,6 +5,7 @@
 //! [`records`] and [`validate`] to build the [`model`]) -> [`rules`] -> a command in
 //! [`commands`].
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod dates;
@@ -12,6 +13,7 @@ pub mod diagnostics;
 pub mod findings;
 pub mod load;
 pub mod model;
+pub mod national;
 pub mod records;
 pub mod render;
 pub mod rules;

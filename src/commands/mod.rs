@@ -5,6 +5,7 @@ pub mod check;
 pub mod init;
 pub mod letter;
 pub mod new;
+pub mod oversight;
 pub mod report;
 pub mod schema;
 
