@@ -12,6 +12,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod findings;
 pub mod load;
+pub mod mis;
 pub mod model;
 pub mod national;
 pub mod records;
