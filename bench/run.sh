@@ -239,6 +239,14 @@ EOF
     say "sen report register, 10000 pupils (3 runs)"
     bench report 3 "0" "$SEN" --records "$BIG" --as-of "$AS_OF" report register
     REPORT_US=$MED_US REPORT_KIB=$MAX_KIB REPORT_NOTE=${FAIL:+not available ($FAIL)}
+
+    # Over two academic years, so the governors' report reads the register at four term ends.
+    say "sen report effectiveness, 10000 pupils (3 runs)"
+    bench effect 3 "0" "$SEN" --records "$BIG" --as-of "$AS_OF" report effectiveness --from 2025-09-01
+    EFFECT_US=$MED_US EFFECT_KIB=$MAX_KIB EFFECT_NOTE=${FAIL:+not available ($FAIL)}
+    say "sen report governors, 10000 pupils (3 runs)"
+    bench governors 3 "0" "$SEN" --records "$BIG" --as-of "$AS_OF" report governors --from 2025-09-01
+    GOV_US=$MED_US GOV_KIB=$MAX_KIB GOV_NOTE=${FAIL:+not available ($FAIL)}
 fi
 
 # --- results --------------------------------------------------------------------------------
@@ -276,6 +284,8 @@ files_cell() { printf "%s files, %s" "$(commas "${FILES[$1]}")" "$(awk -v b="${B
     row "Python: PyYAML \`$PY_LOADER\`, every file" "10,000" "$(files_cell 10000)" "$(fmt_time "$PY_US")" "$(fmt_mem "$PY_KIB")" ""
     row "\`sen letter --due\`" "10,000" "$(files_cell 10000)" "$(fmt_time "$LETTER_US")" "$(fmt_mem "$LETTER_KIB")" "$LETTER_NOTE"
     row "\`sen report register\`" "10,000" "$(files_cell 10000)" "$(fmt_time "$REPORT_US")" "$(fmt_mem "$REPORT_KIB")" "$REPORT_NOTE"
+    row "\`sen report effectiveness --from 2025-09-01\`" "10,000" "$(files_cell 10000)" "$(fmt_time "${EFFECT_US:-}")" "$(fmt_mem "${EFFECT_KIB:-}")" "${EFFECT_NOTE:-}"
+    row "\`sen report governors --from 2025-09-01\`" "10,000" "$(files_cell 10000)" "$(fmt_time "${GOV_US:-}")" "$(fmt_mem "${GOV_KIB:-}")" "${GOV_NOTE:-} four term ends and as-of"
     for n in "${SIZES[@]}"; do
         row "generator \`gen_school\`" "$(commas "$n")" "$(files_cell "$n")" "$(fmt_time "${GEN_US[$n]}")" "-" "one run"
     done
@@ -291,6 +301,10 @@ files_cell() { printf "%s files, %s" "$(commas "${FILES[$1]}")" "$(awk -v b="${B
     printf '| %s | %s | %s |\n' "peak memory of \`sen check\` under 300 MB" "$(fmt_mem "$PEAK")" "$(verdict "$PEAK" "<" 292969)"
     printf '| %s | %s | %s |\n' "10,000 / 1,000 pupils time ratio at most 11" "${SCALE:-n/a}" "$(verdict "$SCALE" "<=" 11)"
     printf '| %s | %s | %s |\n' "\`sen letter --due\`, 10,000 pupils, under 5 s" "$(fmt_time "$LETTER_US")" "$(verdict "$LETTER_US" "<" 5000000)"
+    EFF_CHECK=$(ratio "${EFFECT_US:-}" "$SEN10")
+    GOV_CHECK=$(ratio "${GOV_US:-}" "$SEN10")
+    printf '| %s | %s | %s |\n' "\`sen report effectiveness\`, 10,000 pupils, within 2x \`sen check\`" "${EFF_CHECK:-n/a}x" "$(verdict "$EFF_CHECK" "<=" 2)"
+    printf '| %s | %s | %s |\n' "\`sen report governors\`, 10,000 pupils, within 2x \`sen check\`" "${GOV_CHECK:-n/a}x" "$(verdict "$GOV_CHECK" "<=" 2)"
 } >"$TMP/section.md"
 
 echo

@@ -30,8 +30,7 @@ pub struct BarChart {
     pub series: Vec<Series>,
 }
 
-const WIDTH: f64 = 640.0;
-const LABEL_W: f64 = 190.0;
+const WIDTH: f64 = 680.0;
 const VALUE_W: f64 = 110.0;
 const BAR_H: f64 = 16.0;
 const GAP: f64 = 10.0;
@@ -69,7 +68,15 @@ impl BarChart {
         let group_h = BAR_H * n_series as f64 + GAP;
         let top = 30.0 + if self.series.len() > 1 { LEGEND_H } else { 0.0 };
         let height = top + group_h * self.categories.len() as f64 + 10.0;
-        let plot_w = WIDTH - LABEL_W - VALUE_W;
+        // Room for the longest category name (about 6.5 px a character at 12 px).
+        let longest = self
+            .categories
+            .iter()
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0);
+        let label_w = (longest as f64 * 6.5 + 12.0).clamp(60.0, 300.0);
+        let plot_w = WIDTH - label_w - VALUE_W;
         let mut s = String::new();
         let _ = write!(
             s,
@@ -100,7 +107,7 @@ impl BarChart {
         // The axis.
         let _ = write!(
             s,
-            "<line x1=\"{LABEL_W}\" y1=\"{}\" x2=\"{LABEL_W}\" y2=\"{}\" stroke=\"#000\"/>",
+            "<line x1=\"{label_w}\" y1=\"{}\" x2=\"{label_w}\" y2=\"{}\" stroke=\"#000\"/>",
             top - 4.0,
             height - 8.0
         );
@@ -109,7 +116,7 @@ impl BarChart {
             let _ = write!(
                 s,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                LABEL_W - 6.0,
+                label_w - 6.0,
                 y0 + BAR_H * n_series as f64 / 2.0 + 4.0,
                 escape_html(cat)
             );
@@ -123,7 +130,7 @@ impl BarChart {
                 if w > 0.0 {
                     let _ = write!(
                         s,
-                        "<rect x=\"{LABEL_W}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\" stroke=\"#000\" stroke-width=\"0.8\"/>",
+                        "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\" stroke=\"#000\" stroke-width=\"0.8\"/>",
                         BAR_H - 2.0,
                         fill(id, si)
                     );
@@ -132,7 +139,7 @@ impl BarChart {
                 let _ = write!(
                     s,
                     "<text x=\"{:.1}\" y=\"{}\">{}</text>",
-                    LABEL_W + w + 4.0,
+                    label_w + w + 4.0,
                     y + BAR_H - 5.0,
                     escape_html(label)
                 );
@@ -167,7 +174,7 @@ mod tests {
             ],
         };
         let svg = c.svg("r");
-        assert_eq!(svg.matches("<rect x=\"190\"").count(), 3);
+        assert_eq!(svg.matches("<rect x=\"90\"").count(), 3);
         assert!(svg.contains("fewer than 5"));
         assert!(svg.contains("&lt;on&gt;"));
         assert!(svg.contains("url(#r-hatch)"));

@@ -82,6 +82,10 @@ fn duties_agree(root: &Path, as_of: &str, from: NaiveDate, to: NaiveDate) -> usi
             got.insert((r.rule.id().to_string(), "overdue".to_string()), r.not_done);
         }
     }
+    for r in &mine {
+        assert_eq!(r.on_time.is_some(), rules::TIMED.contains(&r.rule), "{r:?}");
+        assert!(r.fell_due().is_none_or(|n| n > 0), "{r:?}");
+    }
     let want = check_duties(root, as_of, from, to);
     assert_eq!(got, want, "duties in {from}..{to} at {as_of}");
     want.values().sum::<u32>() as usize
@@ -115,6 +119,18 @@ fn duties_and_register_agree_with_check_on_oakfield() {
         n > 0,
         "the example school has late and overdue duties to count"
     );
+    // Records given to parents by their deadline are counted as on time.
+    let loaded = sen::load::load(root, d(AS_OF));
+    let opts = Options {
+        as_of: d(AS_OF),
+        window: 14,
+    };
+    let all = rules::duties_in_period(&loaded, opts, d("2025-09-01"), d(AS_OF));
+    let shared = all
+        .iter()
+        .find(|r| r.rule == sen::findings::Rule::RecordShared)
+        .expect("record-shared");
+    assert!(shared.on_time.unwrap_or(0) >= 5, "{shared:?}");
     duties_agree(root, AS_OF, d("2026-09-01"), d(AS_OF));
     duties_agree(root, "2026-07-21", d("2025-09-01"), d("2026-07-21"));
     registers_agree(root, AS_OF, d("2025-09-01"), d(AS_OF));

@@ -303,6 +303,8 @@ fn area_labels() -> Vec<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterAt {
     pub label: String,
+    /// A short label for charts: "Autumn 2025", "Now".
+    pub short: String,
     pub date: NaiveDate,
     pub status: [u32; 2],
     pub areas: Vec<u32>,
@@ -321,21 +323,25 @@ pub fn register_dates(
     as_of: NaiveDate,
     from: NaiveDate,
     to: NaiveDate,
-) -> Vec<(String, NaiveDate)> {
+) -> Vec<(String, String, NaiveDate)> {
     let last = to.min(as_of);
     let mut out = Vec::new();
     let mut y = dates::academic_year_start(from);
     while y <= last {
         for t in rules::terms(&records.school.terms, y) {
             if t.end >= from && t.end <= last && t.end != as_of {
-                out.push((format!("End of {} term, {}", t.name, uk(t.end)), t.end));
+                out.push((
+                    format!("End of {} term, {}", t.name, uk(t.end)),
+                    format!("{} {}", t.name, t.end.format("%Y")),
+                    t.end,
+                ));
             }
         }
         y = dates::add_months(y, 12);
     }
-    out.sort_by_key(|(_, d)| *d);
-    out.dedup_by_key(|(_, d)| *d);
-    out.push((format!("Now ({})", uk(as_of)), as_of));
+    out.sort_by_key(|(_, _, d)| *d);
+    out.dedup_by_key(|(_, _, d)| *d);
+    out.push((format!("Now ({})", uk(as_of)), "Now".to_string(), as_of));
     out
 }
 
@@ -345,12 +351,13 @@ pub fn register_dates(
 pub fn register_over(
     records: &Records,
     as_of: NaiveDate,
-    days: &[(String, NaiveDate)],
+    days: &[(String, String, NaiveDate)],
 ) -> Vec<RegisterAt> {
     let mut out: Vec<RegisterAt> = days
         .iter()
-        .map(|(label, d)| RegisterAt {
+        .map(|(label, short, d)| RegisterAt {
             label: label.clone(),
+            short: short.clone(),
             date: *d,
             status: [0, 0],
             areas: vec![0; Area::ALL.len() + 1],
@@ -483,7 +490,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         nat.published, nat.sen_support, nat.ehc_plan
     );
     b.md(&s);
-    let cats: Vec<String> = regs.iter().map(|r| r.label.clone()).collect();
+    let cats: Vec<String> = regs.iter().map(|r| r.short.clone()).collect();
     let series = |i: usize, name: &str| Series {
         name: name.into(),
         values: regs
@@ -552,62 +559,97 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     // The duties.
     let window = records.school.settings.due_within_days;
     let duties = rules::duties_in_period(loaded, Options { as_of, window }, from, to);
-    s.push_str("## Duties met late or not yet met\n\n");
-    s.push_str("Each duty with something due in the period, counted by its due date, from the same findings as `sen check`: *late* was done after its deadline, *not done* is still outstanding on the date of this report.\n\n");
+    s.push_str(
+        "## Duties
+
+",
+    );
+    s.push_str("Each duty with something due in the period, counted by its due date, classified from the same evaluation as `sen check`: *on time* was done by its deadline, *late* after it, *not done* is still outstanding on the date of this report. \"Not recorded\": the records keep no date this duty was done, so only what is outstanding is counted.\n\n");
     let mut duty_rows = Vec::new();
     if duties.is_empty() {
-        s.push_str("Nothing due in the period was late or is outstanding.\n\n");
+        s.push_str("Nothing fell due in the period.\n\n");
     } else {
-        s.push_str("| Duty | Paragraphs | Late | Not done |\n| --- | --- | ---: | ---: |\n");
+        s.push_str("| Duty | Paragraphs | Fell due | On time | Late | Not done | Share on time |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for d in &duties {
-            let sup = suppress(&[vec![d.late, d.not_done]], t);
-            let late = shown(d.late, sup.cells[0][0], t);
-            let not_done = shown(d.not_done, sup.cells[0][1], t);
+            let counts = vec![d.on_time.unwrap_or(0), d.late, d.not_done];
+            let sup = suppress(std::slice::from_ref(&counts), t);
+            let cells: Vec<String> = counts
+                .iter()
+                .zip(&sup.cells[0])
+                .map(|(n, sh)| shown(*n, *sh, t))
+                .collect();
+            let timed = d.on_time.is_some();
+            let fell = match d.fell_due() {
+                Some(n) if sup.total_shown || n == 0 => n.to_string(),
+                Some(_) => "withheld".to_string(),
+                None => "–".to_string(),
+            };
+            let share_on_time = match d.fell_due() {
+                Some(n) if sup.total_shown && n > 0 => {
+                    format!(
+                        "{:.0}%",
+                        f64::from(d.on_time.unwrap_or(0)) * 100.0 / f64::from(n)
+                    )
+                }
+                _ => "–".to_string(),
+            };
+            let on_time = if timed {
+                cells[0].clone()
+            } else {
+                "not recorded".to_string()
+            };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 duty_label(d.rule),
                 d.rule.paragraphs().join(", "),
-                late,
-                not_done
+                fell,
+                on_time,
+                cells[1],
+                cells[2],
+                share_on_time
             );
-            duty_rows.push((d, sup, late, not_done));
+            duty_rows.push((d, sup, [on_time, cells[1].clone(), cells[2].clone()]));
         }
         s.push('\n');
     }
     b.md(&s);
     if !duty_rows.is_empty() {
-        let val = |n: u32, sh: Shown| (sh == Shown::Count).then_some(f64::from(n));
+        let names = ["on time", "late", "not done"];
+        let series = (0..3)
+            .map(|i| Series {
+                name: names[i].into(),
+                values: duty_rows
+                    .iter()
+                    .map(|(d, sup, _)| {
+                        let n = [d.on_time, Some(d.late), Some(d.not_done)][i]?;
+                        (sup.cells[0][i] == Shown::Count).then_some(f64::from(n))
+                    })
+                    .collect(),
+                labels: duty_rows.iter().map(|(_, _, c)| c[i].clone()).collect(),
+            })
+            .collect();
         b.chart(
             BarChart {
-                title: "Duties met late or not yet met".into(),
+                title: "Duties: on time, late and not done".into(),
                 desc: duty_rows
                     .iter()
-                    .map(|(d, _, l, n)| format!("{}: late {l}, not done {n}", duty_label(d.rule)))
+                    .map(|(d, _, c)| {
+                        format!(
+                            "{}: on time {}, late {}, not done {}",
+                            duty_label(d.rule),
+                            c[0],
+                            c[1],
+                            c[2]
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; "),
                 categories: duty_rows
                     .iter()
                     .map(|(d, ..)| duty_label(d.rule).to_string())
                     .collect(),
-                series: vec![
-                    Series {
-                        name: "late".into(),
-                        values: duty_rows
-                            .iter()
-                            .map(|(d, sup, ..)| val(d.late, sup.cells[0][0]))
-                            .collect(),
-                        labels: duty_rows.iter().map(|(_, _, l, _)| l.clone()).collect(),
-                    },
-                    Series {
-                        name: "not done".into(),
-                        values: duty_rows
-                            .iter()
-                            .map(|(d, sup, ..)| val(d.not_done, sup.cells[0][1]))
-                            .collect(),
-                        labels: duty_rows.iter().map(|(.., n)| n.clone()).collect(),
-                    },
-                ],
+                series,
             }
             .svg("duties"),
         );
@@ -708,7 +750,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
 pub fn duty_label(rule: Rule) -> &'static str {
     match rule {
         Rule::Notification => "Parents told of SEN provision",
-        Rule::CycleReview => "Support reviewed on time",
+        Rule::CycleReview => "Assess-plan-do-review cycle reviewed",
         Rule::SupportPlan => "Support plan agreed",
         Rule::ParentMeetings => "Meeting parents three times a year",
         Rule::RecordShared => "Record of meeting or review given to parents",

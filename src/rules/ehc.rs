@@ -48,9 +48,12 @@ fn annual_review(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
     for r in &held {
         if let Some(prev) = previous {
             let due = next_review(v, prev);
-            if let Some(days) = Eval::late(r.meeting, due)
-                && ev.in_lookback(r.meeting)
-            {
+            if let Some(days) = ev.late_or_met(
+                Rule::AnnualReview,
+                r.meeting,
+                due,
+                ev.in_lookback(r.meeting),
+            ) {
                 out.push(pupil_finding(
                     Rule::AnnualReview,
                     Kind::Late,
@@ -105,9 +108,12 @@ fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
         let deadline = add_days(r.meeting, -14);
         match r.invitations_sent {
             Some(sent) => {
-                if let Some(days) = Eval::late(sent.value, deadline)
-                    && (!r.held || ev.in_lookback(r.meeting))
-                {
+                if let Some(days) = ev.late_or_met(
+                    Rule::AnnualReviewNotice,
+                    sent.value,
+                    deadline,
+                    !r.held || ev.in_lookback(r.meeting),
+                ) {
                     out.push(pupil_finding(
                         Rule::AnnualReviewNotice,
                         Kind::Late,
@@ -192,8 +198,7 @@ fn after_review<'a>(
                 }
             }
             Some(done) => {
-                if let Some(days) = Eval::late(done.value, due)
-                    && ev.in_lookback(r.meeting)
+                if let Some(days) = ev.late_or_met(rule, done.value, due, ev.in_lookback(r.meeting))
                 {
                     out.push(pupil_finding(
                         rule,
@@ -332,9 +337,12 @@ fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
             }
         }
         Some(d) => {
-            if let Some(days) = Eval::late(d.value, decide_by)
-                && ev.in_lookback(d.value)
-            {
+            if let Some(days) = ev.late_or_met(
+                Rule::EhcAssessment,
+                d.value,
+                decide_by,
+                ev.in_lookback(d.value),
+            ) {
                 out.push(pupil_finding(
                     Rule::EhcAssessment,
                     Kind::Late,
@@ -366,9 +374,12 @@ fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
             }
         }
         Some(f) => {
-            if let Some(days) = Eval::late(f.value, final_by)
-                && ev.in_lookback(f.value)
-            {
+            if let Some(days) = ev.late_or_met(
+                Rule::EhcAssessment,
+                f.value,
+                final_by,
+                ev.in_lookback(f.value),
+            ) {
                 out.push(pupil_finding(
                     Rule::EhcAssessment,
                     Kind::Late,

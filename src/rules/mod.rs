@@ -34,17 +34,24 @@ pub fn evaluate(loaded: &Loaded, opts: Options) -> Vec<Finding> {
 
 /// The duty findings (everything but validity).
 pub fn duties(loaded: &Loaded, opts: Options) -> Vec<Finding> {
+    duties_and_met(loaded, opts).0
+}
+
+/// The duty findings, and each duty with a deadline that was met on time: its rule and
+/// deadline (counted under the same lookback as its `late` findings).
+fn duties_and_met(loaded: &Loaded, opts: Options) -> (Vec<Finding>, Vec<(Rule, NaiveDate)>) {
     let records = &loaded.records;
     // A `yaml` finding on school.yaml, or a problem in its settings or terms, silences every
     // rule: nothing computed from unknown settings can be trusted.
     if records.school_bad.all {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let ev = Eval {
         as_of: opts.as_of,
         window: opts.window,
         school: &records.school,
         terms: terms(&records.school.terms, opts.as_of),
+        met: std::sync::Mutex::new(Vec::new()),
     };
     let mut out: Vec<Finding> = records
         .pupils
@@ -69,7 +76,8 @@ pub fn duties(loaded: &Loaded, opts: Options) -> Vec<Finding> {
     if !records.school_bad.information_report {
         school::information_report(&ev, &mut out);
     }
-    out
+    let met = ev.met.into_inner().unwrap_or_else(|e| e.into_inner());
+    (out, met)
 }
 
 /// On the register at `on`: status K or E, `sen.since` on or before it, and not left by it.
@@ -122,6 +130,8 @@ pub(crate) struct Eval<'a> {
     pub window: u32,
     pub school: &'a crate::model::School,
     pub terms: Vec<Term>,
+    /// Duties met on time: (rule, deadline), for [`duties_in_period`].
+    pub met: std::sync::Mutex<Vec<(Rule, NaiveDate)>>,
 }
 
 impl Eval<'_> {
@@ -140,6 +150,28 @@ impl Eval<'_> {
     /// Days late, when `done` is after `deadline`.
     pub fn late(done: NaiveDate, deadline: NaiveDate) -> Option<i64> {
         (done > deadline).then(|| days_between(deadline, done))
+    }
+
+    /// A duty of `rule` done on `done` against `deadline`, looked at only when `counted`
+    /// (the lookback): days late when late; when on time, nothing, and the duty is recorded
+    /// as met for the duty classification.
+    pub fn late_or_met(
+        &self,
+        rule: Rule,
+        done: NaiveDate,
+        deadline: NaiveDate,
+        counted: bool,
+    ) -> Option<i64> {
+        if !counted {
+            return None;
+        }
+        let late = Self::late(done, deadline);
+        if late.is_none()
+            && let Ok(mut m) = self.met.lock()
+        {
+            m.push((rule, deadline));
+        }
+        late
     }
 
     /// The lookback of rules.md: a pupil's `late` or `incomplete` finding about an event
@@ -188,40 +220,67 @@ pub(crate) fn reads_ok(rule: Rule, bad: PupilBad) -> bool {
     }
 }
 
-/// How one duty stood over a period, counted from the same findings `sen check` gives at
-/// as-of: `not_done` its `overdue` findings with a due date in the period, `late` its `late`
-/// ones. (Things done on time leave no finding, so they are not counted here.)
+/// The rules whose duties have a deadline and a date done, so that a duty met on time is
+/// known as well as one met late ([`Eval::late_or_met`]). Other rules report only what is
+/// outstanding: nothing in their records says a duty was met by its date.
+pub const TIMED: [Rule; 7] = [
+    Rule::Notification,
+    Rule::RecordShared,
+    Rule::AnnualReview,
+    Rule::AnnualReviewNotice,
+    Rule::AnnualReviewReport,
+    Rule::LaDecision,
+    Rule::EhcAssessment,
+];
+
+/// How one duty stood over a period, classified from one evaluation at as-of, the same one
+/// `sen check` makes: `not_done` is its `overdue` findings with a due date in the period,
+/// `late` its `late` ones, and `on_time` the duties met by their deadline in the period
+/// (counted only for the [`TIMED`] rules; `None` for the others).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DutyInPeriod {
     pub rule: Rule,
+    pub on_time: Option<u32>,
     pub late: u32,
     pub not_done: u32,
 }
 
-/// Every duty rule with a late or not-done instance due in `[from, to]`, in rule order.
+impl DutyInPeriod {
+    /// How many fell due in the period, when on-time duties are known.
+    pub fn fell_due(&self) -> Option<u32> {
+        self.on_time.map(|t| t + self.late + self.not_done)
+    }
+}
+
+/// Every duty rule with something due in `[from, to]`, in rule order.
 pub fn duties_in_period(
     loaded: &Loaded,
     opts: Options,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<DutyInPeriod> {
-    let mut by: std::collections::BTreeMap<Rule, (u32, u32)> = Default::default();
-    for f in duties(loaded, opts) {
-        let Some(due) = f.due else { continue };
-        if due < from || due > to {
+    let (findings, met) = duties_and_met(loaded, opts);
+    let inside = |d: NaiveDate| d >= from && d <= to;
+    let mut by: std::collections::BTreeMap<Rule, (u32, u32, u32)> = Default::default();
+    for f in findings {
+        if !f.due.is_some_and(inside) {
             continue;
         }
-        let e = by.entry(f.rule).or_default();
         match f.kind {
-            Kind::Late => e.0 += 1,
-            Kind::Overdue => e.1 += 1,
+            Kind::Late => by.entry(f.rule).or_default().1 += 1,
+            Kind::Overdue => by.entry(f.rule).or_default().2 += 1,
             _ => {}
         }
     }
+    for (rule, deadline) in met {
+        if inside(deadline) {
+            by.entry(rule).or_default().0 += 1;
+        }
+    }
     by.into_iter()
-        .filter(|(_, (l, n))| l + n > 0)
-        .map(|(rule, (late, not_done))| DutyInPeriod {
+        .map(|(rule, (on_time, late, not_done))| DutyInPeriod {
             rule,
+            on_time: TIMED.contains(&rule).then_some(on_time),
             late,
             not_done,
         })

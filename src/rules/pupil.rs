@@ -49,9 +49,12 @@ fn notification(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
         }
         Some(n) => {
             let deadline = add_days(v.since, 14);
-            if let Some(days) = Eval::late(n.value, deadline)
-                && ev.in_lookback(n.value)
-            {
+            if let Some(days) = ev.late_or_met(
+                Rule::Notification,
+                n.value,
+                deadline,
+                ev.in_lookback(n.value),
+            ) {
                 out.push(pupil_finding(
                     Rule::Notification,
                     Kind::Late,
@@ -218,8 +221,8 @@ fn record_shared(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
                 }
             }
             Some(s) => {
-                if let Some(days) = Eval::late(s.value, due)
-                    && ev.in_lookback(date)
+                if let Some(days) =
+                    ev.late_or_met(Rule::RecordShared, s.value, due, ev.in_lookback(date))
                 {
                     out.push(pupil_finding(
                         Rule::RecordShared,
