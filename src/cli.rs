@@ -48,6 +48,8 @@ pub enum Command {
     Init(InitArgs),
     New(NewArgs),
     Calendar(CalendarArgs),
+    Import(ImportArgs),
+    Census(CensusArgs),
     Schema(SchemaArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
@@ -264,6 +266,12 @@ pub enum NewWhat {
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
     },
+    /// A new EHC plan record: pupils/ID/ehcp.yaml (the assessment and the plan's issue date).
+    #[command(after_help = "Example:\n  sen new ehcp amara-okafor")]
+    Ehcp {
+        /// The pupil's id (their folder under pupils/).
+        id: String,
+    },
     /// A new EHC plan annual review.
     #[command(after_help = "Example:\n  sen new annual-review amara-okafor --meeting 2027-05-12")]
     AnnualReview {
@@ -273,6 +281,63 @@ pub enum NewWhat {
         #[arg(long, value_name = "DATE")]
         meeting: String,
     },
+}
+
+/// Bring the SEN register in from the school's MIS (SIMS, Arbor, Bromcom, ScholarPack).
+///
+/// Reads a CSV export of the MIS's SEN report and writes pupils/ID/pupil.yaml for each
+/// pupil on SEN support (K) or with an EHC plan (E) who is not in the records yet. A pupil
+/// already in the records is never changed: how it differs from the MIS is listed instead.
+/// Exit status: 0 when every row was used or skipped for a stated reason, 1 when a row could
+/// not be read, 2 for a usage error.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sen import pupils sen-report.csv --dry-run\n  sen import pupils sen-report.csv --contacts contacts.csv\n  sen import pupils export.csv --map upn=\"Pupil UPN\""
+)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Pupils from the MIS's SEN report (one row a pupil).
+    #[command(
+        after_help = "Examples:\n  sen import pupils sen-report.csv --dry-run\n  sen import pupils sen-report.csv --contacts contacts.csv"
+    )]
+    Pupils {
+        /// The CSV export.
+        file: PathBuf,
+        /// A CSV of contacts (one row a contact), added to the pupils this run creates.
+        #[arg(long, value_name = "FILE")]
+        contacts: Option<PathBuf>,
+        /// Name a column sen does not recognise: KEY=HEADER, such as upn="Pupil UPN".
+        #[arg(long, value_name = "KEY=HEADER")]
+        map: Vec<String>,
+        /// Show what would be written, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Compare the SEN register in the records with the MIS export before census day (6.83).
+///
+/// Lists each pupil who is on the register (K or E) on one side and not on the other, and
+/// each difference in status, primary need, secondary need, date of birth or UPN. Exit
+/// status: 0 when they agree, 1 when they differ, 2 for a usage error.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sen census sen-report.csv\n  sen census sen-report.csv --format json"
+)]
+pub struct CensusArgs {
+    /// The CSV export of the MIS's SEN report (as for `sen import pupils`).
+    pub file: PathBuf,
+    /// Name a column sen does not recognise: KEY=HEADER.
+    #[arg(long, value_name = "KEY=HEADER")]
+    pub map: Vec<String>,
+    /// `table` for a person, `json` for scripts.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
 }
 
 /// Write an iCalendar file of everything due or overdue over the next 365 days.

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod findings;
 pub mod load;
+pub mod mis;
 pub mod model;
 pub mod records;
 pub mod render;

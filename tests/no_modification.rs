@@ -139,6 +139,32 @@ fn writing_commands(root: &Path, pupils: &[String]) -> Vec<Vec<String>> {
     }
 
     add(&["calendar"]);
+    // Import only adds new pupil.yaml files; over the example school every pupil is there
+    // already, so nothing may change. Census only reads.
+    let mis = |f: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/mis")
+            .join(f)
+            .to_string_lossy()
+            .into_owned()
+    };
+    for export in [
+        "sims-sen-report.csv",
+        "arbor-sen-report.csv",
+        "bromcom-sen-report.csv",
+    ] {
+        add(&["import", "pupils", &mis(export)]);
+        add(&["import", "pupils", &mis(export), "--dry-run"]);
+        add(&[
+            "import",
+            "pupils",
+            &mis(export),
+            "--contacts",
+            &mis("sims-contacts.csv"),
+        ]);
+        add(&["census", &mis(export)]);
+        add(&["census", &mis(export), "--format", "json"]);
+    }
     add(&["calendar", "--out", &r("out/calendar.ics")]);
     add(&["calendar", "--out", &r("school.yaml")]);
     add(&["calendar", "--out", &r("pupils/amara-okafor/pupil.yaml")]);

@@ -1,7 +1,9 @@
 //! One module per command; each has a `run` that takes the parsed arguments and settings.
 
 pub mod calendar;
+pub mod census;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod letter;
 pub mod new;
@@ -23,6 +25,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Init(a) => init::run(&a, &ctx),
         Command::New(a) => new::run(&a, &ctx),
         Command::Calendar(a) => calendar::run(&a, &ctx),
+        Command::Import(a) => import::run(&a, &ctx),
+        Command::Census(a) => census::run(&a, &ctx),
         Command::Schema(a) => schema::run(&a, &ctx),
         Command::Completions(a) => schema::completions(&a),
         Command::Man(_) => schema::man(),

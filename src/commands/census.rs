@@ -1,0 +1,194 @@
+//! `sen census`: before census day, compare the SEN register in the records with the MIS
+//! export (6.83), so that the School Census and the SEN records agree. Pupils are matched
+//! by UPN, else by name and date of birth; the records are read as of `--as-of`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cli::{CensusArgs, CheckFormat};
+use crate::commands::import::{differences, find, pupils, read_file};
+use crate::dates::iso;
+use crate::mis;
+use crate::model::Status;
+use crate::settings::Ctx;
+
+/// One disagreement, as cli.md's JSON gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CensusDifference {
+    /// The records' pupil id, or null for a pupil only in the MIS.
+    pub pupil: Option<String>,
+    pub upn: Option<String>,
+    /// `register` (on one side's register and missing from the other), `status`,
+    /// `primary_need`, `secondary_need`, `dob` or `upn`.
+    pub field: String,
+    pub records: Option<String>,
+    pub mis: Option<String>,
+    /// For people: the pupil's name (not in JSON).
+    #[serde(skip)]
+    pub name: String,
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    as_of: String,
+    matched: usize,
+    differences: &'a [CensusDifference],
+}
+
+/// Most important first: a pupil missing from one side, then status, then needs, date of
+/// birth and UPN.
+fn rank(field: &str) -> u8 {
+    match field {
+        "register" => 0,
+        "status" => 1,
+        "primary_need" => 2,
+        "secondary_need" => 3,
+        "dob" => 4,
+        _ => 5,
+    }
+}
+
+fn code(s: Status) -> &'static str {
+    match s {
+        Status::K => "K",
+        Status::E => "E",
+        Status::N => "N",
+    }
+}
+
+pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
+    let root = ctx.root()?.to_path_buf();
+    let map = mis::parse_map(&args.map, false)?;
+    let read = mis::read_pupils(&read_file(&args.file)?, &map)?;
+    for note in &read.notes {
+        eprintln!("note: {note}");
+    }
+    for e in &read.errors {
+        eprintln!("error: {}: {e}", args.file.display());
+    }
+    let loaded = crate::load::load(&root, ctx.as_of);
+    let records = pupils(&loaded.records);
+    let mut diffs: Vec<CensusDifference> = Vec::new();
+    let mut matched_ids = std::collections::BTreeSet::new();
+    let mut matched = 0usize;
+    for m in &read.rows {
+        let mis_on = matches!(m.status, Some(Status::K | Status::E));
+        match find(&records, m) {
+            Some((id, p)) => {
+                matched += 1;
+                matched_ids.insert(id);
+                let on = crate::rules::on_register(p, ctx.as_of);
+                for d in differences(p, m, on) {
+                    diffs.push(CensusDifference {
+                        pupil: Some(id.to_string()),
+                        upn: p.upn.clone().or_else(|| m.upn.clone()),
+                        field: d.field.to_string(),
+                        records: d.records,
+                        mis: d.mis,
+                        name: format!("{} {}", p.given, p.family),
+                    });
+                }
+            }
+            None if mis_on => diffs.push(CensusDifference {
+                pupil: None,
+                upn: m.upn.clone(),
+                field: "register".into(),
+                records: None,
+                mis: m.status.map(|s| code(s).to_string()),
+                name: format!("{} {} (row {})", m.given, m.family, m.row),
+            }),
+            None => {}
+        }
+    }
+    for (id, p) in &records {
+        if !matched_ids.contains(id) && crate::rules::on_register(p, ctx.as_of) {
+            diffs.push(CensusDifference {
+                pupil: Some(id.to_string()),
+                upn: p.upn.clone(),
+                field: "register".into(),
+                records: Some(code(p.status).to_string()),
+                mis: None,
+                name: format!("{} {}", p.given, p.family),
+            });
+        }
+    }
+    diffs.sort_by(|a, b| {
+        (rank(&a.field), &a.pupil, &a.name, &a.field).cmp(&(
+            rank(&b.field),
+            &b.pupil,
+            &b.name,
+            &b.field,
+        ))
+    });
+    let status = i32::from(!diffs.is_empty() || !read.errors.is_empty());
+    let printed = print(args, ctx, matched, &diffs);
+    match printed {
+        Err(e) if crate::diagnostics::is_broken_pipe(&e) => Ok(status),
+        Err(e) => Err(e),
+        Ok(()) => Ok(status),
+    }
+}
+
+fn print(args: &CensusArgs, ctx: &Ctx, matched: usize, diffs: &[CensusDifference]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut out,
+                &Json {
+                    as_of: iso(ctx.as_of),
+                    matched,
+                    differences: diffs,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        CheckFormat::Table => {
+            if !diffs.is_empty() {
+                let mut t = comfy_table::Table::new();
+                t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+                t.set_width(u16::try_from(ctx.width).unwrap_or(u16::MAX));
+                t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+                t.set_header(["pupil", "UPN", "what differs", "records", "MIS"]);
+                for d in diffs {
+                    let what = match d.field.as_str() {
+                        "register" if d.records.is_none() => "on the MIS register only",
+                        "register" => "on the records' register only",
+                        "status" => "SEN status",
+                        "primary_need" => "primary need",
+                        "secondary_need" => "secondary need",
+                        "dob" => "date of birth",
+                        _ => "UPN",
+                    };
+                    let who = match &d.pupil {
+                        Some(id) => format!("{id}\n{}", d.name),
+                        None => d.name.clone(),
+                    };
+                    t.add_row([
+                        crate::yaml::printable(&who).into_owned(),
+                        d.upn.clone().unwrap_or_default(),
+                        what.to_string(),
+                        d.records.clone().unwrap_or_else(|| "-".into()),
+                        d.mis.clone().unwrap_or_else(|| "-".into()),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            }
+            writeln!(
+                out,
+                "{} matched; {} {} between the records and the MIS on {}",
+                matched,
+                diffs.len(),
+                if diffs.len() == 1 {
+                    "difference"
+                } else {
+                    "differences"
+                },
+                crate::dates::uk(ctx.as_of)
+            )?;
+        }
+    }
+    Ok(())
+}
