@@ -55,6 +55,16 @@ fn commands() -> Vec<(&'static str, Vec<&'static str>)> {
             "report-provision-map-html",
             vec!["report", "provision-map", "--format", "html"],
         ),
+        ("report-effectiveness-md", vec!["report", "effectiveness"]),
+        (
+            "report-effectiveness-html",
+            vec!["report", "effectiveness", "--format", "html"],
+        ),
+        ("report-governors-md", vec!["report", "governors"]),
+        (
+            "report-governors-html",
+            vec!["report", "governors", "--format", "html"],
+        ),
         ("letter-due-md", vec!["letter", "--due", "--out", "-"]),
         (
             "letter-due-html",
