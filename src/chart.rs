@@ -174,7 +174,7 @@ mod tests {
             ],
         };
         let svg = c.svg("r");
-        assert_eq!(svg.matches("<rect x=\"90\"").count(), 3);
+        assert_eq!(svg.matches("<rect x=\"60\"").count(), 3);
         assert!(svg.contains("fewer than 5"));
         assert!(svg.contains("&lt;on&gt;"));
         assert!(svg.contains("url(#r-hatch)"));
