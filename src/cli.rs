@@ -89,7 +89,8 @@ pub enum CheckFormat {
 }
 
 /// Render a report: the SEN information report (public), the SEN register or the costed
-/// provision map (both confidential).
+/// provision map (both confidential), the effectiveness of provision (confidential, names no
+/// pupil) or the governors' report (small counts suppressed).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  sen report information --out out/information.md\n  sen report register --format html --out out/register.html\n  sen report provision-map --from 2026-09-01 --to 2026-12-18"
@@ -107,10 +108,11 @@ pub struct ReportArgs {
     /// Render with this template instead of the built-in one (or the school's override).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// Provision map: the first day of the period (default: 1 September of the academic year).
+    /// Provision map, effectiveness, governors: the first day of the period (default: 1
+    /// September of the academic year).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
-    /// Provision map: the last day of the period (default: the as-of date).
+    /// Provision map, effectiveness, governors: the last day of the period (default: as-of).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
     /// Register: sort by `year` (then class and name), `class` or `name`.
@@ -126,6 +128,8 @@ pub enum ReportKind {
     Information,
     Register,
     ProvisionMap,
+    Effectiveness,
+    Governors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 //! [`records`] and [`validate`] to build the [`model`]) -> [`rules`] -> a command in
 //! [`commands`].
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod dates;
@@ -13,6 +14,7 @@ pub mod findings;
 pub mod load;
 pub mod mis;
 pub mod model;
+pub mod national;
 pub mod records;
 pub mod render;
 pub mod rules;

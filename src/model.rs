@@ -44,6 +44,8 @@ pub struct School {
     pub address: Vec<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
+    /// Every pupil on the school's roll (0.2), for shares of the roll.
+    pub pupils_on_roll: Option<u32>,
     pub senco: Option<Senco>,
     pub local_offer: Option<String>,
     pub iass: Option<Iass>,

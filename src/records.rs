@@ -51,6 +51,8 @@ pub struct RawSchool {
     pub address: Option<Vec<String>>,
     pub phone: Option<String>,
     pub website: Option<String>,
+    /// (0.2) Every pupil on the school's roll, for the governors' report's percentages.
+    pub pupils_on_roll: Option<Loc<u32>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

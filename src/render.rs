@@ -441,6 +441,33 @@ pub fn html_document(title: &str, markdowns: &[&str]) -> String {
     )
 }
 
+/// A piece of a printable page: Markdown (record text escaped as in [`html_page`]), or an
+/// SVG chart that sen drew itself (never record text unescaped).
+pub enum Part {
+    Markdown(String),
+    Svg(String),
+}
+
+/// One printable HTML page of Markdown with charts between its parts.
+pub fn html_page_parts(title: &str, parts: &[Part]) -> String {
+    let mut body = String::from("<main>\n");
+    for p in parts {
+        match p {
+            Part::Markdown(md) => body.push_str(&html_body(md)),
+            Part::Svg(svg) => {
+                body.push_str("<figure class=\"chart\">");
+                body.push_str(svg);
+                body.push_str("</figure>\n");
+            }
+        }
+    }
+    body.push_str("</main>\n");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}figure.chart {{ margin: 1em 0; break-inside: avoid; }}\nfigure.chart svg {{ max-width: 100%; height: auto; }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape_html(title)
+    )
+}
+
 /// Markdown to HTML, with record text kept from injecting markup (see [`html_page`]).
 fn html_body(markdown: &str) -> String {
     let mut opts = Options::empty();

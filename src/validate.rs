@@ -1047,6 +1047,17 @@ pub fn school(
             school.address = v.address.clone().unwrap_or_default();
             school.phone = plain(&v.phone);
             school.website = plain(&v.website);
+            school.pupils_on_roll = match &v.pupils_on_roll {
+                Some(n) if n.value == 0 => {
+                    check.schema(
+                        n,
+                        "`pupils_on_roll` is 0".into(),
+                        "give every pupil on the school's roll, or leave the key out",
+                    );
+                    None
+                }
+                n => n.as_ref().map(|n| n.value),
+            };
         }
         None if !skipped.contains(&"school") => {
             check.report(

@@ -621,6 +621,9 @@ pub struct RegisterView {
 #[derive(Debug, Clone, Serialize)]
 pub struct CostLine {
     pub provision: ProvisionView,
+    /// The cycle's file, to tie the line to its cycle (effectiveness).
+    #[serde(skip)]
+    pub cycle_file: String,
     /// The area of need the cost counts under: the provision's area, else the area of the
     /// pupil's primary need, else "Other needs".
     pub area: &'static str,

@@ -290,6 +290,7 @@ school:
   address: []                 # address lines for letterheads: [\"1 Oak Lane\", \"Salford\", \"M1 1AA\"]
   phone: null                 # the school's phone number, in quotes: \"0161 000 0000\"
   website: null               # the school's website, e.g. https://oakfield.example.org
+  pupils_on_roll: null        # every pupil on the school's roll, for the governors' report's shares
 
 senco:                        # the SENCO: a qualified teacher designated as SENCO (6.84)
   name: {senco}

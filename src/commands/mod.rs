@@ -7,6 +7,7 @@ pub mod import;
 pub mod init;
 pub mod letter;
 pub mod new;
+pub mod oversight;
 pub mod report;
 pub mod schema;
 

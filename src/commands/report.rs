@@ -27,7 +27,20 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         render::check_output_path(Some(&root), out)?;
     }
     let renderer = Renderer::new(Some(&root), args.template.as_deref())?;
+    let mut parts = None;
     let (markdown, title) = match args.kind {
+        ReportKind::Effectiveness | ReportKind::Governors => {
+            let loaded = crate::load::load(&root, ctx.as_of);
+            warn_invalid(&loaded);
+            let (from, to) = period(args, ctx.as_of)?;
+            let doc = if args.kind == ReportKind::Effectiveness {
+                crate::commands::oversight::effectiveness_report(&loaded, ctx.as_of, from, to)
+            } else {
+                crate::commands::oversight::governors_report(&loaded, ctx.as_of, from, to)
+            };
+            parts = Some(doc.parts);
+            (doc.markdown, doc.title)
+        }
         ReportKind::Information => {
             let loaded = crate::load::load(&root, ctx.as_of);
             warn_invalid(&loaded);
@@ -45,21 +58,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         ReportKind::ProvisionMap => {
             let loaded = crate::load::load(&root, ctx.as_of);
             warn_invalid(&loaded);
-            let from = match &args.from {
-                Some(t) => parse_date("--from", t)?,
-                None => dates::academic_year_start(ctx.as_of),
-            };
-            let to = match &args.to {
-                Some(t) => parse_date("--to", t)?,
-                None => ctx.as_of,
-            };
-            if to < from {
-                bail!(
-                    "the period ends ({}) before it starts ({}): give `--from` on or before `--to`",
-                    dates::uk(to),
-                    dates::uk(from)
-                );
-            }
+            let (from, to) = period(args, ctx.as_of)?;
             let view = provision_map(&loaded.records, ctx.as_of, from, to);
             let title = format!("Provision map: {}", view.school.name);
             (renderer.render("provision-map.md.j2", &view)?, title)
@@ -67,7 +66,10 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     };
     let text = match args.format {
         OutputFormat::Markdown => markdown,
-        OutputFormat::Html => render::html_page(&title, &markdown),
+        OutputFormat::Html => match &parts {
+            Some(parts) => render::html_page_parts(&title, parts),
+            None => render::html_page(&title, &markdown),
+        },
     };
     match &args.out {
         Some(path) => {
@@ -80,6 +82,26 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// The period of `--from` and `--to` (default: the academic year up to as-of).
+fn period(args: &ReportArgs, as_of: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
+    let from = match &args.from {
+        Some(t) => parse_date("--from", t)?,
+        None => dates::academic_year_start(as_of),
+    };
+    let to = match &args.to {
+        Some(t) => parse_date("--to", t)?,
+        None => as_of,
+    };
+    if to < from {
+        bail!(
+            "the period ends ({}) before it starts ({}): give `--from` on or before `--to`",
+            dates::uk(to),
+            dates::uk(from)
+        );
+    }
+    Ok((from, to))
 }
 
 /// A report built on records that did not all load says so: what could not be read is
@@ -581,6 +603,7 @@ pub fn provision_map(
                 entry.1 += cost;
                 lines.push(CostLine {
                     provision: ProvisionView::of(prov),
+                    cycle_file: c.file.clone(),
                     area,
                     cycle_started: iso(c.started.value),
                     weekly_hours: two_places(hours),

@@ -187,3 +187,43 @@ pub(crate) fn reads_ok(rule: Rule, bad: PupilBad) -> bool {
         _ => true,
     }
 }
+
+/// How one duty stood over a period, counted from the same findings `sen check` gives at
+/// as-of: `not_done` its `overdue` findings with a due date in the period, `late` its `late`
+/// ones. (Things done on time leave no finding, so they are not counted here.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DutyInPeriod {
+    pub rule: Rule,
+    pub late: u32,
+    pub not_done: u32,
+}
+
+/// Every duty rule with a late or not-done instance due in `[from, to]`, in rule order.
+pub fn duties_in_period(
+    loaded: &Loaded,
+    opts: Options,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<DutyInPeriod> {
+    let mut by: std::collections::BTreeMap<Rule, (u32, u32)> = Default::default();
+    for f in duties(loaded, opts) {
+        let Some(due) = f.due else { continue };
+        if due < from || due > to {
+            continue;
+        }
+        let e = by.entry(f.rule).or_default();
+        match f.kind {
+            Kind::Late => e.0 += 1,
+            Kind::Overdue => e.1 += 1,
+            _ => {}
+        }
+    }
+    by.into_iter()
+        .filter(|(_, (l, n))| l + n > 0)
+        .map(|(rule, (late, not_done))| DutyInPeriod {
+            rule,
+            late,
+            not_done,
+        })
+        .collect()
+}

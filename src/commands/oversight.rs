@@ -1,0 +1,728 @@
+//! `sen report effectiveness` (is the provision working? 6.77) and `sen report governors`
+//! (the governor who oversees SEN, 6.3): figures derived from the records as they stood on
+//! each date, from one load. Neither names a pupil; the governors' report suppresses small
+//! counts as the information report does ([`crate::suppress`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+
+use crate::chart::{BarChart, Series};
+use crate::commands::report::provision_map;
+use crate::dates::{self, uk};
+use crate::findings::Rule;
+use crate::load::Loaded;
+use crate::model::{Achieved, Area, Progress, Records, Status};
+use crate::national;
+use crate::render::{Part, md_escape, money};
+use crate::rules::{self, Options, view::PupilView};
+use crate::suppress::{Shown, suppress};
+use crate::views::{self, OTHER_NEEDS};
+
+/// A report: its Markdown, its title, and the parts of its HTML page (Markdown and charts).
+pub struct Doc {
+    pub title: String,
+    pub markdown: String,
+    pub parts: Vec<Part>,
+}
+
+/// Builds a [`Doc`]: Markdown goes to both outputs, charts only to HTML.
+#[derive(Default)]
+struct Builder {
+    markdown: String,
+    chunk: String,
+    parts: Vec<Part>,
+}
+
+impl Builder {
+    fn md(&mut self, text: &str) {
+        self.markdown.push_str(text);
+        self.chunk.push_str(text);
+    }
+    fn chart(&mut self, svg: String) {
+        let chunk = std::mem::take(&mut self.chunk);
+        self.parts.push(Part::Markdown(chunk));
+        self.parts.push(Part::Svg(svg));
+    }
+    fn done(mut self, title: String) -> Doc {
+        let chunk = std::mem::take(&mut self.chunk);
+        self.parts.push(Part::Markdown(chunk));
+        Doc {
+            title,
+            markdown: self.markdown,
+            parts: self.parts,
+        }
+    }
+}
+
+/// The progress levels of a review, in the order rules.md gives them.
+pub const PROGRESS: [(Progress, &str); 4] = [
+    (Progress::Good, "good"),
+    (Progress::Expected, "expected"),
+    (Progress::LessThanExpected, "less than expected"),
+    (Progress::LittleOrNone, "little or none"),
+];
+
+/// What went with one provision in the cycles reviewed in a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effect {
+    /// The catalogue id, or the name of a provision described in place.
+    pub key: String,
+    pub name: String,
+    pub pupils: usize,
+    pub cycles: usize,
+    /// Outcomes of those cycles' plans, each plan's outcomes counted once per provision.
+    pub outcomes: u32,
+    pub achieved: u32,
+    pub partly: u32,
+    pub not_achieved: u32,
+    /// Outcomes the review gave no judgement for.
+    pub not_judged: u32,
+    /// Reviews by progress level, in [`PROGRESS`] order.
+    pub progress: [u32; 4],
+    /// The provision map's cost of these cycles' lines for it over the period, in pence.
+    pub cost: i64,
+}
+
+impl Effect {
+    /// Achieved outcomes as a share of all, per cent; none without outcomes.
+    pub fn share_achieved(&self) -> Option<f64> {
+        (self.outcomes > 0).then(|| f64::from(self.achieved) * 100.0 / f64::from(self.outcomes))
+    }
+    /// Cost per outcome achieved, in pence (rounded half up), when any was achieved.
+    pub fn cost_per_achieved(&self) -> Option<i64> {
+        (self.achieved > 0).then(|| {
+            let a = i64::from(self.achieved);
+            (2 * self.cost + a).div_euclid(2 * a)
+        })
+    }
+}
+
+/// Every provision in the plan of a cycle reviewed in `[from, to]` (as the records stood at
+/// as-of), with what went with it; sorted by share of outcomes achieved, best first.
+pub fn effectiveness(
+    records: &Records,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Effect> {
+    // The provision map's costs, line by line: (pupil, cycle file, provision key) -> pence.
+    let map = provision_map(records, as_of, from, to);
+    let mut cost: BTreeMap<(&str, &str, String), i64> = BTreeMap::new();
+    for p in &map.pupils {
+        for l in &p.lines {
+            let key = l
+                .provision
+                .catalogue_id
+                .clone()
+                .unwrap_or_else(|| l.provision.name.clone());
+            *cost
+                .entry((p.id.as_str(), l.cycle_file.as_str(), key))
+                .or_default() += l.cost;
+        }
+    }
+    let mut by: BTreeMap<String, (Effect, BTreeSet<&str>)> = BTreeMap::new();
+    for folder in &records.pupils {
+        if folder.pupil.is_none() {
+            continue;
+        }
+        for c in folder.cycles.iter().filter(|c| c.started.value <= as_of) {
+            let Some(review) = views::review_at(c, as_of) else {
+                continue;
+            };
+            if review.date.value < from || review.date.value > to {
+                continue;
+            }
+            let Some(plan) = views::plan_at(c, as_of) else {
+                continue;
+            };
+            let mut seen = BTreeSet::new();
+            for prov in &plan.provision {
+                let key = prov.id.clone().unwrap_or_else(|| prov.name.clone());
+                if !seen.insert(key.clone()) {
+                    continue;
+                }
+                let (e, pupils) = by.entry(key.clone()).or_default();
+                e.key = key.clone();
+                e.name = prov.name.clone();
+                pupils.insert(folder.id.as_str());
+                e.cycles += 1;
+                for o in &plan.outcomes {
+                    e.outcomes += 1;
+                    match review.outcomes.iter().find(|(id, _)| *id == o.id) {
+                        Some((_, Achieved::Achieved)) => e.achieved += 1,
+                        Some((_, Achieved::Partly)) => e.partly += 1,
+                        Some((_, Achieved::NotAchieved)) => e.not_achieved += 1,
+                        None => e.not_judged += 1,
+                    }
+                }
+                if let Some(i) = PROGRESS.iter().position(|(p, _)| *p == review.progress) {
+                    e.progress[i] += 1;
+                }
+                e.cost += cost
+                    .get(&(folder.id.as_str(), c.file.as_str(), key))
+                    .copied()
+                    .unwrap_or(0);
+            }
+        }
+    }
+    let mut out: Vec<Effect> = by
+        .into_values()
+        .map(|(mut e, pupils)| {
+            e.pupils = pupils.len();
+            e
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.share_achieved()
+            .unwrap_or(-1.0)
+            .total_cmp(&a.share_achieved().unwrap_or(-1.0))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_string(), |x| format!("{x:.0}%"))
+}
+
+fn period_words(from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> String {
+    format!(
+        "Period: {} to {}. The records as they stood on {}.\n\n",
+        uk(from),
+        uk(to),
+        uk(as_of)
+    )
+}
+
+const SHARED_OUTCOMES: &str = "Every provision in a plan shares that plan's outcomes: a cycle whose plan held two provisions counts its outcomes once for each. The figures show what went with a provision, not what it caused.";
+
+/// `sen report effectiveness`.
+pub fn effectiveness_report(
+    loaded: &Loaded,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Doc {
+    let records = &loaded.records;
+    let school = md_escape(&records.school.name);
+    let effects = effectiveness(records, as_of, from, to);
+    let mut b = Builder::default();
+    let mut s = String::new();
+    let _ = writeln!(s, "# Effectiveness of SEN provision: {school}\n");
+    s.push_str("*Confidential: for the school's own evaluation (6.77). It names no pupil.*\n\n");
+    s.push_str(&period_words(from, to, as_of));
+    s.push_str("Each provision in the plan of an assess-plan-do-review cycle reviewed in the period, with the outcomes and progress recorded at those reviews and its cost over the period as the provision map computes it. ");
+    s.push_str(SHARED_OUTCOMES);
+    s.push_str("\n\n");
+    if effects.is_empty() {
+        s.push_str("No cycle was reviewed in the period.\n");
+        b.md(&s);
+        return b.done(format!(
+            "Effectiveness of SEN provision: {}",
+            records.school.name
+        ));
+    }
+    s.push_str("## Outcomes\n\n| Provision | Pupils | Reviewed cycles | Outcomes | Achieved | Partly | Not achieved | Not judged | Share achieved |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for e in &effects {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            md_escape(&e.name).replace('|', "\\|"),
+            e.pupils,
+            e.cycles,
+            e.outcomes,
+            e.achieved,
+            e.partly,
+            e.not_achieved,
+            e.not_judged,
+            pct(e.share_achieved())
+        );
+    }
+    s.push('\n');
+    b.md(&s);
+    b.chart(
+        BarChart {
+            title: "Share of outcomes achieved, by provision".into(),
+            desc: effects
+                .iter()
+                .map(|e| format!("{}: {}", e.name, pct(e.share_achieved())))
+                .collect::<Vec<_>>()
+                .join("; "),
+            categories: effects.iter().map(|e| e.name.clone()).collect(),
+            series: vec![Series {
+                name: "achieved".into(),
+                values: effects.iter().map(|e| e.share_achieved()).collect(),
+                labels: effects.iter().map(|e| pct(e.share_achieved())).collect(),
+            }],
+        }
+        .svg("effect"),
+    );
+    let mut s = String::new();
+    s.push_str("## Progress and cost\n\n| Provision | Good | Expected | Less than expected | Little or none | Cost over the period | Cost per outcome achieved |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for e in &effects {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md_escape(&e.name).replace('|', "\\|"),
+            e.progress[0],
+            e.progress[1],
+            e.progress[2],
+            e.progress[3],
+            money(e.cost),
+            e.cost_per_achieved().map_or_else(|| "–".to_string(), money)
+        );
+    }
+    s.push_str("\nProgress counts reviews: each reviewed cycle's progress judgement, once for each provision in its plan. A cost of £0.00 is provision recorded at no cost per hour, or given only outside term time.\n");
+    b.md(&s);
+    b.done(format!(
+        "Effectiveness of SEN provision: {}",
+        records.school.name
+    ))
+}
+
+/// The label of the area of a pupil's primary need: one of the four areas, else other needs.
+fn area_index(p: &crate::model::Pupil) -> usize {
+    p.primary_need
+        .and_then(|n| n.area())
+        .and_then(|a| Area::ALL.iter().position(|x| *x == a))
+        .unwrap_or(Area::ALL.len())
+}
+
+fn area_labels() -> Vec<String> {
+    Area::ALL
+        .iter()
+        .map(|a| a.label().to_string())
+        .chain([OTHER_NEEDS.to_string()])
+        .collect()
+}
+
+/// The register on one date: counts by status (SEN support, EHC plan), by area and by NC year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterAt {
+    pub label: String,
+    pub date: NaiveDate,
+    pub status: [u32; 2],
+    pub areas: Vec<u32>,
+    pub years: BTreeMap<i64, u32>,
+}
+
+impl RegisterAt {
+    pub fn total(&self) -> u32 {
+        self.status[0] + self.status[1]
+    }
+}
+
+/// The dates of the register: each term end in the period up to as-of, then as-of.
+pub fn register_dates(
+    records: &Records,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(String, NaiveDate)> {
+    let last = to.min(as_of);
+    let mut out = Vec::new();
+    let mut y = dates::academic_year_start(from);
+    while y <= last {
+        for t in rules::terms(&records.school.terms, y) {
+            if t.end >= from && t.end <= last && t.end != as_of {
+                out.push((format!("End of {} term, {}", t.name, uk(t.end)), t.end));
+            }
+        }
+        y = dates::add_months(y, 12);
+    }
+    out.sort_by_key(|(_, d)| *d);
+    out.dedup_by_key(|(_, d)| *d);
+    out.push((format!("Now ({})", uk(as_of)), as_of));
+    out
+}
+
+/// The register on each date, from one load: the records as they stood on that date. A pupil
+/// counts as on the register as `sen check --as-of DATE` counts them; their status on the
+/// date is EHC plan once the plan was issued, SEN support before.
+pub fn register_over(
+    records: &Records,
+    as_of: NaiveDate,
+    days: &[(String, NaiveDate)],
+) -> Vec<RegisterAt> {
+    let mut out: Vec<RegisterAt> = days
+        .iter()
+        .map(|(label, d)| RegisterAt {
+            label: label.clone(),
+            date: *d,
+            status: [0, 0],
+            areas: vec![0; Area::ALL.len() + 1],
+            years: BTreeMap::new(),
+        })
+        .collect();
+    for folder in &records.pupils {
+        if folder.bad.pupil_shape {
+            continue;
+        }
+        let Some(p) = &folder.pupil else { continue };
+        let view = PupilView::new(folder, p, as_of);
+        for r in &mut out {
+            if !rules::on_register(p, r.date) {
+                continue;
+            }
+            let ehc = p.status == Status::E
+                && folder
+                    .ehcp
+                    .as_ref()
+                    .and_then(|e| e.issued.as_ref())
+                    .is_none_or(|i| i.value <= r.date);
+            r.status[usize::from(ehc)] += 1;
+            r.areas[area_index(p)] += 1;
+            *r.years.entry(view.nc_year(r.date, as_of)).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// A count as published: the number, "fewer than N" or "withheld".
+fn shown(n: u32, s: Shown, t: u32) -> String {
+    match s {
+        Shown::Count => n.to_string(),
+        Shown::Small => format!("fewer than {t}"),
+        Shown::Withheld => "withheld".to_string(),
+    }
+}
+
+fn share(n: u32, s: Shown, roll: Option<u32>) -> String {
+    match (s, roll) {
+        (Shown::Count, Some(r)) if r > 0 => format!("{:.1}%", f64::from(n) * 100.0 / f64::from(r)),
+        _ => "–".to_string(),
+    }
+}
+
+fn year_label(y: i64) -> String {
+    views::year_label(y)
+}
+
+/// `sen report governors`.
+pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: NaiveDate) -> Doc {
+    let records = &loaded.records;
+    let t = records.school.settings.suppress_below;
+    let roll = records.school.pupils_on_roll;
+    let mut b = Builder::default();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# SEN report for governors: {}\n",
+        md_escape(&records.school.name)
+    );
+    s.push_str("For the governor who oversees special educational needs (6.3). ");
+    s.push_str(&format!(
+        "No pupil is named, and every count from 1 to {} is shown as \"fewer than {t}\", with any count that would give one away withheld, so these figures can be published.\n\n",
+        t.saturating_sub(1)
+    ));
+    s.push_str(&period_words(from, to, as_of));
+
+    // The register.
+    let days = register_dates(records, as_of, from, to);
+    let regs = register_over(records, as_of, &days);
+    let years: Vec<i64> = regs
+        .iter()
+        .flat_map(|r| r.years.keys().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let areas = area_labels();
+    s.push_str("## The SEN register\n\n");
+    let nat = national::latest();
+    let _ = writeln!(
+        s,
+        "Nationally, {:.1}% of pupils are on SEN support and {:.1}% have an EHC plan ({}, {}, from the {} census; the year before: {:.1}% and {:.1}%).{}\n",
+        nat.sen_support,
+        nat.ehc_plan,
+        nat.source,
+        nat.published,
+        nat.census,
+        national::RELEASES[1].sen_support,
+        national::RELEASES[1].ehc_plan,
+        match roll {
+            Some(r) => format!(" Shares below are of the {r} pupils on the school's roll."),
+            None => " Give `school.pupils_on_roll` in school.yaml to see the school's shares beside them.".to_string(),
+        }
+    );
+    s.push_str("| Date | On the register | SEN support | EHC plan | SEN support, share of roll | EHC plan, share of roll |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    let mut decided = Vec::new();
+    for r in &regs {
+        let year_counts: Vec<u32> = years
+            .iter()
+            .map(|y| r.years.get(y).copied().unwrap_or(0))
+            .collect();
+        let d = suppress(
+            &[r.status.to_vec(), r.areas.clone(), year_counts.clone()],
+            t,
+        );
+        let total = if d.total_shown {
+            r.total().to_string()
+        } else if r.total() == 0 {
+            "0".into()
+        } else {
+            "withheld".into()
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.label,
+            total,
+            shown(r.status[0], d.cells[0][0], t),
+            shown(r.status[1], d.cells[0][1], t),
+            share(r.status[0], d.cells[0][0], roll),
+            share(r.status[1], d.cells[0][1], roll),
+        );
+        decided.push((d, year_counts));
+    }
+    let _ = writeln!(
+        s,
+        "| National ({}) | | | | {:.1}% | {:.1}% |\n",
+        nat.published, nat.sen_support, nat.ehc_plan
+    );
+    b.md(&s);
+    let cats: Vec<String> = regs.iter().map(|r| r.label.clone()).collect();
+    let series = |i: usize, name: &str| Series {
+        name: name.into(),
+        values: regs
+            .iter()
+            .zip(&decided)
+            .map(|(r, (d, _))| (d.cells[0][i] == Shown::Count).then_some(f64::from(r.status[i])))
+            .collect(),
+        labels: regs
+            .iter()
+            .zip(&decided)
+            .map(|(r, (d, _))| shown(r.status[i], d.cells[0][i], t))
+            .collect(),
+    };
+    let chart = BarChart {
+        title: "Pupils on the SEN register".into(),
+        desc: regs
+            .iter()
+            .zip(&decided)
+            .map(|(r, (d, _))| {
+                format!(
+                    "{}: SEN support {}, EHC plan {}",
+                    r.label,
+                    shown(r.status[0], d.cells[0][0], t),
+                    shown(r.status[1], d.cells[0][1], t)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        categories: cats,
+        series: vec![series(0, "SEN support"), series(1, "EHC plan")],
+    };
+    b.chart(chart.svg("register"));
+
+    let mut s = String::from("### By broad area of primary need\n\n| Date |");
+    for a in &areas {
+        let _ = write!(s, " {a} |");
+    }
+    s.push_str("\n| --- |");
+    s.push_str(&" ---: |".repeat(areas.len()));
+    s.push('\n');
+    for (r, (d, _)) in regs.iter().zip(&decided) {
+        let _ = write!(s, "| {} |", r.label);
+        for (i, n) in r.areas.iter().enumerate() {
+            let _ = write!(s, " {} |", shown(*n, d.cells[1][i], t));
+        }
+        s.push('\n');
+    }
+    if !years.is_empty() {
+        s.push_str("\n### By NC year\n\n| Date |");
+        for y in &years {
+            let _ = write!(s, " {} |", year_label(*y));
+        }
+        s.push_str("\n| --- |");
+        s.push_str(&" ---: |".repeat(years.len()));
+        s.push('\n');
+        for (r, (d, counts)) in regs.iter().zip(&decided) {
+            let _ = write!(s, "| {} |", r.label);
+            for (i, n) in counts.iter().enumerate() {
+                let _ = write!(s, " {} |", shown(*n, d.cells[2][i], t));
+            }
+            s.push('\n');
+        }
+    }
+    s.push('\n');
+
+    // The duties.
+    let window = records.school.settings.due_within_days;
+    let duties = rules::duties_in_period(loaded, Options { as_of, window }, from, to);
+    s.push_str("## Duties met late or not yet met\n\n");
+    s.push_str("Each duty with something due in the period, counted by its due date, from the same findings as `sen check`: *late* was done after its deadline, *not done* is still outstanding on the date of this report.\n\n");
+    let mut duty_rows = Vec::new();
+    if duties.is_empty() {
+        s.push_str("Nothing due in the period was late or is outstanding.\n\n");
+    } else {
+        s.push_str("| Duty | Paragraphs | Late | Not done |\n| --- | --- | ---: | ---: |\n");
+        for d in &duties {
+            let sup = suppress(&[vec![d.late, d.not_done]], t);
+            let late = shown(d.late, sup.cells[0][0], t);
+            let not_done = shown(d.not_done, sup.cells[0][1], t);
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                duty_label(d.rule),
+                d.rule.paragraphs().join(", "),
+                late,
+                not_done
+            );
+            duty_rows.push((d, sup, late, not_done));
+        }
+        s.push('\n');
+    }
+    b.md(&s);
+    if !duty_rows.is_empty() {
+        let val = |n: u32, sh: Shown| (sh == Shown::Count).then_some(f64::from(n));
+        b.chart(
+            BarChart {
+                title: "Duties met late or not yet met".into(),
+                desc: duty_rows
+                    .iter()
+                    .map(|(d, _, l, n)| format!("{}: late {l}, not done {n}", duty_label(d.rule)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                categories: duty_rows
+                    .iter()
+                    .map(|(d, ..)| duty_label(d.rule).to_string())
+                    .collect(),
+                series: vec![
+                    Series {
+                        name: "late".into(),
+                        values: duty_rows
+                            .iter()
+                            .map(|(d, sup, ..)| val(d.late, sup.cells[0][0]))
+                            .collect(),
+                        labels: duty_rows.iter().map(|(_, _, l, _)| l.clone()).collect(),
+                    },
+                    Series {
+                        name: "not done".into(),
+                        values: duty_rows
+                            .iter()
+                            .map(|(d, sup, ..)| val(d.not_done, sup.cells[0][1]))
+                            .collect(),
+                        labels: duty_rows.iter().map(|(.., n)| n.clone()).collect(),
+                    },
+                ],
+            }
+            .svg("duties"),
+        );
+    }
+
+    // Spending.
+    let map = provision_map(records, as_of, from, to);
+    let mut s = String::from("## Spending on SEN provision\n\n");
+    let _ = writeln!(
+        s,
+        "The provision map's cost over the period (6.76), by the broad area of need each provision serves: {} in all.\n",
+        money(map.total)
+    );
+    s.push_str("| Area of need | Pupils | Cost |\n| --- | ---: | ---: |\n");
+    for a in &map.by_area {
+        let sup = suppress(&[vec![a.pupils as u32]], t);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            a.label,
+            shown(a.pupils as u32, sup.cells[0][0], t),
+            money(a.cost)
+        );
+    }
+    let over = map.top_up_count as u32;
+    let costed = map.pupils.len() as u32;
+    let sup = suppress(&[vec![over, costed - over]], t);
+    let _ = writeln!(
+        s,
+        "\nPupils whose current provision would cost more than £6,000 over a 39-week year (the nationally prescribed threshold, 6.99): {}.\n",
+        shown(over, sup.cells[0][0], t)
+    );
+    b.md(&s);
+    if !map.by_area.is_empty() {
+        b.chart(
+            BarChart {
+                title: "Spending by area of need".into(),
+                desc: map
+                    .by_area
+                    .iter()
+                    .map(|a| format!("{}: {}", a.label, money(a.cost)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                categories: map.by_area.iter().map(|a| a.label.clone()).collect(),
+                series: vec![Series {
+                    name: "cost".into(),
+                    values: map.by_area.iter().map(|a| Some(a.cost as f64)).collect(),
+                    labels: map.by_area.iter().map(|a| money(a.cost)).collect(),
+                }],
+            }
+            .svg("spending"),
+        );
+    }
+
+    // Effectiveness.
+    let mut s = String::from("## Which provision works\n\n");
+    let effects: Vec<Effect> = effectiveness(records, as_of, from, to)
+        .into_iter()
+        .filter(|e| e.outcomes > 0 && e.pupils as u32 >= t)
+        .collect();
+    let _ = writeln!(
+        s,
+        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils. {SHARED_OUTCOMES} `sen report effectiveness` gives every provision.\n"
+    );
+    if effects.is_empty() {
+        let _ = writeln!(s, "No provision reviewed in the period reached {t} pupils.");
+    } else {
+        let n = effects.len();
+        let k = n.min(3);
+        let top: Vec<&Effect> = effects.iter().take(k).collect();
+        let bottom: Vec<&Effect> = effects.iter().skip(k).rev().take(3.min(n - k)).collect();
+        for (head, list) in [("Highest", top), ("Lowest", bottom)] {
+            if list.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "**{head}**\n\n| Provision | Pupils | Outcomes | Share achieved |\n| --- | ---: | ---: | ---: |"
+            );
+            for e in list {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    md_escape(&e.name).replace('|', "\\|"),
+                    e.pupils,
+                    e.outcomes,
+                    pct(e.share_achieved())
+                );
+            }
+            s.push('\n');
+        }
+    }
+    b.md(&s);
+    b.done(format!("SEN report for governors: {}", records.school.name))
+}
+
+/// A duty in words, for governors.
+pub fn duty_label(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Notification => "Parents told of SEN provision",
+        Rule::CycleReview => "Support reviewed on time",
+        Rule::SupportPlan => "Support plan agreed",
+        Rule::ParentMeetings => "Meeting parents three times a year",
+        Rule::RecordShared => "Record of meeting or review given to parents",
+        Rule::Specialist => "Specialist involved",
+        Rule::EhcConsider => "EHC needs assessment considered",
+        Rule::AnnualReview => "EHC plan annual review held",
+        Rule::AnnualReviewNotice => "Annual review invitations sent",
+        Rule::AnnualReviewReport => "Annual review report sent",
+        Rule::LaDecision => "Local authority decision after annual review",
+        Rule::PhaseTransfer => "Phase transfer review",
+        Rule::Adulthood => "Preparing for adulthood discussed",
+        Rule::EhcAssessment => "EHC needs assessment timeline",
+        Rule::Senco => "SENCO in post and qualified",
+        Rule::InformationReport => "SEN information report published",
+        other => other.id(),
+    }
+}
