@@ -299,8 +299,12 @@ senco:                        # the SENCO: a qualified teacher designated as SEN
   qualified_teacher: true     # the SENCO must be a qualified teacher (6.85): sen check refuses false
   appointed: {appointed}       # the date the SENCO took up the role: change it if that was earlier
   previously_senco_months: 0  # months as a SENCO before this appointment (6.85)
-  national_award: null        # the date the National Award for SEN Co-ordination was achieved; a new
-                              # SENCO has three years from appointment to achieve it (6.85)
+  qualification:              # the SENCO qualification: a new SENCO has three years from appointment (6.85)
+    kind: npq-senco           # npq-senco (the NPQ for SENCOs, from 1 September 2024) | nasenco (the
+                              # National Award: counts only if begun before 1 September 2024 and
+                              # completed before 1 September 2027)
+    started: null             # when the course began
+    achieved: null            # the date it was achieved; null while in progress
 
 local_offer: null             # the web address of the local authority's local offer (6.81)
 

@@ -6,7 +6,7 @@ use crate::findings::{Finding, Kind, Rule};
 use crate::model::{Qualification, SECTIONS};
 use crate::records::QualificationKind;
 
-use super::Eval;
+use super::{DutyState, Eval, Lookback, Obligation, Sink};
 
 const FILE: &str = "school.yaml";
 
@@ -14,7 +14,7 @@ const FILE: &str = "school.yaml";
 /// reached; a new SENCO achieves the qualification within three years of appointment: the
 /// NPQ for SENCOs, or a National Award begun before 1 September 2024 and completed before
 /// 1 September 2027 (reg 49 as amended by SI 2024/535).
-pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
+pub(super) fn senco(ev: &Eval, out: &mut Sink) {
     let Some(s) = &ev.school.senco else {
         out.push(
             Finding::new(Rule::Senco, Kind::Invalid, "school.yaml names no SENCO")
@@ -55,8 +55,7 @@ pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
         .and_then(|q| q.achieved.as_ref())
         .filter(|a| a.value <= ev.as_of);
     let nasenco_in_time = |q: &Qualification| {
-        q.kind == QualificationKind::Nasenco
-            && q.started.is_none_or(|d| d < npq_from())
+        q.kind == QualificationKind::Nasenco && q.started.is_none_or(|d| d < npq_from())
     };
     let counts = q.is_some_and(|q| {
         achieved.is_some_and(|a| match q.kind {
@@ -64,9 +63,6 @@ pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
             QualificationKind::Nasenco => nasenco_in_time(q) && a.value < nasenco_until(),
         })
     });
-    if counts {
-        return;
-    }
     let three_years = add_months(appointed.value, 36);
     let (due, message) = match q {
         Some(q) if q.kind == QualificationKind::Nasenco && !nasenco_in_time(q) => (
@@ -88,7 +84,7 @@ pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
                 ),
             )
         }
-        Some(q) if q.kind == QualificationKind::Nasenco => (
+        Some(q) if q.kind == QualificationKind::Nasenco && !counts => (
             three_years,
             format!(
                 "the SENCO appointed {} needs the NPQ for SENCOs by {}: a National Award completed on or after 1 September 2027 does not count",
@@ -105,13 +101,22 @@ pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
             ),
         ),
     };
-    if let Some((kind, days)) = ev.pending(due) {
-        out.push(
-            Finding::new(Rule::Senco, kind, message)
-                .at(FILE, Some(appointed.line))
-                .due(due, days),
-        );
-    }
+    let done = achieved.filter(|_| counts);
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::Senco,
+            pupil: None,
+            due,
+            deadline: due,
+            done: done.map(|a| a.value),
+            // Check is silent once the qualification is held, however late.
+            lookback: Lookback::Never,
+            file: FILE,
+            line: done.map_or(appointed.line, |a| a.line),
+        },
+        |_| message,
+    );
 }
 
 /// From this day the NPQ for SENCOs is the qualification for a new SENCO; a National Award
@@ -132,10 +137,10 @@ fn nasenco_last_day() -> chrono::NaiveDate {
 
 /// `information-report` (6.79, 6.81): the SEN information report is published and updated
 /// every year, with every statutory section written.
-pub(super) fn information_report(ev: &Eval, out: &mut Vec<Finding>) {
+pub(super) fn information_report(ev: &Eval, out: &mut Sink) {
     let r = &ev.school.information_report;
     match r.published.as_ref().filter(|p| p.value <= ev.as_of) {
-        None => out.push(
+        None => out.duty_finding(
             Finding::new(
                 Rule::InformationReport,
                 Kind::Overdue,
@@ -143,24 +148,30 @@ pub(super) fn information_report(ev: &Eval, out: &mut Vec<Finding>) {
             )
             .at(FILE, Some(r.line))
             .help("record `information_report.published` when it goes on the website"),
+            DutyState::Overdue,
         ),
         Some(p) => {
             let due = add_months(p.value, 12);
-            if let Some((kind, days)) = ev.pending(due) {
-                out.push(
-                    Finding::new(
-                        Rule::InformationReport,
-                        kind,
-                        format!(
-                            "the SEN information report published {} must be updated by {}",
-                            uk(p.value),
-                            uk(due)
-                        ),
+            out.duty(
+                ev,
+                Obligation {
+                    rule: Rule::InformationReport,
+                    pupil: None,
+                    due,
+                    deadline: due,
+                    done: None,
+                    lookback: Lookback::Never,
+                    file: FILE,
+                    line: p.line,
+                },
+                |_| {
+                    format!(
+                        "the SEN information report published {} must be updated by {}",
+                        uk(p.value),
+                        uk(due)
                     )
-                    .at(FILE, Some(p.line))
-                    .due(due, days),
-                );
-            }
+                },
+            );
         }
     }
     for (i, section) in SECTIONS.iter().enumerate() {
