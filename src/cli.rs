@@ -77,9 +77,18 @@ pub struct CheckArgs {
     /// Only this kind: invalid, overdue, late, due, incomplete or advice; repeatable.
     #[arg(long, value_name = "KIND")]
     pub kind: Vec<String>,
-    /// `table` for a person, `json` for scripts.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    /// `table` for a person, `json` for scripts, `line` for editors (one finding a line:
+    /// `FILE:LINE:COL: SEVERITY: KIND RULE: MESSAGE`).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Table)]
+    pub format: FindingsFormat,
+}
+
+/// `sen check`'s formats: census's `CheckFormat` and `line`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    Table,
+    Json,
+    Line,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
