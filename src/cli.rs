@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Run `sen check` anywhere inside a records folder (the folder holding school.yaml).
 #[derive(Debug, Parser)]
-#[command(name = "sen", version, about, max_term_width = 100)]
+#[command(name = "sen", bin_name = "sen", version, about, max_term_width = 100)]
 #[command(
     after_help = "Examples:\n  sen check\n  sen --records examples/oakfield --as-of 2026-11-23 check\n  sen letter notification amara-okafor\n  sen report information --out out/information.md"
 )]
