@@ -47,8 +47,13 @@ struct Args {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let school = School::new(args.seed, args.as_of);
-    let out = &args.out;
+    generate(args.pupils, args.seed, args.as_of, &args.out)
+}
+
+/// Write the invented school of `pupils` pupils into `out` (new or empty). Also used by the
+/// golden-output test (tests/golden.rs), which includes this file as a module.
+pub fn generate(pupils: usize, seed: u64, as_of: NaiveDate, out: &Path) -> Result<()> {
+    let school = School::new(seed, as_of);
     if out.exists() && fs::read_dir(out)?.next().is_some() {
         bail!("{} is not empty: give a new folder", out.display());
     }
@@ -57,8 +62,7 @@ fn main() -> Result<()> {
     fs::write(out.join("school.yaml"), school.render())?;
     fs::write(out.join(".gitignore"), "out/\n")?;
 
-    let identities = identities(args.seed, args.pupils, &school);
-    let seed = args.seed;
+    let identities = identities(seed, pupils, &school);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
