@@ -27,19 +27,21 @@ pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding
 }
 
 /// `notification` (6.43, 6.48): parents are formally told when the school starts making
-/// special educational provision. Due on `sen.since`; late when sent more than 14 days after.
+/// special educational provision. One deadline for both forms (0.2): `sen.since` + 14 days,
+/// whether the notice is still to be sent (`overdue` or `due`) or went after it (`late`).
 fn notification(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
     let p = v.pupil;
+    let deadline = add_days(v.since, 14);
     match v.parents_notified {
         None => {
-            if let Some((kind, days)) = ev.pending(v.since) {
+            if let Some((kind, days)) = ev.pending(deadline) {
                 out.push(pupil_finding(
                     Rule::Notification,
                     kind,
                     v,
                     &p.file,
                     p.since.line,
-                    Some((v.since, days)),
+                    Some((deadline, days)),
                     format!(
                         "parents not yet formally told of the SEN provision that began {}",
                         uk(v.since)
@@ -48,7 +50,6 @@ fn notification(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
             }
         }
         Some(n) => {
-            let deadline = add_days(v.since, 14);
             if let Some(days) = Eval::late(n.value, deadline)
                 && ev.in_lookback(n.value)
             {
