@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{CensusArgs, CheckFormat};
-use crate::commands::import::{differences, find, pupils, read_file};
+use crate::commands::import::{Pupils, differences, read_file};
 use crate::dates::iso;
 use crate::mis;
 use crate::model::Status;
@@ -69,13 +69,13 @@ pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
         eprintln!("error: {}: {e}", args.file.display());
     }
     let loaded = crate::load::load(&root, ctx.as_of);
-    let records = pupils(&loaded.records);
+    let records = Pupils::of(&loaded.records);
     let mut diffs: Vec<CensusDifference> = Vec::new();
     let mut matched_ids = std::collections::BTreeSet::new();
     let mut matched = 0usize;
     for m in &read.rows {
         let mis_on = matches!(m.status, Some(Status::K | Status::E));
-        match find(&records, m) {
+        match records.find(m) {
             Some((id, p)) => {
                 matched += 1;
                 matched_ids.insert(id);
@@ -102,7 +102,7 @@ pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
             None => {}
         }
     }
-    for (id, p) in &records {
+    for (id, p) in &records.all {
         if !matched_ids.contains(id) && crate::rules::on_register(p, ctx.as_of) {
             diffs.push(CensusDifference {
                 pupil: Some(id.to_string()),

@@ -3,7 +3,7 @@
 //! skeleton `sen new pupil` writes, filled with what the MIS holds; a pupil already in the
 //! records is never changed, and how it differs from the MIS is listed instead.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::Path;
 
@@ -72,33 +72,64 @@ pub fn differences(p: &Pupil, m: &MisPupil, on_register: bool) -> Vec<Difference
     out
 }
 
-/// The records' pupils with a readable pupil.yaml, by id.
-pub fn pupils(records: &Records) -> Vec<(&str, &Pupil)> {
-    records
-        .pupils
-        .iter()
-        .filter_map(|f| f.pupil.as_ref().map(|p| (f.id.as_str(), p)))
-        .collect()
+/// The records' pupils with a readable pupil.yaml, indexed the two ways an MIS row is
+/// matched to one (cli.md): by UPN, else by given name, family name and date of birth,
+/// ignoring case. Lookups are hashed, so matching 10,000 rows stays linear.
+pub struct Pupils<'a> {
+    pub all: Vec<(&'a str, &'a Pupil)>,
+    by_upn: HashMap<String, usize>,
+    by_name: HashMap<(String, String, chrono::NaiveDate), usize>,
 }
 
-/// The records' pupil that an MIS row is: same UPN, else same given name, family name and
-/// date of birth (ignoring case).
-pub fn find<'a>(pupils: &[(&'a str, &'a Pupil)], m: &MisPupil) -> Option<(&'a str, &'a Pupil)> {
-    if let Some(u) = &m.upn
-        && let Some(hit) = pupils
+impl<'a> Pupils<'a> {
+    pub fn of(records: &'a Records) -> Pupils<'a> {
+        let all: Vec<(&str, &Pupil)> = records
+            .pupils
             .iter()
-            .find(|(_, p)| p.upn.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(u)))
-    {
-        return Some(*hit);
+            .filter_map(|f| f.pupil.as_ref().map(|p| (f.id.as_str(), p)))
+            .collect();
+        let mut by_upn = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (i, (_, p)) in all.iter().enumerate() {
+            if let Some(u) = &p.upn {
+                by_upn.entry(u.trim().to_ascii_uppercase()).or_insert(i);
+            }
+            by_name
+                .entry(name_key(&p.given, &p.family, p.dob))
+                .or_insert(i);
+        }
+        Pupils {
+            all,
+            by_upn,
+            by_name,
+        }
     }
-    pupils
-        .iter()
-        .find(|(_, p)| {
-            Some(p.dob) == m.dob
-                && p.given.trim().eq_ignore_ascii_case(m.given.trim())
-                && p.family.trim().eq_ignore_ascii_case(m.family.trim())
-        })
-        .copied()
+
+    /// The records' pupil that an MIS row is: same UPN, else same given name, family name
+    /// and date of birth.
+    pub fn find(&self, m: &MisPupil) -> Option<(&'a str, &'a Pupil)> {
+        let by_upn = m
+            .upn
+            .as_ref()
+            .and_then(|u| self.by_upn.get(&u.to_ascii_uppercase()));
+        let by_name = || {
+            m.dob
+                .and_then(|d| self.by_name.get(&name_key(&m.given, &m.family, d)))
+        };
+        by_upn.or_else(by_name).map(|&i| self.all[i])
+    }
+}
+
+fn name_key(
+    given: &str,
+    family: &str,
+    dob: chrono::NaiveDate,
+) -> (String, String, chrono::NaiveDate) {
+    (
+        given.trim().to_lowercase(),
+        family.trim().to_lowercase(),
+        dob,
+    )
 }
 
 pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
@@ -117,7 +148,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
         None => None,
     };
     let loaded = crate::load::load(&root, ctx.as_of);
-    let existing = pupils(&loaded.records);
+    let existing = Pupils::of(&loaded.records);
     let mut taken: BTreeSet<String> = loaded.records.pupils.iter().map(|f| f.id.clone()).collect();
 
     let mut out = std::io::stdout().lock();
@@ -147,7 +178,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
                 continue;
             }
         }
-        if let Some((id, p)) = find(&existing, m) {
+        if let Some((id, p)) = existing.find(m) {
             let d = differences(p, m, crate::rules::on_register(p, ctx.as_of));
             if !d.is_empty() {
                 differing.push((id.to_string(), d));
@@ -231,7 +262,14 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
                     language: k.language.clone(),
                 }),
                 None => {
-                    let why = if existing.iter().any(|(_, p)| contact_of_pupil(k, p)) {
+                    let as_row = MisPupil {
+                        upn: k.upn.clone(),
+                        given: k.given.clone(),
+                        family: k.family.clone(),
+                        dob: k.dob,
+                        ..MisPupil::default()
+                    };
+                    let why = if existing.find(&as_row).is_some() {
                         "the pupil is already in the records, which import never changes: add the contact by hand"
                     } else {
                         "no pupil imported in this run matches it by UPN, or by surname, forename and date of birth"
@@ -338,17 +376,6 @@ fn contact_of(k: &MisContact, m: &MisPupil) -> bool {
                 && k.dob == m.dob
                 && k.given.eq_ignore_ascii_case(&m.given)
                 && k.family.eq_ignore_ascii_case(&m.family)
-        }
-    }
-}
-
-fn contact_of_pupil(k: &MisContact, p: &Pupil) -> bool {
-    match (&k.upn, &p.upn) {
-        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
-        _ => {
-            k.dob == Some(p.dob)
-                && k.given.eq_ignore_ascii_case(&p.given)
-                && k.family.eq_ignore_ascii_case(&p.family)
         }
     }
 }
