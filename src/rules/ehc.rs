@@ -5,13 +5,13 @@
 use chrono::NaiveDate;
 
 use crate::dates::{add_days, add_months, age, uk, ymd};
-use crate::findings::{Finding, Kind, Rule};
+use crate::findings::{Kind, Rule};
 use crate::model::{DecisionOutcome, PupilBad, Status};
 
 use super::view::PupilView;
-use super::{Eval, RuleFn, pupil_finding, reads_ok};
+use super::{Eval, Lookback, Obligation, RuleFn, Sink, pupil_finding, reads_ok};
 
-pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding>) {
+pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
     let rules: [(Rule, RuleFn); 7] = [
         (Rule::AnnualReview, annual_review),
         (Rule::AnnualReviewNotice, annual_review_notice),
@@ -37,34 +37,37 @@ fn next_review(v: &PupilView, last: NaiveDate) -> NaiveDate {
 
 /// `annual-review` (6.56, 9.166, 9.178): an EHC plan is reviewed within 12 months of its
 /// issue or last review (6 months for a child under 5). A review held after that: `late`.
-fn annual_review(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
     let issued = v.ehcp.as_ref().and_then(|e| e.issued);
     let held: Vec<_> = v.annual_reviews.iter().filter(|r| r.held).collect();
-    // Late reviews: each held review against the due date from the one before (or issue).
+    // Each held review against the due date from the one before (or issue).
     let mut previous = issued.map(|d| d.value);
     for r in &held {
         if let Some(prev) = previous {
             let due = next_review(v, prev);
-            if let Some(days) = Eval::late(r.meeting, due)
-                && ev.in_lookback(r.meeting)
-            {
-                out.push(pupil_finding(
-                    Rule::AnnualReview,
-                    Kind::Late,
-                    v,
-                    &r.review.file,
-                    r.review.meeting.line,
-                    Some((due, days)),
+            out.duty(
+                ev,
+                Obligation {
+                    rule: Rule::AnnualReview,
+                    pupil: Some(&v.folder.id),
+                    due,
+                    deadline: due,
+                    done: Some(r.meeting),
+                    lookback: Lookback::From(r.meeting),
+                    file: &r.review.file,
+                    line: r.review.meeting.line,
+                },
+                |_| {
                     format!(
                         "the annual review of {} was held after its due date of {}",
                         uk(r.meeting),
                         uk(due)
-                    ),
-                ));
-            }
+                    )
+                },
+            );
         }
         previous = Some(r.meeting);
     }
@@ -81,82 +84,80 @@ fn annual_review(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
         },
     };
     let due = next_review(v, last);
-    if let Some((kind, days)) = ev.pending(due) {
-        out.push(pupil_finding(
-            Rule::AnnualReview,
-            kind,
-            v,
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::AnnualReview,
+            pupil: Some(&v.folder.id),
+            due,
+            deadline: due,
+            done: None,
+            lookback: Lookback::Never,
             file,
             line,
-            Some((due, days)),
+        },
+        |_| {
             format!(
                 "annual review of the EHC plan due {} ({what} {})",
                 uk(due),
                 uk(last)
-            ),
-        ));
-    }
+            )
+        },
+    );
 }
 
 /// `annual-review-notice` (9.176, reg 20): invitations go out at least two weeks before an
 /// annual review meeting.
-fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
     for r in &v.annual_reviews {
         let deadline = add_days(r.meeting, -14);
-        match r.invitations_sent {
-            Some(sent) => {
-                if let Some(days) = Eval::late(sent.value, deadline)
-                    && (!r.held || ev.in_lookback(r.meeting))
-                {
-                    out.push(pupil_finding(
-                        Rule::AnnualReviewNotice,
-                        Kind::Late,
-                        v,
-                        &r.review.file,
-                        sent.line,
-                        Some((deadline, days)),
-                        format!(
-                            "invitations to the annual review of {} went out {}, less than two weeks before",
-                            uk(r.meeting),
-                            uk(sent.value)
-                        ),
-                    ));
-                }
+        if r.held && r.invitations_sent.is_none() {
+            if ev.in_lookback(r.meeting) {
+                out.push(pupil_finding(
+                    Rule::AnnualReviewNotice,
+                    Kind::Incomplete,
+                    v,
+                    &r.review.file,
+                    r.review.meeting.line,
+                    None,
+                    format!(
+                        "the annual review of {} does not record when invitations were sent",
+                        uk(r.meeting)
+                    ),
+                ));
             }
-            None if !r.held => {
-                if let Some((kind, days)) = ev.pending(deadline) {
-                    out.push(pupil_finding(
-                        Rule::AnnualReviewNotice,
-                        kind,
-                        v,
-                        &r.review.file,
-                        r.review.meeting.line,
-                        Some((deadline, days)),
-                        format!(
-                            "invitations to the annual review of {} must go out by {}",
-                            uk(r.meeting),
-                            uk(deadline)
-                        ),
-                    ));
-                }
-            }
-            None => {
-                if ev.in_lookback(r.meeting) {
-                    out.push(pupil_finding(
-                        Rule::AnnualReviewNotice,
-                        Kind::Incomplete,
-                        v,
-                        &r.review.file,
-                        r.review.meeting.line,
-                        None,
-                        format!(
-                            "the annual review of {} does not record when invitations were sent",
-                            uk(r.meeting)
-                        ),
-                    ));
-                }
-            }
+            continue;
         }
+        let sent = r.invitations_sent;
+        out.duty(
+            ev,
+            Obligation {
+                rule: Rule::AnnualReviewNotice,
+                pupil: Some(&v.folder.id),
+                due: deadline,
+                deadline,
+                done: sent.map(|s| s.value),
+                lookback: if r.held {
+                    Lookback::From(r.meeting)
+                } else {
+                    Lookback::Always
+                },
+                file: &r.review.file,
+                line: sent.map_or(r.review.meeting.line, |s| s.line),
+            },
+            |_| match sent {
+                Some(s) => format!(
+                    "invitations to the annual review of {} went out {}, less than two weeks before",
+                    uk(r.meeting),
+                    uk(s.value)
+                ),
+                None => format!(
+                    "invitations to the annual review of {} must go out by {}",
+                    uk(r.meeting),
+                    uk(deadline)
+                ),
+            },
+        );
     }
 }
 
@@ -165,7 +166,7 @@ fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
 fn after_review<'a>(
     ev: &Eval,
     v: &PupilView<'a>,
-    out: &mut Vec<Finding>,
+    out: &mut Sink,
     rule: Rule,
     within: i64,
     pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
@@ -173,51 +174,39 @@ fn after_review<'a>(
 ) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
         let due = add_days(r.meeting, within);
-        match pick(r) {
-            None => {
-                if let Some((kind, days)) = ev.pending(due) {
-                    out.push(pupil_finding(
-                        rule,
-                        kind,
-                        v,
-                        &r.review.file,
-                        r.review.meeting.line,
-                        Some((due, days)),
-                        format!(
-                            "{what} after the annual review of {}: due {}",
-                            uk(r.meeting),
-                            uk(due)
-                        ),
-                    ));
-                }
-            }
-            Some(done) => {
-                if let Some(days) = Eval::late(done.value, due)
-                    && ev.in_lookback(r.meeting)
-                {
-                    out.push(pupil_finding(
-                        rule,
-                        Kind::Late,
-                        v,
-                        &r.review.file,
-                        done.line,
-                        Some((due, days)),
-                        format!(
-                            "{what} after the annual review of {}: done {}, due {}",
-                            uk(r.meeting),
-                            uk(done.value),
-                            uk(due)
-                        ),
-                    ));
-                }
-            }
-        }
+        let done = pick(r);
+        out.duty(
+            ev,
+            Obligation {
+                rule,
+                pupil: Some(&v.folder.id),
+                due,
+                deadline: due,
+                done: done.map(|d| d.value),
+                lookback: Lookback::From(r.meeting),
+                file: &r.review.file,
+                line: done.map_or(r.review.meeting.line, |d| d.line),
+            },
+            |_| match done {
+                None => format!(
+                    "{what} after the annual review of {}: due {}",
+                    uk(r.meeting),
+                    uk(due)
+                ),
+                Some(d) => format!(
+                    "{what} after the annual review of {}: done {}, due {}",
+                    uk(r.meeting),
+                    uk(d.value),
+                    uk(due)
+                ),
+            },
+        );
     }
 }
 
 /// `annual-review-report` (9.176, reg 20): the review report goes to the LA and everyone
 /// invited within two weeks of the meeting.
-fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -231,7 +220,7 @@ fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
 
 /// `la-decision` (9.176, reg 20), owner LA: the local authority decides within four weeks
 /// of the meeting whether to maintain, amend or cease the plan.
-fn la_decision(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -245,7 +234,7 @@ fn la_decision(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
 
 /// `phase-transfer` (9.179, reg 18): a pupil with a plan moving phase has the plan reviewed
 /// and amended by 15 February (31 March from Year 11) of the year of transfer.
-fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -260,31 +249,36 @@ fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
         ymd(ends, 2, 15)
     };
     let start = crate::dates::academic_year_start(ev.as_of);
-    if v.annual_reviews
+    let done = v
+        .annual_reviews
         .iter()
-        .any(|r| r.meeting >= start && r.meeting <= deadline)
-    {
-        return;
-    }
-    if let Some((kind, days)) = ev.pending(deadline) {
-        out.push(pupil_finding(
-            Rule::PhaseTransfer,
-            kind,
-            v,
-            &v.pupil.file,
-            0,
-            Some((deadline, days)),
+        .map(|r| r.meeting)
+        .filter(|m| *m >= start && *m <= deadline)
+        .min();
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::PhaseTransfer,
+            pupil: Some(&v.folder.id),
+            due: deadline,
+            deadline,
+            done,
+            lookback: Lookback::Never,
+            file: &v.pupil.file,
+            line: 0,
+        },
+        |_| {
             format!(
                 "Year {year}: the EHC plan must be reviewed for the move to the next phase by {}",
                 uk(deadline)
-            ),
-        ));
-    }
+            )
+        },
+    );
 }
 
 /// `adulthood` (8.9, 9.166, reg 20(6)): from Year 9, every annual review covers preparing
 /// for adulthood.
-fn adulthood(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
         let year = v.nc_year(r.meeting, ev.as_of);
         if year >= 9 && r.review.preparing_for_adulthood.is_none() && ev.in_lookback(r.meeting) {
@@ -306,84 +300,64 @@ fn adulthood(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
 
 /// `ehc-assessment` (9.14, 9.17, 9.40), owner LA: the decision whether to assess within 6
 /// weeks of the request, and the final plan within 20 weeks.
-fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let Some(e) = &v.ehcp else { return };
     let Some(a) = &e.assessment else { return };
     let Some(requested) = a.requested else { return };
     let file = e.ehcp.file.as_str();
     let decide_by = add_days(requested.value, 42);
     let final_by = add_days(requested.value, 140);
-    match a.decision {
-        None => {
-            if let Some((kind, days)) = ev.pending(decide_by) {
-                out.push(pupil_finding(
-                    Rule::EhcAssessment,
-                    kind,
-                    v,
-                    file,
-                    requested.line,
-                    Some((decide_by, days)),
-                    format!(
-                        "the local authority's decision on the assessment requested {} is due {}",
-                        uk(requested.value),
-                        uk(decide_by)
-                    ),
-                ));
-            }
-        }
-        Some(d) => {
-            if let Some(days) = Eval::late(d.value, decide_by)
-                && ev.in_lookback(d.value)
-            {
-                out.push(pupil_finding(
-                    Rule::EhcAssessment,
-                    Kind::Late,
-                    v,
-                    file,
-                    d.line,
-                    Some((decide_by, days)),
-                    format!("the local authority decided on {}, more than 6 weeks after the request of {}", uk(d.value), uk(requested.value)),
-                ));
-            }
-        }
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::EhcAssessment,
+            pupil: Some(&v.folder.id),
+            due: decide_by,
+            deadline: decide_by,
+            done: a.decision.map(|d| d.value),
+            lookback: Lookback::From(a.decision.map_or(decide_by, |d| d.value)),
+            file,
+            line: a.decision.map_or(requested.line, |d| d.line),
+        },
+        |_| match a.decision {
+            None => format!(
+                "the local authority's decision on the assessment requested {} is due {}",
+                uk(requested.value),
+                uk(decide_by)
+            ),
+            Some(d) => format!(
+                "the local authority decided on {}, more than 6 weeks after the request of {}",
+                uk(d.value),
+                uk(requested.value)
+            ),
+        },
+    );
+    if a.final_plan.is_none() && a.decision_outcome != Some(DecisionOutcome::Assess) {
+        return;
     }
-    match a.final_plan {
-        None if a.decision_outcome == Some(DecisionOutcome::Assess) => {
-            if let Some((kind, days)) = ev.pending(final_by) {
-                out.push(pupil_finding(
-                    Rule::EhcAssessment,
-                    kind,
-                    v,
-                    file,
-                    requested.line,
-                    Some((final_by, days)),
-                    format!(
-                        "the final EHC plan for the assessment requested {} is due {}",
-                        uk(requested.value),
-                        uk(final_by)
-                    ),
-                ));
-            }
-        }
-        Some(f) => {
-            if let Some(days) = Eval::late(f.value, final_by)
-                && ev.in_lookback(f.value)
-            {
-                out.push(pupil_finding(
-                    Rule::EhcAssessment,
-                    Kind::Late,
-                    v,
-                    file,
-                    f.line,
-                    Some((final_by, days)),
-                    format!(
-                        "the final EHC plan came on {}, more than 20 weeks after the request of {}",
-                        uk(f.value),
-                        uk(requested.value)
-                    ),
-                ));
-            }
-        }
-        None => {}
-    }
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::EhcAssessment,
+            pupil: Some(&v.folder.id),
+            due: final_by,
+            deadline: final_by,
+            done: a.final_plan.map(|f| f.value),
+            lookback: Lookback::From(a.final_plan.map_or(final_by, |f| f.value)),
+            file,
+            line: a.final_plan.map_or(requested.line, |f| f.line),
+        },
+        |_| match a.final_plan {
+            None => format!(
+                "the final EHC plan for the assessment requested {} is due {}",
+                uk(requested.value),
+                uk(final_by)
+            ),
+            Some(f) => format!(
+                "the final EHC plan came on {}, more than 20 weeks after the request of {}",
+                uk(f.value),
+                uk(requested.value)
+            ),
+        },
+    );
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::dates::{add_days, days_between, ymd};
 use crate::findings::{self, Finding, Kind, Rule};
 use crate::load::Loaded;
-use crate::model::{Pupil, PupilBad, Status, Term};
+use crate::model::{Pupil, PupilBad, Records, Status, Term};
 use view::PupilView;
 
 /// What one run of the rules needs besides the records.
@@ -27,18 +27,35 @@ pub struct Options {
 /// Every finding for the loaded records, validity first, sorted as rules.md orders them.
 pub fn evaluate(loaded: &Loaded, opts: Options) -> Vec<Finding> {
     let mut all = loaded.findings.clone();
-    all.extend(duties(loaded, opts));
+    all.extend(run(&loaded.records, opts, false).findings);
     findings::sort(&mut all);
     all
 }
 
-/// The duty findings (everything but validity).
-pub fn duties(loaded: &Loaded, opts: Options) -> Vec<Finding> {
-    let records = &loaded.records;
+/// Every duty instance of the duty rules on the records as of `as_of`: each thing the Code
+/// of Practice says must be done by a date, with that date, when it was done and its state
+/// (on time, late, overdue, due within `window` days, or pending beyond it). Built by the
+/// same rule functions and the same deadline helper as `sen check`, so a duty is `Overdue`,
+/// `Due` or `Late` here exactly when check reports it (a `Late` duty whose event lies before
+/// check's 364-day lookback is still listed here, with `reported: false`). Unordered beyond
+/// pupil folder order; the skip table applies as in check. See docs/rules.md, "Duty
+/// instances".
+pub fn duties(records: &Records, as_of: NaiveDate, window: u32) -> Vec<Duty> {
+    run(records, Options { as_of, window }, true)
+        .duties
+        .unwrap_or_default()
+}
+
+/// Apply every rule; collect findings and, when asked, the duty instances.
+fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
+    let new_sink = || Sink {
+        findings: Vec::new(),
+        duties: want_duties.then(Vec::new),
+    };
     // A `yaml` finding on school.yaml, or a problem in its settings or terms, silences every
     // rule: nothing computed from unknown settings can be trusted.
     if records.school_bad.all {
-        return Vec::new();
+        return new_sink();
     }
     let ev = Eval {
         as_of: opts.as_of,
@@ -46,23 +63,28 @@ pub fn duties(loaded: &Loaded, opts: Options) -> Vec<Finding> {
         school: &records.school,
         terms: terms(&records.school.terms, opts.as_of),
     };
-    let mut out: Vec<Finding> = records
+    let sinks: Vec<Sink> = records
         .pupils
         .par_iter()
-        .flat_map_iter(|folder| {
-            let mut f = Vec::new();
-            if let Some(p) = &folder.pupil
-                && !folder.bad.pupil
-            {
-                let v = PupilView::new(folder, p, opts.as_of);
-                if v.on_register(opts.as_of) {
-                    pupil::all(&ev, &v, folder.bad, &mut f);
-                    ehc::all(&ev, &v, folder.bad, &mut f);
-                }
+        .filter_map(|folder| {
+            let p = folder.pupil.as_ref().filter(|_| !folder.bad.pupil)?;
+            let v = PupilView::new(folder, p, opts.as_of);
+            if !v.on_register(opts.as_of) {
+                return None;
             }
-            f
+            let mut sink = new_sink();
+            pupil::all(&ev, &v, folder.bad, &mut sink);
+            ehc::all(&ev, &v, folder.bad, &mut sink);
+            Some(sink)
         })
         .collect();
+    let mut out = new_sink();
+    for s in sinks {
+        out.findings.extend(s.findings);
+        if let (Some(all), Some(d)) = (&mut out.duties, s.duties) {
+            all.extend(d);
+        }
+    }
     if !records.school_bad.senco {
         school::senco(&ev, &mut out);
     }
@@ -70,6 +92,156 @@ pub fn duties(loaded: &Loaded, opts: Options) -> Vec<Finding> {
         school::information_report(&ev, &mut out);
     }
     out
+}
+
+/// The state of one duty instance on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DutyState {
+    /// Done by its deadline.
+    OnTime,
+    /// Done, after its deadline.
+    Late,
+    /// Not done, and its due date has passed.
+    Overdue,
+    /// Not done, due within the window.
+    Due,
+    /// Not done, due after the window.
+    Pending,
+}
+
+/// One instance of a duty: what `sen check` judges as overdue, due or late.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duty {
+    pub rule: Rule,
+    /// The pupil's folder name; `None` for the school's duties.
+    pub pupil: Option<String>,
+    /// The deadline: done after it is late, not done after it is overdue. `None` only for an
+    /// information report never published (overdue from the start).
+    pub due: Option<NaiveDate>,
+    /// When it was done, if it was.
+    pub done: Option<NaiveDate>,
+    pub state: DutyState,
+    /// Days overdue or late, or days until due (as in check's findings).
+    pub days: Option<i64>,
+    /// Whether `sen check` reports it (overdue, due, or late inside the lookback).
+    pub reported: bool,
+    /// The record and line the duty is read from.
+    pub file: String,
+    pub line: u32,
+}
+
+/// When a `late` finding is reported (rules.md's lookback).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Lookback {
+    /// Only when this date lies within the 364 days up to as-of.
+    From(NaiveDate),
+    /// Always.
+    Always,
+    /// Never (the duty counts for the governors but check is silent once it is done).
+    Never,
+}
+
+/// One duty as a rule states it; [`Sink::duty`] judges it.
+pub(crate) struct Obligation<'a> {
+    pub rule: Rule,
+    pub pupil: Option<&'a str>,
+    /// Due or overdue are measured from this date while not done.
+    pub due: NaiveDate,
+    /// Lateness is measured from this date once done (the same as `due` but for
+    /// `notification`, due on `sen.since` and late after 14 days).
+    pub deadline: NaiveDate,
+    pub done: Option<NaiveDate>,
+    pub lookback: Lookback,
+    /// Where a finding points.
+    pub file: &'a str,
+    pub line: u32,
+}
+
+/// Where rules put what they find: findings for check and, when asked, duty instances.
+pub(crate) struct Sink {
+    pub findings: Vec<Finding>,
+    pub duties: Option<Vec<Duty>>,
+}
+
+impl Sink {
+    /// A finding that is not a duty instance (incomplete, advice, invalid).
+    pub fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    /// The deadline helper: judge `o` on the as-of date, push its finding when check reports
+    /// one (the message from `message`, given the finding's kind) and record the instance.
+    pub fn duty(&mut self, ev: &Eval, o: Obligation, message: impl FnOnce(Kind) -> String) {
+        let (state, shown, days, reported) = match o.done {
+            Some(done) => match Eval::late(done, o.deadline) {
+                Some(days) => {
+                    let reported = match o.lookback {
+                        Lookback::From(d) => ev.in_lookback(d),
+                        Lookback::Always => true,
+                        Lookback::Never => false,
+                    };
+                    (DutyState::Late, o.deadline, Some(days), reported)
+                }
+                None => (DutyState::OnTime, o.deadline, None, false),
+            },
+            None => match ev.pending(o.due) {
+                Some((Kind::Overdue, days)) => (DutyState::Overdue, o.due, Some(days), true),
+                Some((_, days)) => (DutyState::Due, o.due, Some(days), true),
+                None => (
+                    DutyState::Pending,
+                    o.due,
+                    Some(days_between(ev.as_of, o.due)),
+                    false,
+                ),
+            },
+        };
+        if reported {
+            let kind = match state {
+                DutyState::Late => Kind::Late,
+                DutyState::Overdue => Kind::Overdue,
+                _ => Kind::Due,
+            };
+            let mut f = Finding::new(o.rule, kind, message(kind))
+                .at(o.file, Some(o.line))
+                .due(shown, days.unwrap_or(0));
+            if let Some(p) = o.pupil {
+                f = f.pupil(p);
+            }
+            self.findings.push(f);
+        }
+        if let Some(all) = &mut self.duties {
+            all.push(Duty {
+                rule: o.rule,
+                pupil: o.pupil.map(str::to_string),
+                due: Some(shown),
+                done: o.done,
+                state,
+                days,
+                reported,
+                file: o.file.to_string(),
+                line: o.line,
+            });
+        }
+    }
+
+    /// A duty instance that check reports in a shape of its own (the information report never
+    /// published: overdue with no date); `f` is check's finding.
+    pub fn duty_finding(&mut self, f: Finding, state: DutyState) {
+        if let Some(all) = &mut self.duties {
+            all.push(Duty {
+                rule: f.rule,
+                pupil: f.pupil.clone(),
+                due: f.due,
+                done: None,
+                state,
+                days: f.days,
+                reported: true,
+                file: f.file.clone().unwrap_or_default(),
+                line: f.line.unwrap_or(0),
+            });
+        }
+        self.findings.push(f);
+    }
 }
 
 /// On the register at `on`: status K or E, `sen.since` on or before it, and not left by it.
@@ -114,7 +286,7 @@ pub fn terms(school_terms: &[Term], as_of: NaiveDate) -> Vec<Term> {
 }
 
 /// A pupil rule: reads the view, pushes its findings.
-pub(crate) type RuleFn = fn(&Eval, &PupilView, &mut Vec<Finding>);
+pub(crate) type RuleFn = fn(&Eval, &PupilView, &mut Sink);
 
 /// The shared context of one evaluation.
 pub(crate) struct Eval<'a> {
@@ -188,9 +360,9 @@ pub(crate) fn reads_ok(rule: Rule, bad: PupilBad) -> bool {
     }
 }
 
-/// How one duty stood over a period, counted from the same findings `sen check` gives at
-/// as-of: `not_done` its `overdue` findings with a due date in the period, `late` its `late`
-/// ones. (Things done on time leave no finding, so they are not counted here.)
+/// How one duty stood over a period, counted from the duty instances ([`duties`]) that
+/// `sen check` reports at as-of: `not_done` the overdue ones with a due date in the period,
+/// `late` the late ones (inside check's lookback).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DutyInPeriod {
     pub rule: Rule,
@@ -206,15 +378,15 @@ pub fn duties_in_period(
     to: NaiveDate,
 ) -> Vec<DutyInPeriod> {
     let mut by: std::collections::BTreeMap<Rule, (u32, u32)> = Default::default();
-    for f in duties(loaded, opts) {
-        let Some(due) = f.due else { continue };
-        if due < from || due > to {
+    for d in duties(&loaded.records, opts.as_of, opts.window) {
+        let Some(due) = d.due else { continue };
+        if due < from || due > to || !d.reported {
             continue;
         }
-        let e = by.entry(f.rule).or_default();
-        match f.kind {
-            Kind::Late => e.0 += 1,
-            Kind::Overdue => e.1 += 1,
+        let e = by.entry(d.rule).or_default();
+        match d.state {
+            DutyState::Late => e.0 += 1,
+            DutyState::Overdue => e.1 += 1,
             _ => {}
         }
     }

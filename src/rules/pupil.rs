@@ -3,13 +3,13 @@
 //! ehc-consider.
 
 use crate::dates::{add_days, uk};
-use crate::findings::{Finding, Kind, Rule};
+use crate::findings::{Kind, Rule};
 use crate::model::{Next, Progress, PupilBad, Status};
 
 use super::view::{CycleView, PupilView};
-use super::{Eval, RuleFn, pupil_finding, reads_ok};
+use super::{Eval, Lookback, Obligation, RuleFn, Sink, pupil_finding, reads_ok};
 
-pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding>) {
+pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
     let rules: [(Rule, RuleFn); 7] = [
         (Rule::Notification, notification),
         (Rule::CycleReview, cycle_review),
@@ -28,80 +28,72 @@ pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Vec<Finding
 
 /// `notification` (6.43, 6.48): parents are formally told when the school starts making
 /// special educational provision. Due on `sen.since`; late when sent more than 14 days after.
-fn notification(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let p = v.pupil;
-    match v.parents_notified {
-        None => {
-            if let Some((kind, days)) = ev.pending(v.since) {
-                out.push(pupil_finding(
-                    Rule::Notification,
-                    kind,
-                    v,
-                    &p.file,
-                    p.since.line,
-                    Some((v.since, days)),
-                    format!(
-                        "parents not yet formally told of the SEN provision that began {}",
-                        uk(v.since)
-                    ),
-                ));
-            }
-        }
-        Some(n) => {
-            let deadline = add_days(v.since, 14);
-            if let Some(days) = Eval::late(n.value, deadline)
-                && ev.in_lookback(n.value)
-            {
-                out.push(pupil_finding(
-                    Rule::Notification,
-                    Kind::Late,
-                    v,
-                    &p.file,
-                    n.line,
-                    Some((deadline, days)),
-                    format!(
-                        "parents were told on {}, more than 14 days after provision began on {}",
-                        uk(n.value),
-                        uk(v.since)
-                    ),
-                ));
-            }
-        }
-    }
+    let done = v.parents_notified;
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::Notification,
+            pupil: Some(&v.folder.id),
+            due: v.since,
+            deadline: add_days(v.since, 14),
+            done: done.map(|n| n.value),
+            lookback: Lookback::From(done.map_or(v.since, |n| n.value)),
+            file: &p.file,
+            line: done.map_or(p.since.line, |n| n.line),
+        },
+        |_| match done {
+            None => format!(
+                "parents not yet formally told of the SEN provision that began {}",
+                uk(v.since)
+            ),
+            Some(n) => format!(
+                "parents were told on {}, more than 14 days after provision began on {}",
+                uk(n.value),
+                uk(v.since)
+            ),
+        },
+    );
 }
 
 /// `cycle-review` (6.48, 6.53): each open cycle with a plan is reviewed by its `review_due`.
-fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
     for c in v.open_cycles() {
         let Some(plan) = c.plan else { continue };
         let due = plan.review_due.value;
-        if let Some((kind, days)) = ev.pending(due) {
-            let verb = if kind == Kind::Overdue {
-                "was due"
-            } else {
-                "is due"
-            };
-            out.push(pupil_finding(
-                Rule::CycleReview,
-                kind,
-                v,
-                &c.cycle.file,
-                plan.review_due.line,
-                Some((due, days)),
+        out.duty(
+            ev,
+            Obligation {
+                rule: Rule::CycleReview,
+                pupil: Some(&v.folder.id),
+                due,
+                deadline: due,
+                done: None,
+                lookback: Lookback::Never,
+                file: &c.cycle.file,
+                line: plan.review_due.line,
+            },
+            |kind| {
+                let verb = if kind == Kind::Overdue {
+                    "was due"
+                } else {
+                    "is due"
+                };
                 format!(
                     "review of the cycle started {} {verb} {}",
                     uk(c.cycle.started.value),
                     uk(due)
-                ),
-            ));
-        }
+                )
+            },
+        );
     }
 }
 
 /// `support-plan` (6.44): a pupil on SEN support always has a cycle under way. With none
 /// open, the next starts within `new_cycle_within_days` of the last review (or of
 /// `sen.since` when there has been no cycle), unless that review decided to `exit`.
-fn support_plan(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::K || v.open_cycles().next().is_some() {
         return;
     }
@@ -130,120 +122,121 @@ fn support_plan(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
         None => return,
     };
     let due = add_days(from, gap);
-    if let Some((kind, days)) = ev.pending(due) {
-        out.push(pupil_finding(
-            Rule::SupportPlan,
-            kind,
-            v,
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::SupportPlan,
+            pupil: Some(&v.folder.id),
+            due,
+            deadline: due,
+            done: None,
+            lookback: Lookback::Never,
             file,
             line,
-            Some((due, days)),
+        },
+        |_| {
             format!(
                 "no assess-plan-do-review cycle under way: {what}, so the next should start by {}",
                 uk(due)
-            ),
-        ));
-    }
+            )
+        },
+    );
 }
 
 /// `parent-meetings` (6.65): at least one meeting with parents in each term of the
 /// academic year containing as-of.
-fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let contacts = v.parent_contacts();
-    let met = |from, to| contacts.iter().any(|d| *d >= from && *d <= to);
+    let first_met = |from, to| {
+        contacts
+            .iter()
+            .copied()
+            .filter(|d| *d >= from && *d <= to)
+            .min()
+    };
     for t in &ev.terms {
-        if t.end < ev.as_of {
-            if v.on_register(t.start) && v.on_register(t.end) && !met(t.start, t.end) {
-                out.push(pupil_finding(
-                    Rule::ParentMeetings,
-                    Kind::Overdue,
-                    v,
-                    &v.pupil.file,
-                    0,
-                    Some((t.end, crate::dates::days_between(t.end, ev.as_of))),
+        let past = t.end < ev.as_of;
+        if past {
+            if !(v.on_register(t.start) && v.on_register(t.end)) {
+                continue;
+            }
+        } else if !(t.start <= ev.as_of && v.on_register(t.start)) {
+            continue;
+        }
+        // A term not yet over is only ever `due` (never `overdue`) while it runs.
+        let done = first_met(t.start, if past { t.end } else { ev.as_of });
+        out.duty(
+            ev,
+            Obligation {
+                rule: Rule::ParentMeetings,
+                pupil: Some(&v.folder.id),
+                due: t.end,
+                deadline: t.end,
+                done,
+                lookback: Lookback::Never,
+                file: &v.pupil.file,
+                line: 0,
+            },
+            |kind| {
+                if kind == Kind::Overdue {
                     format!(
                         "no meeting with parents in the {} term, which ended {}",
                         t.name,
                         uk(t.end)
-                    ),
-                ));
-            }
-        } else if t.start <= ev.as_of
-            && v.on_register(t.start)
-            && !met(t.start, ev.as_of)
-            && let Some((Kind::Due, days)) = ev.pending(t.end)
-        {
-            out.push(pupil_finding(
-                Rule::ParentMeetings,
-                Kind::Due,
-                v,
-                &v.pupil.file,
-                0,
-                Some((t.end, days)),
-                format!(
-                    "no meeting with parents yet in the {} term, which ends {}",
-                    t.name,
-                    uk(t.end)
-                ),
-            ));
-        }
+                    )
+                } else {
+                    format!(
+                        "no meeting with parents yet in the {} term, which ends {}",
+                        t.name,
+                        uk(t.end)
+                    )
+                }
+            },
+        );
     }
 }
 
 /// `record-shared` (6.71): parents get a record of each review or meeting they attended,
 /// within `share_record_within_days`.
-fn record_shared(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn record_shared(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let within = i64::from(ev.school.settings.share_record_within_days);
-    let mut check = |what: String,
+    let mut check = |what: &str,
                      date: chrono::NaiveDate,
                      shared: Option<&crate::model::Day>,
                      file: &str,
                      line: u32| {
         let due = add_days(date, within);
-        match shared {
-            None => {
-                if let Some((kind, days)) = ev.pending(due) {
-                    out.push(pupil_finding(
-                        Rule::RecordShared,
-                        kind,
-                        v,
-                        file,
-                        line,
-                        Some((due, days)),
-                        format!(
-                            "the record of the {what} of {} has not been given to parents",
-                            uk(date)
-                        ),
-                    ));
-                }
-            }
-            Some(s) => {
-                if let Some(days) = Eval::late(s.value, due)
-                    && ev.in_lookback(date)
-                {
-                    out.push(pupil_finding(
-                        Rule::RecordShared,
-                        Kind::Late,
-                        v,
-                        file,
-                        s.line,
-                        Some((due, days)),
-                        format!(
-                            "the record of the {what} of {} reached parents on {}",
-                            uk(date),
-                            uk(s.value)
-                        ),
-                    ));
-                }
-            }
-        }
+        out.duty(
+            ev,
+            Obligation {
+                rule: Rule::RecordShared,
+                pupil: Some(&v.folder.id),
+                due,
+                deadline: due,
+                done: shared.map(|s| s.value),
+                lookback: Lookback::From(date),
+                file,
+                line: shared.map_or(line, |s| s.line),
+            },
+            |_| match shared {
+                None => format!(
+                    "the record of the {what} of {} has not been given to parents",
+                    uk(date)
+                ),
+                Some(s) => format!(
+                    "the record of the {what} of {} reached parents on {}",
+                    uk(date),
+                    uk(s.value)
+                ),
+            },
+        );
     };
     for c in &v.cycles {
         if let Some(r) = &c.review
             && r.review.parents_present
         {
             check(
-                "review".into(),
+                "review",
                 r.date,
                 r.shared_with_parents,
                 &c.cycle.file,
@@ -254,7 +247,7 @@ fn record_shared(ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
     for m in &v.meetings {
         if m.meeting.parents_present {
             check(
-                "meeting".into(),
+                "meeting",
                 m.meeting.date.value,
                 m.shared_with_parents,
                 &m.meeting.file,
@@ -276,7 +269,7 @@ fn last_reviews(
     test: impl Fn(&CycleView) -> bool,
     rule: Rule,
     message: &str,
-    out: &mut Vec<Finding>,
+    out: &mut Sink,
 ) {
     let reviewed = v.reviewed_latest_first();
     if reviewed.len() < n || !reviewed[..n].iter().all(|c| test(c)) {
@@ -296,7 +289,7 @@ fn last_reviews(
 
 /// `specialist` (6.58, 6.59), advice: two reviews running with less than expected progress
 /// and no specialist involved in either cycle.
-fn specialist(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn specialist(_ev: &Eval, v: &PupilView, out: &mut Sink) {
     last_reviews(
         v,
         2,
@@ -309,7 +302,7 @@ fn specialist(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
 
 /// `ehc-consider` (6.63), advice: a pupil on SEN support who made little or no progress at
 /// the last three reviews, with no EHC needs assessment requested.
-fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Vec<Finding>) {
+fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::K || v.ehcp.as_ref().is_some_and(|e| e.assessment.is_some()) {
         return;
     }

@@ -5,13 +5,13 @@ use crate::dates::{add_months, uk};
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::SECTIONS;
 
-use super::Eval;
+use super::{DutyState, Eval, Lookback, Obligation, Sink};
 
 const FILE: &str = "school.yaml";
 
 /// `senco` (6.84, 6.85): the school has a SENCO who is a qualified teacher and can be
 /// reached; a new SENCO achieves the National Award within three years of appointment.
-pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
+pub(super) fn senco(ev: &Eval, out: &mut Sink) {
     let Some(s) = &ev.school.senco else {
         out.push(
             Finding::new(Rule::Senco, Kind::Invalid, "school.yaml names no SENCO")
@@ -42,30 +42,39 @@ pub(super) fn senco(ev: &Eval, out: &mut Vec<Finding>) {
     }
     let award = s.national_award.as_ref().filter(|a| a.value <= ev.as_of);
     if s.previously_senco_months <= 12
-        && award.is_none()
         && let Some(appointed) = &s.appointed
     {
         let due = add_months(appointed.value, 36);
-        if let Some((kind, days)) = ev.pending(due) {
-            out.push(
-                Finding::new(
-                    Rule::Senco,
-                    kind,
-                    format!("the SENCO appointed {} needs the National Award for SEN Co-ordination by {}", uk(appointed.value), uk(due)),
+        out.duty(
+            ev,
+            Obligation {
+                rule: Rule::Senco,
+                pupil: None,
+                due,
+                deadline: due,
+                done: award.map(|a| a.value),
+                // Check is silent once the award is held, however late.
+                lookback: Lookback::Never,
+                file: FILE,
+                line: award.map_or(appointed.line, |a| a.line),
+            },
+            |_| {
+                format!(
+                    "the SENCO appointed {} needs the National Award for SEN Co-ordination by {}",
+                    uk(appointed.value),
+                    uk(due)
                 )
-                .at(FILE, Some(appointed.line))
-                .due(due, days),
-            );
-        }
+            },
+        );
     }
 }
 
 /// `information-report` (6.79, 6.81): the SEN information report is published and updated
 /// every year, with every statutory section written.
-pub(super) fn information_report(ev: &Eval, out: &mut Vec<Finding>) {
+pub(super) fn information_report(ev: &Eval, out: &mut Sink) {
     let r = &ev.school.information_report;
     match r.published.as_ref().filter(|p| p.value <= ev.as_of) {
-        None => out.push(
+        None => out.duty_finding(
             Finding::new(
                 Rule::InformationReport,
                 Kind::Overdue,
@@ -73,24 +82,30 @@ pub(super) fn information_report(ev: &Eval, out: &mut Vec<Finding>) {
             )
             .at(FILE, Some(r.line))
             .help("record `information_report.published` when it goes on the website"),
+            DutyState::Overdue,
         ),
         Some(p) => {
             let due = add_months(p.value, 12);
-            if let Some((kind, days)) = ev.pending(due) {
-                out.push(
-                    Finding::new(
-                        Rule::InformationReport,
-                        kind,
-                        format!(
-                            "the SEN information report published {} must be updated by {}",
-                            uk(p.value),
-                            uk(due)
-                        ),
+            out.duty(
+                ev,
+                Obligation {
+                    rule: Rule::InformationReport,
+                    pupil: None,
+                    due,
+                    deadline: due,
+                    done: None,
+                    lookback: Lookback::Never,
+                    file: FILE,
+                    line: p.line,
+                },
+                |_| {
+                    format!(
+                        "the SEN information report published {} must be updated by {}",
+                        uk(p.value),
+                        uk(due)
                     )
-                    .at(FILE, Some(p.line))
-                    .due(due, days),
-                );
-            }
+                },
+            );
         }
     }
     for (i, section) in SECTIONS.iter().enumerate() {
