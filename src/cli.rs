@@ -165,6 +165,14 @@ pub struct LetterArgs {
     /// Review invitation: the meeting date (default: the cycle's review_due).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Review and annual-review invitations: the time of the meeting, 24-hour `HH:MM`
+    /// (printed as "3.30pm").
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<String>,
+    /// Review and annual-review invitations: where the meeting is (for example "the
+    /// library"; default: the school).
+    #[arg(long, value_name = "PLACE")]
+    pub place: Option<String>,
     /// Folder to write into (default: out/letters under the records), or `-` for standard output.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -133,19 +133,43 @@ const DOB: &str = "2017-03-14";
 // ------------------------------------------------------------------ notification
 
 #[test]
-fn notification_due_on_the_day_provision_starts() {
+fn notification_is_due_fourteen_days_after_provision_starts() {
+    // 0.2: one deadline for both forms, sen.since + 14 days.
     let s = School::new();
-    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-23, primary_need: SPLD }\n");
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-09, primary_need: SPLD }\n");
+    // On the day provision starts: due in 14 days (inside the default 14-day window).
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-09"),
+        one(Kind::Due, "ava", "2026-11-23", 14)
+    );
+    // since + 13 days: due tomorrow.
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-22"),
+        one(Kind::Due, "ava", "2026-11-23", 1)
+    );
+    // since + 14 days: the deadline itself, still due.
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-23"),
         one(Kind::Due, "ava", "2026-11-23", 0)
     );
+    // since + 15 days: overdue by one day.
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-24"),
         one(Kind::Overdue, "ava", "2026-11-23", 1)
     );
     // Before provision starts the pupil is not on the register at all.
-    assert_eq!(s.rule(Rule::Notification, "2026-11-22"), vec![]);
+    assert_eq!(s.rule(Rule::Notification, "2026-11-08"), vec![]);
+}
+
+#[test]
+fn notification_due_date_is_outside_a_short_window_at_first() {
+    let s = School::with(&format!("{SCHOOL}settings:\n  due_within_days: 7\n"));
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-09, primary_need: SPLD }\n");
+    assert_eq!(s.rule(Rule::Notification, "2026-11-09"), vec![]);
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-16"),
+        one(Kind::Due, "ava", "2026-11-23", 7)
+    );
 }
 
 #[test]
@@ -165,7 +189,7 @@ fn a_notification_dated_after_as_of_has_not_happened_yet() {
     s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-02, parents_notified: 2026-11-30, primary_need: SPLD }\n");
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-23"),
-        one(Kind::Overdue, "ava", "2026-11-02", 21)
+        one(Kind::Overdue, "ava", "2026-11-16", 7)
     );
 }
 
@@ -835,7 +859,7 @@ fn pupils_who_left_or_came_off_the_register_get_no_duties() {
     // Before leaving, the pupil was on the register: notification was owed.
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-05"),
-        one(Kind::Overdue, "ava", "2026-11-01", 4)
+        one(Kind::Due, "ava", "2026-11-15", 10)
     );
 }
 

@@ -27,7 +27,8 @@ pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
 }
 
 /// `notification` (6.43, 6.48): parents are formally told when the school starts making
-/// special educational provision. Due on `sen.since`; late when sent more than 14 days after.
+/// special educational provision. One deadline for both forms (0.2): `sen.since` + 14 days,
+/// whether the notice is still to be sent (`overdue` or `due`) or went after it (`late`).
 fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let p = v.pupil;
     let done = v.parents_notified;
@@ -36,7 +37,7 @@ fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
         Obligation {
             rule: Rule::Notification,
             pupil: Some(&v.folder.id),
-            due: v.since,
+            due: add_days(v.since, 14),
             deadline: add_days(v.since, 14),
             done: done.map(|n| n.value),
             lookback: Lookback::From(done.map_or(v.since, |n| n.value)),
