@@ -134,30 +134,42 @@ const DOB: &str = "2017-03-14";
 
 #[test]
 fn notification_is_due_fourteen_days_after_provision_starts() {
-    // (0.2) One deadline for both forms: since + 14 days. A pupil added today is not overdue
-    // tomorrow, so a pre-commit hook does not block the SENCO's next commit.
+    // 0.2: one deadline for both forms, sen.since + 14 days.
     let s = School::new();
-    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-02, primary_need: SPLD }\n");
-    // since + 13: due tomorrow; since + 14: due today; since + 15: overdue by 1.
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-09, primary_need: SPLD }\n");
+    // On the day provision starts: due in 14 days (inside the default 14-day window).
     assert_eq!(
-        s.rule(Rule::Notification, "2026-11-15"),
-        one(Kind::Due, "ava", "2026-11-16", 1)
+        s.rule(Rule::Notification, "2026-11-09"),
+        one(Kind::Due, "ava", "2026-11-23", 14)
     );
+    // since + 13 days: due tomorrow.
     assert_eq!(
-        s.rule(Rule::Notification, "2026-11-16"),
-        one(Kind::Due, "ava", "2026-11-16", 0)
+        s.rule(Rule::Notification, "2026-11-22"),
+        one(Kind::Due, "ava", "2026-11-23", 1)
     );
+    // since + 14 days: the deadline itself, still due.
     assert_eq!(
-        s.rule(Rule::Notification, "2026-11-17"),
-        one(Kind::Overdue, "ava", "2026-11-16", 1)
+        s.rule(Rule::Notification, "2026-11-23"),
+        one(Kind::Due, "ava", "2026-11-23", 0)
     );
-    // On the day provision starts it is due in 14 days, inside the window.
+    // since + 15 days: overdue by one day.
     assert_eq!(
-        s.rule(Rule::Notification, "2026-11-02"),
-        one(Kind::Due, "ava", "2026-11-16", 14)
+        s.rule(Rule::Notification, "2026-11-24"),
+        one(Kind::Overdue, "ava", "2026-11-23", 1)
     );
     // Before provision starts the pupil is not on the register at all.
-    assert_eq!(s.rule(Rule::Notification, "2026-11-01"), vec![]);
+    assert_eq!(s.rule(Rule::Notification, "2026-11-08"), vec![]);
+}
+
+#[test]
+fn notification_due_date_is_outside_a_short_window_at_first() {
+    let s = School::with(&format!("{SCHOOL}settings:\n  due_within_days: 7\n"));
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-09, primary_need: SPLD }\n");
+    assert_eq!(s.rule(Rule::Notification, "2026-11-09"), vec![]);
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-16"),
+        one(Kind::Due, "ava", "2026-11-23", 7)
+    );
 }
 
 #[test]
