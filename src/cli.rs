@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Run `sen check` anywhere inside a records folder (the folder holding school.yaml).
 #[derive(Debug, Parser)]
-#[command(name = "sen", version, about, max_term_width = 100)]
+#[command(name = "sen", bin_name = "sen", version, about, max_term_width = 100)]
 #[command(
     after_help = "Examples:\n  sen check\n  sen --records examples/oakfield --as-of 2026-11-23 check\n  sen letter notification amara-okafor\n  sen report information --out out/information.md"
 )]
@@ -77,9 +77,18 @@ pub struct CheckArgs {
     /// Only this kind: invalid, overdue, late, due, incomplete or advice; repeatable.
     #[arg(long, value_name = "KIND")]
     pub kind: Vec<String>,
-    /// `table` for a person, `json` for scripts.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    /// `table` for a person, `json` for scripts, `line` for editors (one finding a line:
+    /// `FILE:LINE:COL: SEVERITY: KIND RULE: MESSAGE`).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Table)]
+    pub format: FindingsFormat,
+}
+
+/// `sen check`'s formats: census's `CheckFormat` and `line`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    Table,
+    Json,
+    Line,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +165,14 @@ pub struct LetterArgs {
     /// Review invitation: the meeting date (default: the cycle's review_due).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Review and annual-review invitations: the time of the meeting, 24-hour `HH:MM`
+    /// (printed as "3.30pm").
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<String>,
+    /// Review and annual-review invitations: where the meeting is (for example "the
+    /// library"; default: the school).
+    #[arg(long, value_name = "PLACE")]
+    pub place: Option<String>,
     /// Folder to write into (default: out/letters under the records), or `-` for standard output.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

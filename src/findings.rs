@@ -19,6 +19,7 @@ pub enum Rule {
     ParentMeetings,
     RecordShared,
     Specialist,
+    TransferRecord,
     EhcConsider,
     AnnualReview,
     AnnualReviewNotice,
@@ -32,7 +33,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 21] = [
         Rule::Yaml,
         Rule::Schema,
         Rule::Upn,
@@ -43,6 +44,7 @@ impl Rule {
         Rule::ParentMeetings,
         Rule::RecordShared,
         Rule::Specialist,
+        Rule::TransferRecord,
         Rule::EhcConsider,
         Rule::AnnualReview,
         Rule::AnnualReviewNotice,
@@ -68,6 +70,7 @@ impl Rule {
             Rule::ParentMeetings => "parent-meetings",
             Rule::RecordShared => "record-shared",
             Rule::Specialist => "specialist",
+            Rule::TransferRecord => "transfer-record",
             Rule::EhcConsider => "ehc-consider",
             Rule::AnnualReview => "annual-review",
             Rule::AnnualReviewNotice => "annual-review-notice",
@@ -96,6 +99,7 @@ impl Rule {
             Rule::ParentMeetings => &["6.65"],
             Rule::RecordShared => &["6.71"],
             Rule::Specialist => &["6.58", "6.59"],
+            Rule::TransferRecord => &["6.57", "pupil information reg 9"],
             Rule::EhcConsider => &["6.63"],
             Rule::AnnualReview => &["6.56", "9.166", "9.178"],
             Rule::AnnualReviewNotice | Rule::AnnualReviewReport | Rule::LaDecision => {
@@ -104,7 +108,7 @@ impl Rule {
             Rule::PhaseTransfer => &["9.179", "reg 18"],
             Rule::Adulthood => &["8.9", "9.166", "reg 20(6)"],
             Rule::EhcAssessment => &["9.14", "9.17", "9.40"],
-            Rule::Senco => &["6.84", "6.85"],
+            Rule::Senco => &["6.84", "6.85", "reg 49"],
             Rule::InformationReport => &["6.79", "6.81"],
         }
     }

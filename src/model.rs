@@ -64,7 +64,17 @@ pub struct Senco {
     pub qualified_teacher: bool,
     pub appointed: Option<Day>,
     pub previously_senco_months: u32,
-    pub national_award: Option<Day>,
+    /// The qualification, from `qualification` or the older `national_award: D` (read as
+    /// `{kind: nasenco, achieved: D}`).
+    pub qualification: Option<Qualification>,
+}
+
+/// The SENCO's qualification (reg 49 as amended by SI 2024/535).
+#[derive(Debug, Clone)]
+pub struct Qualification {
+    pub kind: crate::records::QualificationKind,
+    pub started: Option<NaiveDate>,
+    pub achieved: Option<Day>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -424,7 +434,18 @@ pub struct Pupil {
     pub strengths: Option<String>,
     pub flags: Flags,
     pub contacts: Vec<Contact>,
+    pub what_helps: Option<String>,
     pub left: Option<Day>,
+    pub transfer: Option<Transfer>,
+}
+
+/// Where a pupil who left went (6.57).
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub line: u32,
+    pub school: String,
+    pub urn: Option<String>,
+    pub sen_record_sent: Option<Day>,
 }
 
 impl Pupil {

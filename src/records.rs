@@ -79,8 +79,35 @@ pub struct RawSenco {
     pub appointed: Option<Date>,
     /// Months as a SENCO before this appointment (6.85).
     pub previously_senco_months: Option<u32>,
-    /// The date the National Award for SEN Co-ordination was achieved.
+    /// Older form: the date the National Award for SEN Co-ordination was achieved (the same
+    /// as `qualification: {kind: nasenco, achieved: DATE}`).
     pub national_award: Option<Date>,
+    /// The SENCO qualification (6.85; reg 49 as amended from 1 September 2024).
+    pub qualification: Option<Loc<RawQualification>>,
+}
+
+/// The SENCO qualification: the NPQ for SENCOs, or the National Award begun before
+/// 1 September 2024.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawQualification {
+    /// `npq-senco` (the NPQ for SENCOs) or `nasenco` (the National Award); required.
+    pub kind: Option<Loc<QualificationKind>>,
+    /// When the course began.
+    pub started: Option<Date>,
+    /// The date it was achieved; null while in progress.
+    pub achieved: Option<Date>,
+}
+
+/// Which SENCO qualification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum QualificationKind {
+    /// The National Professional Qualification for SENCOs (from 1 September 2024).
+    NpqSenco,
+    /// The National Award for SEN Co-ordination (counts only if begun before 1 September
+    /// 2024 and achieved before 1 September 2027).
+    Nasenco,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -190,8 +217,25 @@ pub struct RawPupil {
     pub flags: Option<RawFlags>,
     /// Parents and carers: who letters go to.
     pub contacts: Option<Vec<Loc<RawContact>>>,
+    /// What helps the pupil, in the words staff use (6.49): the heart of the pupil passport.
+    pub what_helps: Option<String>,
     /// The date the pupil left the school.
     pub left: Option<Date>,
+    /// Once the pupil has left for another school (6.57): where to, and when the SEN record
+    /// reached it.
+    pub transfer: Option<Loc<RawTransfer>>,
+}
+
+/// Where a pupil who left went, and when their SEN record reached the new school (6.57).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransfer {
+    /// The new school's name (required).
+    pub school: Option<Text>,
+    /// The new school's six-digit URN.
+    pub urn: Option<Text>,
+    /// The date the SEN record reached the new school; null until sent.
+    pub sen_record_sent: Option<Date>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

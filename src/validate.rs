@@ -476,11 +476,40 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         check.order(since.as_ref(), "since", left.as_ref(), "left");
     }
 
+    let transfer = raw.transfer.as_ref().and_then(|t| {
+        if raw.left.is_none() {
+            check.schema(
+                t,
+                "`transfer` without `left`: a pupil transfers once they have left".into(),
+                "add `left:` with the date the pupil left the school",
+            );
+        }
+        let school = check.required_text("school", &t.value.school, (t.line, t.col));
+        if let Some(urn) = &t.value.urn
+            && !(urn.value.len() == 6 && urn.value.bytes().all(|b| b.is_ascii_digit()))
+        {
+            check.schema(
+                urn,
+                format!("`urn` `{}` is not six digits", urn.value),
+                "the URN is the new school's 6-digit Unique Reference Number",
+            );
+        }
+        let sent = check.opt_date("sen_record_sent", &t.value.sen_record_sent);
+        Some(Transfer {
+            line: t.line,
+            school: school?,
+            urn: text(&t.value.urn),
+            sen_record_sent: sent,
+        })
+    });
+
     if check.has(Rule::Schema) {
         return None;
     }
     Some(Pupil {
         file: check.file.to_string(),
+        what_helps: plain(&raw.what_helps),
+        transfer,
         given: given?,
         family: family?,
         preferred: plain(&raw.name.value.preferred),
@@ -1089,6 +1118,39 @@ pub fn school(
             }
         };
         let award = check.opt_date("national_award", &v.national_award);
+        let mut qualification = award.map(|a| Qualification {
+            kind: QualificationKind::Nasenco,
+            started: None,
+            achieved: Some(a),
+        });
+        if let Some(q) = &v.qualification {
+            if let Some(a) = &v.national_award {
+                check.schema(
+                    a,
+                    "both `national_award` and `qualification` are given".into(),
+                    "keep `qualification` (national_award: D is the older way to write {kind: nasenco, achieved: D})",
+                );
+            }
+            let started = check.opt_date("started", &q.value.started);
+            let achieved = check.opt_date("achieved", &q.value.achieved);
+            check.order(started.as_ref(), "started", achieved.as_ref(), "achieved");
+            match &q.value.kind {
+                Some(k) => {
+                    qualification = Some(Qualification {
+                        kind: k.value,
+                        started: started.map(|d| d.value),
+                        achieved,
+                    });
+                }
+                None => check.report(
+                    Rule::Schema,
+                    q.line,
+                    q.col,
+                    "missing required key `kind`".into(),
+                    Some("add `kind: npq-senco` (the NPQ for SENCOs) or `kind: nasenco` (the National Award)".into()),
+                ),
+            }
+        }
         school.senco = Some(Senco {
             line: s.line,
             name: plain(&v.name),
@@ -1097,7 +1159,7 @@ pub fn school(
             qualified_teacher: v.qualified_teacher.unwrap_or(false),
             appointed,
             previously_senco_months: v.previously_senco_months.unwrap_or(0),
-            national_award: award,
+            qualification,
         });
     }
     bad.senco |= check.findings.len() > n;

@@ -515,6 +515,10 @@ pub struct LetterView {
     /// review-invitation: the date of the review meeting (`--date`, else the plan's
     /// `review_due`), ISO.
     pub meeting_date: Option<String>,
+    /// review-invitation and annual-review-invitation: `--time`, as "3.30pm"; else none.
+    pub meeting_time: Option<String>,
+    /// review-invitation and annual-review-invitation: `--place`; else none.
+    pub meeting_place: Option<String>,
 }
 
 /// A count in the published SEN in numbers, already made safe to publish.

@@ -314,3 +314,92 @@ fn letters_are_refused_inside_the_pupils_folder() {
     assert!(!inside.exists());
     assert_eq!(before, tree(dir.path()));
 }
+
+#[test]
+fn invitations_carry_the_time_and_place_given() {
+    let dir = oakfield_copy();
+    let out = letter(
+        dir.path(),
+        &[
+            "review-invitation",
+            "amara-okafor",
+            "--date",
+            "2026-12-03",
+            "--time",
+            "15:30",
+            "--place",
+            "the library",
+            "--out",
+            "-",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(
+        md.contains("**Time:** 3.30pm  \n**Place:** the library\n"),
+        "{md}"
+    );
+    let out = letter(
+        dir.path(),
+        &[
+            "annual-review-invitation",
+            "freya-morgan",
+            "--time",
+            "09:00",
+            "--out",
+            "-",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains("**Time:** 9am\n"), "{md}");
+    assert!(!md.contains("**Place:**"), "{md}");
+    // Without either, no detail lines at all.
+    let out = letter(
+        dir.path(),
+        &[
+            "review-invitation",
+            "amara-okafor",
+            "--date",
+            "2026-12-03",
+            "--out",
+            "-",
+        ],
+    );
+    assert!(!text(&out.stdout).contains("**Time:**"));
+}
+
+#[test]
+fn time_and_place_are_refused_where_they_do_not_belong() {
+    let dir = oakfield_copy();
+    for args in [
+        &["notification", "amara-okafor", "--time", "15:30"][..],
+        &["review-invitation", "amara-okafor", "--time", "25:00"][..],
+        &["review-invitation", "amara-okafor", "--time", "3pm"][..],
+        &["review-invitation", "amara-okafor", "--place", " "][..],
+    ] {
+        let out = letter(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains("--"), "{args:?}");
+    }
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn an_invitation_to_a_meeting_already_past_is_refused_and_nothing_is_written() {
+    let dir = oakfield_copy();
+    let before = tree(dir.path());
+    let out = letter(
+        dir.path(),
+        &["review-invitation", "amara-okafor", "--date", "2026-11-20"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the review meeting date for `amara-okafor`, 20 November 2026, is before 23 November 2026"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!dir.path().join("out").exists());
+    assert_eq!(before, tree(dir.path()));
+}

@@ -133,19 +133,43 @@ const DOB: &str = "2017-03-14";
 // ------------------------------------------------------------------ notification
 
 #[test]
-fn notification_due_on_the_day_provision_starts() {
+fn notification_is_due_fourteen_days_after_provision_starts() {
+    // 0.2: one deadline for both forms, sen.since + 14 days.
     let s = School::new();
-    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-23, primary_need: SPLD }\n");
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-09, primary_need: SPLD }\n");
+    // On the day provision starts: due in 14 days (inside the default 14-day window).
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-09"),
+        one(Kind::Due, "ava", "2026-11-23", 14)
+    );
+    // since + 13 days: due tomorrow.
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-22"),
+        one(Kind::Due, "ava", "2026-11-23", 1)
+    );
+    // since + 14 days: the deadline itself, still due.
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-23"),
         one(Kind::Due, "ava", "2026-11-23", 0)
     );
+    // since + 15 days: overdue by one day.
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-24"),
         one(Kind::Overdue, "ava", "2026-11-23", 1)
     );
     // Before provision starts the pupil is not on the register at all.
-    assert_eq!(s.rule(Rule::Notification, "2026-11-22"), vec![]);
+    assert_eq!(s.rule(Rule::Notification, "2026-11-08"), vec![]);
+}
+
+#[test]
+fn notification_due_date_is_outside_a_short_window_at_first() {
+    let s = School::with(&format!("{SCHOOL}settings:\n  due_within_days: 7\n"));
+    s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-09, primary_need: SPLD }\n");
+    assert_eq!(s.rule(Rule::Notification, "2026-11-09"), vec![]);
+    assert_eq!(
+        s.rule(Rule::Notification, "2026-11-16"),
+        one(Kind::Due, "ava", "2026-11-23", 7)
+    );
 }
 
 #[test]
@@ -165,7 +189,7 @@ fn a_notification_dated_after_as_of_has_not_happened_yet() {
     s.file("pupils/ava/pupil.yaml", "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-11-02, parents_notified: 2026-11-30, primary_need: SPLD }\n");
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-23"),
-        one(Kind::Overdue, "ava", "2026-11-02", 21)
+        one(Kind::Overdue, "ava", "2026-11-16", 7)
     );
 }
 
@@ -835,14 +859,14 @@ fn pupils_who_left_or_came_off_the_register_get_no_duties() {
     // Before leaving, the pupil was on the register: notification was owed.
     assert_eq!(
         s.rule(Rule::Notification, "2026-11-05"),
-        one(Kind::Overdue, "ava", "2026-11-01", 4)
+        one(Kind::Due, "ava", "2026-11-15", 10)
     );
 }
 
 // ------------------------------------------------------------------ school rules
 
 #[test]
-fn senco_needs_the_national_award_within_three_years() {
+fn senco_needs_the_qualification_within_three_years() {
     let school = SCHOOL
         .replace("  national_award: 2021-07-01\n", "")
         .replace("appointed: 2020-09-01", "appointed: 2023-12-01");
@@ -859,6 +883,223 @@ fn senco_needs_the_national_award_within_three_years() {
     assert_eq!(
         School::with(&experienced).rule(Rule::Senco, "2026-12-20"),
         vec![]
+    );
+}
+
+/// The `senco` findings for a SENCO appointed on `appointed` with `qualification` (YAML
+/// lines under `senco:`, or empty), as (kind, due, days) at `as_of`.
+fn senco_with(
+    appointed: &str,
+    qualification: &str,
+    as_of: &str,
+) -> Vec<(Kind, Option<String>, Option<i64>)> {
+    let school = SCHOOL
+        .replace("  national_award: 2021-07-01\n", qualification)
+        .replace("appointed: 2020-09-01", &format!("appointed: {appointed}"));
+    School::with(&school)
+        .rule(Rule::Senco, as_of)
+        .into_iter()
+        .map(|(k, _, due, days)| (k, due, days))
+        .collect()
+}
+
+#[test]
+fn senco_qualification_in_every_form() {
+    let overdue = |due: &str, days| vec![(Kind::Overdue, Some(due.to_string()), Some(days))];
+    // An NPQ for SENCOs achieved counts; in progress, it is due 3 years from appointment.
+    assert_eq!(
+        senco_with(
+            "2024-09-01",
+            "  qualification: { kind: npq-senco, started: 2024-10-01, achieved: 2026-06-30 }\n",
+            "2027-10-01"
+        ),
+        vec![]
+    );
+    assert_eq!(
+        senco_with(
+            "2024-09-01",
+            "  qualification: { kind: npq-senco, started: 2024-10-01 }\n",
+            "2027-10-01"
+        ),
+        overdue("2027-09-01", 30)
+    );
+    // Achieved after as-of has not happened yet.
+    assert_eq!(
+        senco_with(
+            "2024-09-01",
+            "  qualification: { kind: npq-senco, achieved: 2027-12-01 }\n",
+            "2027-10-01"
+        ),
+        overdue("2027-09-01", 30)
+    );
+    // A National Award begun before 1 September 2024 and achieved before 1 September 2027
+    // counts, in either form.
+    assert_eq!(
+        senco_with(
+            "2023-01-09",
+            "  qualification: { kind: nasenco, started: 2023-02-01, achieved: 2025-07-01 }\n",
+            "2026-11-23"
+        ),
+        vec![]
+    );
+    assert_eq!(
+        senco_with("2023-01-09", "  national_award: 2025-07-01\n", "2026-11-23"),
+        vec![]
+    );
+    // In progress: the earlier of 3 years from appointment and 31 August 2027.
+    assert_eq!(
+        senco_with(
+            "2025-01-06",
+            "  qualification: { kind: nasenco, started: 2024-06-01 }\n",
+            "2027-09-10"
+        ),
+        overdue("2027-08-31", 10)
+    );
+    assert_eq!(
+        senco_with(
+            "2023-01-09",
+            "  qualification: { kind: nasenco, started: 2023-02-01 }\n",
+            "2026-01-19"
+        ),
+        overdue("2026-01-09", 10)
+    );
+    // Completed on or after 1 September 2027: it does not count.
+    assert_eq!(
+        senco_with(
+            "2025-01-06",
+            "  qualification: { kind: nasenco, started: 2024-06-01, achieved: 2027-09-01 }\n",
+            "2028-01-16"
+        ),
+        overdue("2028-01-06", 10)
+    );
+    // Begun on or after 1 September 2024: it counts for nothing, and the message says the
+    // NPQ is now the qualification.
+    let school = SCHOOL
+        .replace(
+            "  national_award: 2021-07-01\n",
+            "  qualification: { kind: nasenco, started: 2024-09-01, achieved: 2026-07-01 }\n",
+        )
+        .replace("appointed: 2020-09-01", "appointed: 2024-01-08");
+    let all = School::with(&school).findings("2027-01-18");
+    let f = all
+        .iter()
+        .find(|f| f.rule == Rule::Senco)
+        .expect("a senco finding");
+    assert_eq!(f.kind, Kind::Overdue);
+    assert_eq!(f.due.map(sen::dates::iso).as_deref(), Some("2027-01-08"));
+    assert!(
+        f.message
+            .contains("NPQ for SENCOs is now the qualification"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn senco_with_both_forms_of_the_award_is_a_schema_finding() {
+    let school = SCHOOL.replace(
+        "  national_award: 2021-07-01\n",
+        "  national_award: 2021-07-01\n  qualification: { kind: nasenco, achieved: 2021-07-01 }\n",
+    );
+    let all = School::with(&school).findings("2026-11-23");
+    assert!(
+        all.iter().any(|f| f.rule == Rule::Schema
+            && f.message
+                .contains("both `national_award` and `qualification`")),
+        "{all:#?}"
+    );
+}
+
+// ------------------------------------------------------------------ transfer-record
+
+/// A pupil who left on `left` for Hillside, the record sent on `sent` (or not).
+fn leaver(s: &School, id: &str, status: &str, left: &str, sent: Option<&str>) {
+    let sent = sent.map_or_else(|| "null".to_string(), str::to_string);
+    s.file(
+        &format!("pupils/{id}/pupil.yaml"),
+        &format!(
+            "name: {{ given: Test, family: Leaver }}\ndob: 2015-05-19\nsen:\n  status: {status}\n  since: 2023-01-16\n  parents_notified: 2023-01-18\n  primary_need: SPLD\n{}left: {left}\ntransfer: {{ school: Hillside High School, urn: \"100001\", sen_record_sent: {sent} }}\n",
+            if status == "N" { "  ended: 2026-06-01\n" } else { "" }
+        ),
+    );
+}
+
+#[test]
+fn transfer_record_is_due_on_the_fifteenth_school_day_after_leaving() {
+    // Left on Friday 2026-10-09: school days from Monday 12 October; 12-16, 19-23 make 10,
+    // and 26-30 October make 15, so the record is due on Friday 2026-10-30.
+    let s = School::new();
+    leaver(&s, "fri", "K", "2026-10-09", None);
+    assert_eq!(
+        s.rule(Rule::TransferRecord, "2026-10-16"),
+        one(Kind::Due, "fri", "2026-10-30", 14)
+    );
+    assert_eq!(s.rule(Rule::TransferRecord, "2026-10-15"), vec![]);
+    assert_eq!(
+        s.rule(Rule::TransferRecord, "2026-10-31"),
+        one(Kind::Overdue, "fri", "2026-10-30", 1)
+    );
+    // Sent on the day: on time; a day later: late.
+    let s = School::new();
+    leaver(&s, "fri", "K", "2026-10-09", Some("2026-10-30"));
+    assert_eq!(s.rule(Rule::TransferRecord, "2026-11-23"), vec![]);
+    let s = School::new();
+    leaver(&s, "fri", "K", "2026-10-09", Some("2026-11-02"));
+    assert_eq!(
+        s.rule(Rule::TransferRecord, "2026-11-23"),
+        one(Kind::Late, "fri", "2026-10-30", 3)
+    );
+    // Sent after as-of has not been sent yet.
+    assert_eq!(
+        s.rule(Rule::TransferRecord, "2026-11-01"),
+        one(Kind::Overdue, "fri", "2026-10-30", 2)
+    );
+}
+
+#[test]
+fn transfer_record_counts_from_the_next_term_after_a_summer_leaving() {
+    // Left on 2026-07-24, in the summer holiday (the term ended on 22 July): counting
+    // starts with the autumn term on Thursday 2026-09-03 (3, 4, 7-11, 14-18, 21-23).
+    let s = School::new();
+    leaver(&s, "summer", "K", "2026-07-24", None);
+    assert_eq!(
+        s.rule(Rule::TransferRecord, "2026-09-23"),
+        one(Kind::Due, "summer", "2026-09-23", 0)
+    );
+    // A year without school terms uses the default ones: Autumn from 1 September 2027, a
+    // Wednesday: 1-3, 6-10, 13-17, 20 September make 14, 21 September 15.
+    let s = School::new();
+    leaver(&s, "later", "K", "2027-07-23", None);
+    assert_eq!(
+        s.rule(Rule::TransferRecord, "2027-09-21"),
+        one(Kind::Due, "later", "2027-09-21", 0)
+    );
+}
+
+#[test]
+fn transfer_record_needs_the_pupil_on_the_register_the_day_before_leaving() {
+    let s = School::new();
+    // Came off the register (status N, ended 2026-06-01) before leaving.
+    leaver(&s, "off", "N", "2026-10-09", None);
+    assert_eq!(s.rule(Rule::TransferRecord, "2026-10-31"), vec![]);
+    // Not left yet on as-of: nothing.
+    let s = School::new();
+    leaver(&s, "soon", "K", "2026-12-18", None);
+    assert_eq!(s.rule(Rule::TransferRecord, "2026-12-17"), vec![]);
+}
+
+#[test]
+fn transfer_without_left_is_a_schema_finding() {
+    let s = School::new();
+    s.file(
+        "pupils/ava/pupil.yaml",
+        "name: { given: Ava, family: Lin }\ndob: 2017-03-14\nsen: { status: K, since: 2026-09-01, parents_notified: 2026-09-01, primary_need: SPLD }\ntransfer: { school: Hillside High School }\n",
+    );
+    let all = s.findings("2026-11-23");
+    assert!(
+        all.iter()
+            .any(|f| f.rule == Rule::Schema && f.message.contains("`transfer` without `left`")),
+        "{all:#?}"
     );
 }
 

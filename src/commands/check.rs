@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, FindingsFormat};
 use crate::dates::iso;
 use crate::diagnostics;
 use crate::findings::{Counts, Finding, JsonFinding, Kind, Rule};
@@ -107,7 +107,7 @@ fn print(
     on_register: usize,
 ) -> Result<()> {
     match args.format {
-        CheckFormat::Json => {
+        FindingsFormat::Json => {
             let report = JsonReport {
                 as_of: iso(ctx.as_of),
                 window_days: window,
@@ -121,7 +121,14 @@ fn print(
             writeln!(raw)?;
             raw.flush()?;
         }
-        CheckFormat::Table => {
+        FindingsFormat::Line => {
+            let mut raw = std::io::BufWriter::new(std::io::stdout().lock());
+            for f in findings {
+                writeln!(raw, "{}", line(f))?;
+            }
+            raw.flush()?;
+        }
+        FindingsFormat::Table => {
             let mut out = anstream::AutoStream::new(std::io::stdout().lock(), ctx.color);
             for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
                 writeln!(out, "{}", diagnostics::render_invalid(f))?;
@@ -146,4 +153,32 @@ fn print(
         }
     }
     Ok(())
+}
+
+/// One finding on one line, for editors' problem matchers (VS Code's tasks.json that
+/// `sen init` writes): `FILE:LINE:COL: SEVERITY: KIND RULE: MESSAGE`. FILE is relative to
+/// the records folder with `/`; a finding with no file points at the file that holds the
+/// missing fact (the pupil's pupil.yaml, or school.yaml), line 1. SEVERITY is `error` for
+/// what makes `sen check` fail (invalid, overdue), `warning` for late, due and incomplete,
+/// `info` for advice. Every field has passed through `printable`, so the line holds no
+/// newline.
+pub fn line(f: &Finding) -> String {
+    let file = match (&f.file, &f.pupil) {
+        (Some(file), _) => file.clone(),
+        (None, Some(p)) => format!("pupils/{p}/pupil.yaml"),
+        (None, None) => "school.yaml".to_string(),
+    };
+    let severity = match f.kind {
+        Kind::Invalid | Kind::Overdue => "error",
+        Kind::Late | Kind::Due | Kind::Incomplete => "warning",
+        Kind::Advice => "info",
+    };
+    let message = f.message.replace(['\n', '\r'], " ");
+    format!(
+        "{file}:{}:{}: {severity}: {} {}: {message}",
+        f.line.unwrap_or(1),
+        f.col.unwrap_or(1),
+        f.kind.id(),
+        f.rule.id()
+    )
 }

@@ -148,6 +148,21 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
         )?;
     }
     schema::write_all(&dir.join(SCHEMA_DIR))?;
+    // VS Code: schemas for the YAML extension, the tasks, the extension to recommend. A file
+    // already there is the school's own and is left alone.
+    std::fs::create_dir_all(dir.join(".vscode"))
+        .with_context(|| format!("cannot create `{}`", dir.join(".vscode").display()))?;
+    for (name, text) in VSCODE_FILES {
+        let path = dir.join(".vscode").join(name);
+        if path.exists() {
+            warnings.push(format!(
+                "`{}` exists and was left as it is: see docs/editors.md for what sen would write there",
+                path.display()
+            ));
+        } else {
+            write_new(&path, text)?;
+        }
+    }
 
     let shown = dir.display().to_string();
     let mut out = std::io::stdout().lock();
@@ -161,6 +176,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
         "pupils/",
         ".gitignore",
         ".schemas/  (so editors check records as you type)",
+        ".vscode/   (VS Code: checking as you type, and sen's tasks under Terminal > Run Task)",
     ] {
         writeln!(out, "  {}", dir.join(f).display())?;
     }
@@ -193,6 +209,115 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
     }
     Ok(0)
 }
+
+/// The files `sen init` writes in `.vscode/` (docs/editors.md): the JSON Schemas for Red
+/// Hat's YAML extension, the tasks a SENCO runs from Terminal > Run Task, and the extension
+/// VS Code offers to install on opening the folder.
+pub const VSCODE_FILES: [(&str, &str); 3] = [
+    ("settings.json", VSCODE_SETTINGS),
+    ("tasks.json", VSCODE_TASKS),
+    ("extensions.json", VSCODE_EXTENSIONS),
+];
+
+const VSCODE_SETTINGS: &str = r#"{
+  "yaml.schemas": {
+    ".schemas/school.schema.json": "school.yaml",
+    ".schemas/pupil.schema.json": "pupils/*/pupil.yaml",
+    ".schemas/ehcp.schema.json": "pupils/*/ehcp.yaml",
+    ".schemas/cycle.schema.json": "pupils/*/cycles/*.yaml",
+    ".schemas/meeting.schema.json": "pupils/*/meetings/*.yaml",
+    ".schemas/annual-review.schema.json": "pupils/*/annual-reviews/*.yaml"
+  }
+}
+"#;
+
+const VSCODE_EXTENSIONS: &str = r#"{
+  "recommendations": ["redhat.vscode-yaml"]
+}
+"#;
+
+/// The problem matcher reads `sen check --format line` (check.rs `line`).
+pub const VSCODE_TASKS: &str = r#"{
+  "version": "2.0.0",
+  "tasks": [
+    {
+      "label": "sen: check the records",
+      "type": "process",
+      "command": "sen",
+      "args": ["check", "--format", "line"],
+      "group": { "kind": "test", "isDefault": true },
+      "presentation": { "reveal": "always", "clear": true },
+      "problemMatcher": {
+        "owner": "sen",
+        "source": "sen check",
+        "fileLocation": ["relative", "${workspaceFolder}"],
+        "pattern": {
+          "regexp": "^(.+?):(\\d+):(\\d+): (error|warning|info): (\\S+ \\S+): (.*)$",
+          "file": 1,
+          "line": 2,
+          "column": 3,
+          "severity": 4,
+          "code": 5,
+          "message": 6
+        }
+      }
+    },
+    {
+      "label": "sen: check one pupil",
+      "type": "process",
+      "command": "sen",
+      "args": ["check", "--format", "line", "--pupil", "${input:pupil}"],
+      "group": "test",
+      "presentation": { "reveal": "always", "clear": true },
+      "problemMatcher": {
+        "owner": "sen",
+        "source": "sen check",
+        "fileLocation": ["relative", "${workspaceFolder}"],
+        "pattern": {
+          "regexp": "^(.+?):(\\d+):(\\d+): (error|warning|info): (\\S+ \\S+): (.*)$",
+          "file": 1,
+          "line": 2,
+          "column": 3,
+          "severity": 4,
+          "code": 5,
+          "message": 6
+        }
+      }
+    },
+    {
+      "label": "sen: write the letters that are due (into out/)",
+      "type": "process",
+      "command": "sen",
+      "args": ["letter", "--due"],
+      "presentation": { "reveal": "always", "clear": true },
+      "problemMatcher": []
+    },
+    {
+      "label": "sen: information report as a printable page (out/information.html)",
+      "type": "process",
+      "command": "sen",
+      "args": ["report", "information", "--format", "html", "--out", "out/information.html"],
+      "presentation": { "reveal": "always", "clear": true },
+      "problemMatcher": []
+    },
+    {
+      "label": "sen: SEN register (out/register.html)",
+      "type": "process",
+      "command": "sen",
+      "args": ["report", "register", "--format", "html", "--out", "out/register.html"],
+      "presentation": { "reveal": "always", "clear": true },
+      "problemMatcher": []
+    }
+  ],
+  "inputs": [
+    {
+      "id": "pupil",
+      "type": "promptString",
+      "description": "The pupil's folder name under pupils/ (for example amara-okafor)"
+    }
+  ]
+}
+"#;
 
 /// The options given, with anything missing asked for on a terminal. Off a terminal a
 /// missing option is a usage error, so a script never hangs waiting for an answer.
@@ -299,8 +424,12 @@ senco:                        # the SENCO: a qualified teacher designated as SEN
   qualified_teacher: true     # the SENCO must be a qualified teacher (6.85): sen check refuses false
   appointed: {appointed}       # the date the SENCO took up the role: change it if that was earlier
   previously_senco_months: 0  # months as a SENCO before this appointment (6.85)
-  national_award: null        # the date the National Award for SEN Co-ordination was achieved; a new
-                              # SENCO has three years from appointment to achieve it (6.85)
+  qualification:              # the SENCO qualification: a new SENCO has three years from appointment (6.85)
+    kind: npq-senco           # npq-senco (the NPQ for SENCOs, from 1 September 2024) | nasenco (the
+                              # National Award: counts only if begun before 1 September 2024 and
+                              # completed before 1 September 2027)
+    started: null             # when the course began
+    achieved: null            # the date it was achieved; null while in progress
 
 local_offer: null             # the web address of the local authority's local offer (6.81)
 

@@ -92,6 +92,23 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         }
         None => None,
     };
+    let invitation = matches!(
+        args.kind,
+        Some(LetterKind::ReviewInvitation | LetterKind::AnnualReviewInvitation)
+    );
+    if (args.time.is_some() || args.place.is_some()) && !invitation {
+        bail!(
+            "`--time` and `--place` are for a `review-invitation` or an `annual-review-invitation`, not for other letters"
+        );
+    }
+    let meeting_time = args.time.as_deref().map(parse_time).transpose()?;
+    let meeting_place = match args.place.as_deref().map(str::trim) {
+        Some("") => bail!("`--place` is empty: say where the meeting is, or leave `--place` out"),
+        Some(p) if p.chars().count() > 200 || p.contains(['\n', '\r']) => {
+            bail!("`--place` must be one line of at most 200 characters")
+        }
+        p => p.map(str::to_string),
+    };
     let (records, requests) = if args.due {
         let (loaded, findings, _) = crate::commands::check::evaluate(ctx, None)?;
         let requests = due_requests(&findings);
@@ -125,7 +142,11 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     };
 
     let renderer = Renderer::new(Some(&root), None)?;
-    let (planned, unserved) = plan(&records, &requests, ctx.as_of, meeting_date)?;
+    let (mut planned, unserved) = plan(&records, &requests, ctx.as_of, meeting_date)?;
+    for l in &mut planned {
+        l.view.meeting_time.clone_from(&meeting_time);
+        l.view.meeting_place.clone_from(&meeting_place);
+    }
     // Named pupils: all or nothing, so a SENCO never posts half a batch by mistake. `--due`:
     // every letter that can be written is, and each pupil that cannot be served is named
     // with what to record (cli.md).
@@ -433,10 +454,10 @@ fn plan_one(
                 },
             };
             if date < as_of {
-                eprintln!(
-                    "warning: the review meeting date for `{id}`, {}, has passed: give the new date with `--date`",
+                return Err(format!(
+                    "the review meeting date for `{id}`, {}, is before {day}: an invitation cannot be for a day already past; give the new date with `--date`",
                     uk(date)
-                );
+                ));
             }
             view_cycle = Some(CycleView::of(c, as_of));
             view_date = Some(iso(date));
@@ -522,9 +543,38 @@ fn plan_one(
                 meeting: view_meeting.clone(),
                 annual_review: view_ar.clone(),
                 meeting_date: view_date.clone(),
+                meeting_time: None,
+                meeting_place: None,
             },
         })
         .collect())
+}
+
+/// `--time`: a 24-hour `HH:MM` (or `H:MM`), printed the British way: "9am", "3.30pm".
+fn parse_time(t: &str) -> Result<String> {
+    let t = t.trim();
+    let parsed = t.split_once(':').and_then(|(h, m)| {
+        let ok = (1..=2).contains(&h.len())
+            && m.len() == 2
+            && h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit());
+        ok.then(|| (h.parse::<u32>().ok(), m.parse::<u32>().ok()))
+    });
+    match parsed {
+        Some((Some(h), Some(m))) if h < 24 && m < 60 => {
+            let (h12, half) = match h {
+                0 => (12, "am"),
+                1..=11 => (h, "am"),
+                12 => (12, "pm"),
+                _ => (h - 12, "pm"),
+            };
+            Ok(if m == 0 {
+                format!("{h12}{half}")
+            } else {
+                format!("{h12}.{m:02}{half}")
+            })
+        }
+        _ => bail!("`--time` `{t}` is not a time: give it as 24-hour HH:MM, for example `15:30`"),
+    }
 }
 
 fn bad(is_bad: bool, id: &str, what: &str) -> Result<(), String> {

@@ -289,7 +289,12 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
          sen:\n  status: {:<16}# K = SEN support, E = EHC plan, N = no longer on the register\n{since_note}  since: {:<20}# the date the school decided to make special educational provision\n  parents_notified: null  # the date parents were formally told (6.43, 6.48); null until then\n  primary_need: {:<10}# census code of the main need: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD\n                          # ASD DS OTH; NSA until the need has been assessed (K only)\n  secondary_need: {:<8}# another code, if there is one (never NSA)\n  # ended: YYYY-MM-DD     # with status N: the date the pupil came off the register\n  summary: null           # the needs in plain words (6.45); write `|` and indent for paragraphs\n  strengths: null         # what the pupil is good at\n\
          flags:\n  looked_after: false     # looked after by the local authority (6.90)\n  eal: false              # English as an additional language (6.24)\n  pupil_premium: false\n  medical_plan: false     # has an individual healthcare plan (6.11)\n\
          {contacts}\
-         left: null                # the date the pupil left the school\n",
+         what_helps: null          # what helps, in the words staff use (6.49); `|` and indent for lines\n\
+         left: null                # the date the pupil left the school\n\
+         # transfer:               # once the pupil has left for another school (6.57):\n\
+         #   school: Hillside High School\n\
+         #   urn: \"100001\"\n\
+         #   sen_record_sent: null # the date the SEN record reached it: within 15 school days\n",
         quote(&p.given),
         quote(&p.family),
         or_null(p.preferred.as_deref()),

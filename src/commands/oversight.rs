@@ -755,6 +755,7 @@ pub fn duty_label(rule: Rule) -> &'static str {
         Rule::ParentMeetings => "Meeting parents three times a year",
         Rule::RecordShared => "Record of meeting or review given to parents",
         Rule::Specialist => "Specialist involved",
+        Rule::TransferRecord => "SEN record sent to the next school",
         Rule::EhcConsider => "EHC needs assessment considered",
         Rule::AnnualReview => "EHC plan annual review held",
         Rule::AnnualReviewNotice => "Annual review invitations sent",

@@ -69,12 +69,13 @@ fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
         .filter_map(|folder| {
             let p = folder.pupil.as_ref().filter(|_| !folder.bad.pupil)?;
             let v = PupilView::new(folder, p, opts.as_of);
-            if !v.on_register(opts.as_of) {
-                return None;
-            }
             let mut sink = new_sink();
-            pupil::all(&ev, &v, folder.bad, &mut sink);
-            ehc::all(&ev, &v, folder.bad, &mut sink);
+            // The one duty that outlives the register: the SEN record follows a leaver.
+            pupil::transfer_record(&ev, &v, &mut sink);
+            if v.on_register(opts.as_of) {
+                pupil::all(&ev, &v, folder.bad, &mut sink);
+                ehc::all(&ev, &v, folder.bad, &mut sink);
+            }
             Some(sink)
         })
         .collect();

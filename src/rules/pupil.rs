@@ -27,7 +27,8 @@ pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
 }
 
 /// `notification` (6.43, 6.48): parents are formally told when the school starts making
-/// special educational provision. Due on `sen.since`; late when sent more than 14 days after.
+/// special educational provision. One deadline for both forms (0.2): `sen.since` + 14 days,
+/// so a pupil added today is not overdue tomorrow.
 fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let p = v.pupil;
     let done = v.parents_notified;
@@ -36,7 +37,7 @@ fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
         Obligation {
             rule: Rule::Notification,
             pupil: Some(&v.folder.id),
-            due: v.since,
+            due: add_days(v.since, 14),
             deadline: add_days(v.since, 14),
             done: done.map(|n| n.value),
             lookback: Lookback::From(done.map_or(v.since, |n| n.value)),
@@ -52,6 +53,47 @@ fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
                 "parents were told on {}, more than 14 days after provision began on {}",
                 uk(n.value),
                 uk(v.since)
+            ),
+        },
+    );
+}
+
+/// `transfer-record` (6.57, pupil information reg 9): a pupil who left for another school,
+/// having been on the register the day before, has their SEN record sent within 15 school
+/// days of leaving. Applies although the pupil is no longer on the register.
+pub(super) fn transfer_record(ev: &Eval, v: &PupilView, out: &mut Sink) {
+    let p = v.pupil;
+    let (Some(t), Some(left)) = (&p.transfer, v.left) else {
+        return;
+    };
+    if !super::on_register(p, add_days(left, -1)) {
+        return;
+    }
+    let due = super::view::school_days_after(&ev.school.terms, left, 15);
+    let sent = t.sen_record_sent.as_ref().filter(|d| d.value <= ev.as_of);
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::TransferRecord,
+            pupil: Some(&v.folder.id),
+            due,
+            deadline: due,
+            done: sent.map(|d| d.value),
+            lookback: Lookback::From(sent.map_or(left, |d| d.value)),
+            file: &p.file,
+            line: sent.map_or(t.line, |d| d.line),
+        },
+        |_| match sent {
+            None => format!(
+                "the SEN record has not been sent to {}: the pupil left on {}, and it is due within 15 school days",
+                t.school,
+                uk(left)
+            ),
+            Some(d) => format!(
+                "the SEN record reached {} on {}, later than 15 school days after the pupil left on {}",
+                t.school,
+                uk(d.value),
+                uk(left)
             ),
         },
     );

@@ -1,16 +1,19 @@
-//! The school's own duties: a qualified SENCO with the National Award (6.84, 6.85) and a
+//! The school's own duties: a qualified SENCO with the SENCO qualification (6.84, 6.85) and a
 //! yearly SEN information report with every statutory section (6.79, 6.81).
 
 use crate::dates::{add_months, uk};
 use crate::findings::{Finding, Kind, Rule};
-use crate::model::SECTIONS;
+use crate::model::{Qualification, SECTIONS};
+use crate::records::QualificationKind;
 
 use super::{DutyState, Eval, Lookback, Obligation, Sink};
 
 const FILE: &str = "school.yaml";
 
 /// `senco` (6.84, 6.85): the school has a SENCO who is a qualified teacher and can be
-/// reached; a new SENCO achieves the National Award within three years of appointment.
+/// reached; a new SENCO achieves the qualification within three years of appointment: the
+/// NPQ for SENCOs, or a National Award begun before 1 September 2024 and completed before
+/// 1 September 2027 (reg 49 as amended by SI 2024/535).
 pub(super) fn senco(ev: &Eval, out: &mut Sink) {
     let Some(s) = &ev.school.senco else {
         out.push(
@@ -40,33 +43,96 @@ pub(super) fn senco(ev: &Eval, out: &mut Sink) {
             .at(FILE, Some(s.line)),
         );
     }
-    let award = s.national_award.as_ref().filter(|a| a.value <= ev.as_of);
-    if s.previously_senco_months <= 12
-        && let Some(appointed) = &s.appointed
-    {
-        let due = add_months(appointed.value, 36);
-        out.duty(
-            ev,
-            Obligation {
-                rule: Rule::Senco,
-                pupil: None,
+    if s.previously_senco_months > 12 {
+        return;
+    }
+    let Some(appointed) = &s.appointed else {
+        return;
+    };
+    let q = s.qualification.as_ref();
+    // What the record says as of as-of: an achievement dated later has not happened yet.
+    let achieved = q
+        .and_then(|q| q.achieved.as_ref())
+        .filter(|a| a.value <= ev.as_of);
+    let nasenco_in_time = |q: &Qualification| {
+        q.kind == QualificationKind::Nasenco && q.started.is_none_or(|d| d < npq_from())
+    };
+    let counts = q.is_some_and(|q| {
+        achieved.is_some_and(|a| match q.kind {
+            QualificationKind::NpqSenco => true,
+            QualificationKind::Nasenco => nasenco_in_time(q) && a.value < nasenco_until(),
+        })
+    });
+    let three_years = add_months(appointed.value, 36);
+    let (due, message) = match q {
+        Some(q) if q.kind == QualificationKind::Nasenco && !nasenco_in_time(q) => (
+            three_years,
+            format!(
+                "the SENCO appointed {} needs the NPQ for SENCOs by {}: a National Award begun on or after 1 September 2024 no longer counts, and the NPQ for SENCOs is now the qualification",
+                uk(appointed.value),
+                uk(three_years)
+            ),
+        ),
+        Some(q) if q.kind == QualificationKind::Nasenco && achieved.is_none() => {
+            let due = three_years.min(nasenco_last_day());
+            (
                 due,
-                deadline: due,
-                done: award.map(|a| a.value),
-                // Check is silent once the award is held, however late.
-                lookback: Lookback::Never,
-                file: FILE,
-                line: award.map_or(appointed.line, |a| a.line),
-            },
-            |_| {
                 format!(
-                    "the SENCO appointed {} needs the National Award for SEN Co-ordination by {}",
+                    "the SENCO appointed {} must complete the National Award for SEN Co-ordination by {} (it counts only if completed before 1 September 2027; otherwise the NPQ for SENCOs is needed)",
                     uk(appointed.value),
                     uk(due)
-                )
-            },
-        );
-    }
+                ),
+            )
+        }
+        Some(q) if q.kind == QualificationKind::Nasenco && !counts => (
+            three_years,
+            format!(
+                "the SENCO appointed {} needs the NPQ for SENCOs by {}: a National Award completed on or after 1 September 2027 does not count",
+                uk(appointed.value),
+                uk(three_years)
+            ),
+        ),
+        _ => (
+            three_years,
+            format!(
+                "the SENCO appointed {} needs the NPQ for SENCOs (the National Professional Qualification for SENCOs) by {}",
+                uk(appointed.value),
+                uk(three_years)
+            ),
+        ),
+    };
+    let done = achieved.filter(|_| counts);
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::Senco,
+            pupil: None,
+            due,
+            deadline: due,
+            done: done.map(|a| a.value),
+            // Check is silent once the qualification is held, however late.
+            lookback: Lookback::Never,
+            file: FILE,
+            line: done.map_or(appointed.line, |a| a.line),
+        },
+        |_| message,
+    );
+}
+
+/// From this day the NPQ for SENCOs is the qualification for a new SENCO; a National Award
+/// begun before it still counts if completed in time (reg 49 as amended by SI 2024/535).
+fn npq_from() -> chrono::NaiveDate {
+    crate::dates::ymd(2024, 9, 1)
+}
+
+/// A National Award counts only if achieved before this day.
+fn nasenco_until() -> chrono::NaiveDate {
+    crate::dates::ymd(2027, 9, 1)
+}
+
+/// The last day a National Award in progress can be completed and still count.
+fn nasenco_last_day() -> chrono::NaiveDate {
+    crate::dates::ymd(2027, 8, 31)
 }
 
 /// `information-report` (6.79, 6.81): the SEN information report is published and updated

@@ -228,3 +228,30 @@ impl<'a> PupilView<'a> {
         }
     }
 }
+
+/// The `n`th school day after `day` (not counting `day` itself). School days are Monday to
+/// Friday inside a term: the school's `terms` for an academic year that has any, else that
+/// academic year's default terms (rules.md). A pupil leaving in the summer holiday is
+/// counted from the first day of the next autumn term.
+pub fn school_days_after(school_terms: &[Term], day: NaiveDate, n: u32) -> NaiveDate {
+    use chrono::Datelike;
+    let mut d = day;
+    let mut count = 0;
+    let mut terms = super::terms(school_terms, crate::dates::add_days(day, 1));
+    // Two years of days is more than any run of 15 school days can need.
+    for _ in 0..730 {
+        d = crate::dates::add_days(d, 1);
+        if crate::dates::academic_year_start(d) != crate::dates::academic_year_start(terms[0].start)
+        {
+            terms = super::terms(school_terms, d);
+        }
+        let weekday = d.weekday().number_from_monday() <= 5;
+        if weekday && terms.iter().any(|t| t.start <= d && d <= t.end) {
+            count += 1;
+            if count == n {
+                return d;
+            }
+        }
+    }
+    d
+}

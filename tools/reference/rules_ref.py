@@ -367,11 +367,12 @@ class Checker:
         open_cycles = [c for c in cycles if c["review"] is None]
 
         # notification
+        # 0.2: one deadline for both forms, sen.since + 14 days
         pn = self.seen(sen.get("parents_notified"))
+        deadline = since + 14 * DAY
         if pn is None:
-            self.overdue_or_due("notification", pid, since, pfile, "parents not notified")
+            self.overdue_or_due("notification", pid, deadline, pfile, "parents not notified")
         else:
-            deadline = since + 14 * DAY
             if pn > deadline and self.in_lookback(pn):
                 self.late("notification", pid, deadline, pn, pfile, "notified late")
 
