@@ -549,24 +549,8 @@ pub fn check_output_path(root: Option<&Path>, path: &Path) -> Result<()> {
 
 /// An absolute, normalised path whose existing part has symlinks resolved.
 fn absolute(path: &Path) -> Result<PathBuf> {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .context("cannot read the current folder")?
-            .join(path)
-    };
     // `..` is resolved by name first, so `out/../pupils` cannot pass as `out/`.
-    let mut abs = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                abs.pop();
-            }
-            Component::CurDir => {}
-            other => abs.push(other),
-        }
-    }
+    let abs = lexical(path)?;
     let mut existing = abs.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();
     loop {
