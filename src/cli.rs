@@ -111,7 +111,8 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// `markdown`, or `html` for a standalone printable page.
+    /// `markdown`, `html` for a standalone printable page, or `docx` for a Word document
+    /// to edit (give `--out FILE.docx`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Markdown)]
     pub format: OutputFormat,
     /// Render with this template instead of the built-in one (or the school's override).
@@ -145,6 +146,8 @@ pub enum ReportKind {
 pub enum OutputFormat {
     Markdown,
     Html,
+    /// A Word document to edit before printing.
+    Docx,
 }
 
 /// Write letters to parents: one per contact who receives letters, for each pupil named.
@@ -179,7 +182,7 @@ pub struct LetterArgs {
     /// Overwrite letters that already exist.
     #[arg(long)]
     pub force: bool,
-    /// `markdown`, or `html` for a printable A4 letter.
+    /// `markdown`, `html` for a printable A4 letter, or `docx` for a Word document to edit.
     #[arg(long, value_enum, default_value_t = OutputFormat::Markdown)]
     pub format: OutputFormat,
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod dates;
 pub mod diagnostics;
+pub mod docx;
 pub mod findings;
 pub mod load;
 pub mod mis;

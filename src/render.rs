@@ -698,6 +698,35 @@ pub fn write_private(root: Option<&Path>, path: &Path, contents: &[u8]) -> Resul
     Ok(())
 }
 
+/// A rendered document to `--out` (through [`write_private`], the path printed) or to
+/// standard output. A Word document is not written to a terminal, where it would show as
+/// noise: the command asks for `--out` instead.
+pub fn emit(
+    root: Option<&Path>,
+    out: Option<&Path>,
+    format: crate::cli::OutputFormat,
+    bytes: &[u8],
+) -> Result<()> {
+    use std::io::IsTerminal;
+    match out {
+        Some(path) => {
+            write_private(root, path, bytes)?;
+            println!("{}", path.display());
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if format == crate::cli::OutputFormat::Docx && stdout.is_terminal() {
+                bail!(
+                    "a Word document cannot be shown in the terminal: give `--out FILE.docx` (under out/ in the records)"
+                );
+            }
+            stdout.write_all(bytes)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
 /// [`write_private`] for text.
 pub fn write_atomic(root: Option<&Path>, path: &Path, contents: &str) -> Result<()> {
     write_private(root, path, contents.as_bytes())

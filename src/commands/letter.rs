@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::cli::{LetterArgs, LetterKind, OutputFormat};
 use crate::commands::report::open_cycle;
 use crate::dates::uk;
+use crate::docx;
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::{Cycle, Records};
 use crate::render::{self, Renderer};
@@ -188,7 +189,10 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     let ext = match args.format {
         OutputFormat::Markdown => "md",
         OutputFormat::Html => "html",
+        OutputFormat::Docx => "docx",
     };
+    // From page 2 a letter names its pupil, so a loose page finds its way back.
+    let footer = |l: &Planned| l.view.pupil.full_name.clone();
     let date = iso(ctx.as_of);
     let paths = letter_paths(&out_dir, &planned, &date, ext);
 
@@ -210,53 +214,48 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     }
 
     if to_stdout {
-        let printed = (|| -> std::io::Result<()> {
-            let mut out = std::io::stdout().lock();
-            match args.format {
-                // One printable document, each letter on its own page.
-                OutputFormat::Html => {
-                    let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
-                    let heading = match planned.as_slice() {
-                        [one] => title(one),
-                        [first, ..] if planned.iter().all(|l| l.pupil == first.pupil) => format!(
-                            "{}: {} letters about {}",
-                            first.view.school.name,
-                            planned.len(),
-                            first.view.pupil.known_as
-                        ),
-                        [first, ..] => {
-                            format!("{}: {} letters", first.view.school.name, planned.len())
-                        }
-                        [] => String::new(),
-                    };
-                    out.write_all(render::html_document(&heading, &mds).as_bytes())?;
-                }
-                OutputFormat::Markdown => {
-                    for (i, t) in markdowns.iter().enumerate() {
-                        if i > 0 {
-                            out.write_all(b"\n---\n\n")?;
-                        }
-                        out.write_all(t.as_bytes())?;
-                    }
-                }
+        let heading = match planned.as_slice() {
+            [one] => title(one),
+            [first, ..] if planned.iter().all(|l| l.pupil == first.pupil) => format!(
+                "{}: {} letters about {}",
+                first.view.school.name,
+                planned.len(),
+                first.view.pupil.known_as
+            ),
+            [first, ..] => format!("{}: {} letters", first.view.school.name, planned.len()),
+            [] => String::new(),
+        };
+        let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
+        let bytes = match args.format {
+            // One printable document, each letter on its own page.
+            OutputFormat::Html => render::html_document(&heading, &mds).into_bytes(),
+            OutputFormat::Docx => {
+                let same_pupil = planned.iter().all(|l| l.pupil == planned[0].pupil);
+                let foot = same_pupil.then(|| planned[0].view.pupil.full_name.clone());
+                docx::document(&mds, docx::Layout::Letter, foot.as_deref())?
             }
-            Ok(())
-        })();
-        return match printed {
+            OutputFormat::Markdown => mds.join("\n---\n\n").into_bytes(),
+        };
+        return match render::emit(None, None, args.format, &bytes) {
             // A reader that went away ends the listing, never changes the verdict.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(status),
-            Err(e) => Err(e.into()),
+            Err(e) if crate::diagnostics::is_broken_pipe(&e) => Ok(status),
+            Err(e) => Err(e),
             Ok(()) => Ok(status),
         };
     }
 
-    let texts: Vec<String> = match args.format {
-        OutputFormat::Markdown => markdowns,
+    let texts: Vec<Vec<u8>> = match args.format {
+        OutputFormat::Markdown => markdowns.into_iter().map(String::into_bytes).collect(),
         OutputFormat::Html => planned
             .iter()
             .zip(&markdowns)
-            .map(|(l, md)| render::html_page(&title(l), md))
+            .map(|(l, md)| render::html_page(&title(l), md).into_bytes())
             .collect(),
+        OutputFormat::Docx => planned
+            .iter()
+            .zip(&markdowns)
+            .map(|(l, md)| docx::document(&[md], docx::Layout::Letter, Some(&footer(l))))
+            .collect::<Result<_>>()?,
     };
 
     // Every path is checked before the first letter is written: no link on the way into
@@ -278,7 +277,7 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             skipped += 1;
             continue;
         }
-        render::write_atomic(Some(&root), path, text)?;
+        render::write_private(Some(&root), path, text)?;
         if listing && writeln!(out, "{}", path.display()).is_err() {
             listing = false;
         }

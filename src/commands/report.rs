@@ -2,13 +2,13 @@
 //! costed provision map (6.76-6.77), each rendered from a template to Markdown or HTML.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::{OutputFormat, ReportArgs, ReportKind};
 use crate::dates;
+use crate::docx;
 use crate::findings::Kind;
 use crate::load::Loaded;
 use crate::model::{Area, Cycle, Provision, Pupil, Records, SECTIONS, Status, Term};
@@ -64,23 +64,23 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
             (renderer.render("provision-map.md.j2", &view)?, title)
         }
     };
-    let text = match args.format {
-        OutputFormat::Markdown => markdown,
+    let bytes = match args.format {
+        OutputFormat::Markdown => markdown.into_bytes(),
         OutputFormat::Html => match &parts {
             Some(parts) => render::html_page_parts(&title, parts),
             None => render::html_page(&title, &markdown),
-        },
+        }
+        .into_bytes(),
+        // The Markdown carries every figure the charts show, as tables.
+        OutputFormat::Docx => {
+            let layout = match args.kind {
+                ReportKind::Register | ReportKind::ProvisionMap => docx::Layout::Landscape,
+                _ => docx::Layout::Portrait,
+            };
+            docx::document(&[&markdown], layout, Some(&title))?
+        }
     };
-    match &args.out {
-        Some(path) => {
-            render::write_atomic(Some(&root), path, &text)?;
-            println!("{}", path.display());
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-        }
-    }
+    render::emit(Some(&root), args.out.as_deref(), args.format, &bytes)?;
     Ok(0)
 }
 

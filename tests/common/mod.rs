@@ -63,3 +63,114 @@ pub fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
     out
 }
+
+/// A Word document read back as an outline of its text and structure, one line a block:
+/// `# ` for a heading (one `#` a level), `- ` for a list item (indented by level), `| a | b |`
+/// for a table row, `**bold**` and `_italic_` runs, `\` at a line break inside a paragraph,
+/// and `=== new page ===` where a page break comes before a paragraph.
+pub fn docx_outline(bytes: &[u8]) -> String {
+    let xml = docx_part(bytes, "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("document.xml parses");
+    let body = doc
+        .descendants()
+        .find(|n| n.has_tag_name((W, "body")))
+        .expect("a body");
+    let mut out = String::new();
+    for block in body.children().filter(|n| n.is_element()) {
+        match block.tag_name().name() {
+            "p" => {
+                let line = paragraph_outline(block);
+                if block
+                    .descendants()
+                    .any(|n| n.has_tag_name((W, "pageBreakBefore")))
+                {
+                    out.push_str("=== new page ===\n");
+                }
+                if !line.is_empty() {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
+            "tbl" => {
+                for row in block.children().filter(|n| n.has_tag_name((W, "tr"))) {
+                    let cells: Vec<String> = row
+                        .children()
+                        .filter(|n| n.has_tag_name((W, "tc")))
+                        .map(|c| {
+                            c.children()
+                                .filter(|n| n.has_tag_name((W, "p")))
+                                .map(paragraph_outline)
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        })
+                        .collect();
+                    out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One part of a Word document (a zip archive), as text.
+pub fn docx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut part = zip.by_name(name).expect("the part is there");
+    let mut s = String::new();
+    part.read_to_string(&mut s).expect("utf-8 part");
+    s
+}
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+fn paragraph_outline(p: roxmltree::Node) -> String {
+    let attr = |n: roxmltree::Node, name: &str| {
+        n.attributes()
+            .find(|a| a.name() == name)
+            .map(|a| a.value().to_string())
+    };
+    let mut prefix = String::new();
+    for n in p.descendants() {
+        if n.has_tag_name((W, "pStyle")) {
+            if let Some(level) =
+                attr(n, "val").and_then(|v| v.strip_prefix("Heading").map(String::from))
+            {
+                let level: usize = level.parse().expect("a heading level");
+                prefix = format!("{} ", "#".repeat(level));
+            }
+        }
+        if n.has_tag_name((W, "ilvl")) {
+            let level: usize = attr(n, "val").expect("ilvl").parse().expect("a number");
+            prefix = format!("{}- ", "  ".repeat(level));
+        }
+    }
+    let mut text = String::new();
+    for r in p.children().filter(|n| n.has_tag_name((W, "r"))) {
+        let props = r.children().find(|n| n.has_tag_name((W, "rPr")));
+        let has =
+            |tag: &str| props.is_some_and(|pr| pr.children().any(|n| n.has_tag_name((W, tag))));
+        let mut run = String::new();
+        for n in r.children() {
+            if n.has_tag_name((W, "t")) {
+                run.push_str(n.text().unwrap_or(""));
+            } else if n.has_tag_name((W, "br")) {
+                run.push_str(" \\ ");
+            }
+        }
+        if run.trim().is_empty() {
+            text.push_str(&run);
+        } else if has("b") {
+            text.push_str(&format!("**{run}**"));
+        } else if has("i") {
+            text.push_str(&format!("_{run}_"));
+        } else {
+            text.push_str(&run);
+        }
+    }
+    if text.is_empty() {
+        return String::new();
+    }
+    format!("{prefix}{text}")
+}
