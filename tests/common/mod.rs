@@ -133,13 +133,12 @@ fn paragraph_outline(p: roxmltree::Node) -> String {
     };
     let mut prefix = String::new();
     for n in p.descendants() {
-        if n.has_tag_name((W, "pStyle")) {
-            if let Some(level) =
+        if n.has_tag_name((W, "pStyle"))
+            && let Some(level) =
                 attr(n, "val").and_then(|v| v.strip_prefix("Heading").map(String::from))
-            {
-                let level: usize = level.parse().expect("a heading level");
-                prefix = format!("{} ", "#".repeat(level));
-            }
+        {
+            let level: usize = level.parse().expect("a heading level");
+            prefix = format!("{} ", "#".repeat(level));
         }
         if n.has_tag_name((W, "ilvl")) {
             let level: usize = attr(n, "val").expect("ilvl").parse().expect("a number");
