@@ -146,7 +146,6 @@ pub enum ReportKind {
 pub enum OutputFormat {
     Markdown,
     Html,
-    /// A Word document to edit before printing.
     Docx,
 }
 
