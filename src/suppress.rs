@@ -31,6 +31,17 @@ pub enum Shown {
     Withheld,
 }
 
+impl Shown {
+    /// The published text of count `n` decided as `self`, with threshold `t`.
+    pub fn text(self, n: u32, t: u32) -> String {
+        match self {
+            Shown::Count => n.to_string(),
+            Shown::Small => format!("fewer than {t}"),
+            Shown::Withheld => "withheld".to_string(),
+        }
+    }
+}
+
 /// The decision for one group: a [`Shown`] per count, breakdown by breakdown, and whether
 /// the total may be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]

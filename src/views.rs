@@ -579,6 +579,41 @@ pub struct InformationView {
     /// The statutory sections in the order of 6.79.
     pub sections: Vec<SectionView>,
     pub numbers: NumbersView,
+    /// What the plans reviewed this academic year achieved (public: small counts
+    /// suppressed), for the "evaluating effectiveness" section.
+    pub effectiveness: EffectivenessView,
+}
+
+/// The effectiveness figures the information report quotes: the plans reviewed from the
+/// start of the academic year to as-of, and their outcomes (each plan's counted once).
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectivenessView {
+    /// The period (ISO): 1 September of the academic year, and as-of.
+    pub from: String,
+    pub to: String,
+    /// True when any plan was reviewed in the period.
+    pub any: bool,
+    /// Plans reviewed: a number, "fewer than N" or "withheld".
+    pub reviews: String,
+    /// Their outcomes in all: a number, or "withheld" when any judgement below is hidden.
+    pub outcomes: String,
+    /// True when the outcomes can be given in numbers (none hidden); otherwise the report
+    /// says the numbers are too small to give.
+    pub figures: bool,
+    pub achieved: JudgedView,
+    pub partly: JudgedView,
+    pub not_achieved: JudgedView,
+    /// Outcomes the review recorded no judgement for.
+    pub not_judged: JudgedView,
+}
+
+/// One judgement's count of outcomes, as published.
+#[derive(Debug, Clone, Serialize)]
+pub struct JudgedView {
+    /// A number, "fewer than N" or "withheld".
+    pub shown: String,
+    /// Its share of all the outcomes ("40%"), only when the count and the total are shown.
+    pub share: Option<String>,
 }
 
 /// One row of the SEN register.

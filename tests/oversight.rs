@@ -381,3 +381,34 @@ fn charts_parse_as_xml_with_a_text_alternative_and_no_script() {
     );
     assert!(html.contains("<svg"));
 }
+
+/// The figures the information report quotes in "evaluating effectiveness": Oakfield's plans
+/// reviewed from 1 September 2025 to 23 July 2026, counted by hand from the cycle files (14
+/// reviews; their plans' 22 outcomes: 6 achieved, 10 partly, 6 not achieved), and at the
+/// start of the next year, when so few have been reviewed that no outcome count is given.
+#[test]
+fn the_information_report_quotes_the_effectiveness_figures_with_small_counts_suppressed() {
+    let md = run(Path::new(OAKFIELD), "2026-07-23", &["report", "information"]);
+    assert!(
+        md.contains("From 1 September 2025 to 23 July 2026 we reviewed 14 plans of support with parents, with 22 outcomes between them: 6 achieved (27%), 10 partly achieved (45%) and 6 not yet achieved (27%)."),
+        "{md}"
+    );
+    let md = run(Path::new(OAKFIELD), AS_OF, &["report", "information"]);
+    assert!(
+        md.contains("From 1 September 2026 to 23 November 2026 we reviewed fewer than 5 plans of support with parents: too few to say in numbers how their outcomes went"),
+        "{md}"
+    );
+    // The two-pupil school: two reviews, one outcome of each judgement; nothing small shown.
+    let dir = small_school();
+    let loaded = sen::load::load(dir.path(), d("2026-07-20"));
+    let e = oversight::effectiveness_summary(&loaded.records, d("2026-07-20"));
+    assert!(e.any && !e.figures);
+    assert_eq!(e.reviews, "fewer than 5");
+    assert_eq!(e.outcomes, "withheld");
+    for j in [&e.achieved, &e.partly, &e.not_achieved] {
+        assert_eq!((j.shown.as_str(), j.share.as_deref()), ("fewer than 5", None));
+    }
+    let md = run(dir.path(), "2026-07-20", &["report", "information"]);
+    assert!(md.contains("we reviewed fewer than 5 plans"), "{md}");
+    assert!(!md.contains("1 achieved") && !md.contains("33%"), "{md}");
+}

@@ -123,48 +123,31 @@ pub fn effectiveness(
         }
     }
     let mut by: BTreeMap<String, (Effect, BTreeSet<&str>)> = BTreeMap::new();
-    for folder in &records.pupils {
-        if folder.pupil.is_none() {
-            continue;
-        }
-        for c in folder.cycles.iter().filter(|c| c.started.value <= as_of) {
-            let Some(review) = views::review_at(c, as_of) else {
-                continue;
-            };
-            if review.date.value < from || review.date.value > to {
+    for r in reviewed_cycles(records, as_of, from, to) {
+        let mut seen = BTreeSet::new();
+        for prov in &r.plan.provision {
+            let key = prov.id.clone().unwrap_or_else(|| prov.name.clone());
+            if !seen.insert(key.clone()) {
                 continue;
             }
-            let Some(plan) = views::plan_at(c, as_of) else {
-                continue;
-            };
-            let mut seen = BTreeSet::new();
-            for prov in &plan.provision {
-                let key = prov.id.clone().unwrap_or_else(|| prov.name.clone());
-                if !seen.insert(key.clone()) {
-                    continue;
-                }
-                let (e, pupils) = by.entry(key.clone()).or_default();
-                e.key = key.clone();
-                e.name = prov.name.clone();
-                pupils.insert(folder.id.as_str());
-                e.cycles += 1;
-                for o in &plan.outcomes {
-                    e.outcomes += 1;
-                    match review.outcomes.iter().find(|(id, _)| *id == o.id) {
-                        Some((_, Achieved::Achieved)) => e.achieved += 1,
-                        Some((_, Achieved::Partly)) => e.partly += 1,
-                        Some((_, Achieved::NotAchieved)) => e.not_achieved += 1,
-                        None => e.not_judged += 1,
-                    }
-                }
-                if let Some(i) = PROGRESS.iter().position(|(p, _)| *p == review.progress) {
-                    e.progress[i] += 1;
-                }
-                e.cost += cost
-                    .get(&(folder.id.as_str(), c.file.as_str(), key))
-                    .copied()
-                    .unwrap_or(0);
+            let (e, pupils) = by.entry(key.clone()).or_default();
+            e.key = key.clone();
+            e.name = prov.name.clone();
+            pupils.insert(r.pupil);
+            e.cycles += 1;
+            let j = r.judgements();
+            e.outcomes += j.iter().sum::<u32>();
+            e.achieved += j[0];
+            e.partly += j[1];
+            e.not_achieved += j[2];
+            e.not_judged += j[3];
+            if let Some(i) = PROGRESS.iter().position(|(p, _)| *p == r.review.progress) {
+                e.progress[i] += 1;
             }
+            e.cost += cost
+                .get(&(r.pupil, r.cycle.file.as_str(), key))
+                .copied()
+                .unwrap_or(0);
         }
     }
     let mut out: Vec<Effect> = by
@@ -182,6 +165,107 @@ pub fn effectiveness(
             .then_with(|| a.key.cmp(&b.key))
     });
     out
+}
+
+/// A cycle reviewed in a period, with its plan and review as the records stood at as-of.
+struct Reviewed<'a> {
+    pupil: &'a str,
+    cycle: &'a crate::model::Cycle,
+    plan: &'a crate::model::Plan,
+    review: &'a crate::model::Review,
+}
+
+impl Reviewed<'_> {
+    /// The plan's outcomes by the review's judgement: achieved, partly, not achieved, not
+    /// judged.
+    fn judgements(&self) -> [u32; 4] {
+        let mut j = [0u32; 4];
+        for o in &self.plan.outcomes {
+            let i = match self.review.outcomes.iter().find(|(id, _)| *id == o.id) {
+                Some((_, Achieved::Achieved)) => 0,
+                Some((_, Achieved::Partly)) => 1,
+                Some((_, Achieved::NotAchieved)) => 2,
+                None => 3,
+            };
+            j[i] += 1;
+        }
+        j
+    }
+}
+
+/// Every cycle with a review dated in `[from, to]`, as the records stood at as-of: the one
+/// reading of "reviewed in the period" behind the effectiveness report and the figures the
+/// information report quotes.
+fn reviewed_cycles(
+    records: &Records,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> impl Iterator<Item = Reviewed<'_>> {
+    records
+        .pupils
+        .iter()
+        .filter(|f| f.pupil.is_some())
+        .flat_map(move |folder| {
+            folder
+                .cycles
+                .iter()
+                .filter(move |c| c.started.value <= as_of)
+                .filter_map(move |c| {
+                    let review = views::review_at(c, as_of)?;
+                    if review.date.value < from || review.date.value > to {
+                        return None;
+                    }
+                    let plan = views::plan_at(c, as_of)?;
+                    Some(Reviewed {
+                        pupil: folder.id.as_str(),
+                        cycle: c,
+                        plan,
+                        review,
+                    })
+                })
+        })
+}
+
+/// The effectiveness figures the (public) information report may quote: the plans reviewed
+/// this academic year up to as-of and how their outcomes went, each plan's outcomes counted
+/// once. Small counts are suppressed as in "SEN in numbers", and no share is given of a
+/// count that is hidden.
+pub fn effectiveness_summary(records: &Records, as_of: NaiveDate) -> views::EffectivenessView {
+    let t = records.school.settings.suppress_below;
+    let from = dates::academic_year_start(as_of);
+    let mut reviews = 0u32;
+    let mut j = [0u32; 4];
+    for r in reviewed_cycles(records, as_of, from, as_of) {
+        reviews += 1;
+        for (total, n) in j.iter_mut().zip(r.judgements()) {
+            *total += n;
+        }
+    }
+    let outcomes: u32 = j.iter().sum();
+    let reviews_shown = suppress(&[vec![reviews]], t).cells[0][0];
+    let d = suppress(&[j.to_vec()], t);
+    let judged = |i: usize| views::JudgedView {
+        shown: d.cells[0][i].text(j[i], t),
+        share: (d.cells[0][i] == Shown::Count && d.total_shown && outcomes > 0)
+            .then(|| format!("{:.0}%", f64::from(j[i]) * 100.0 / f64::from(outcomes))),
+    };
+    views::EffectivenessView {
+        from: views::iso(from),
+        to: views::iso(as_of),
+        any: reviews > 0,
+        reviews: reviews_shown.text(reviews, t),
+        figures: d.total_shown && outcomes > 0,
+        outcomes: if d.total_shown {
+            outcomes.to_string()
+        } else {
+            "withheld".to_string()
+        },
+        achieved: judged(0),
+        partly: judged(1),
+        not_achieved: judged(2),
+        not_judged: judged(3),
+    }
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -390,11 +474,7 @@ pub fn register_over(
 
 /// A count as published: the number, "fewer than N" or "withheld".
 fn shown(n: u32, s: Shown, t: u32) -> String {
-    match s {
-        Shown::Count => n.to_string(),
-        Shown::Small => format!("fewer than {t}"),
-        Shown::Withheld => "withheld".to_string(),
-    }
+    s.text(n, t)
 }
 
 fn share(n: u32, s: Shown, roll: Option<u32>) -> String {

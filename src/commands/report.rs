@@ -179,6 +179,7 @@ pub fn information(records: &Records, as_of: NaiveDate) -> Result<InformationVie
         next_update: iso(dates::add_months(published, 12)),
         sections,
         numbers: numbers(records, as_of),
+        effectiveness: crate::commands::oversight::effectiveness_summary(records, as_of),
     })
 }
 
@@ -240,11 +241,7 @@ fn suppress(
             .zip(&decided.cells[bi])
             .map(|((label, n), shown)| CountView {
                 label: label.clone(),
-                shown: match shown {
-                    Shown::Small => format!("fewer than {threshold}"),
-                    Shown::Withheld => "withheld".to_string(),
-                    Shown::Count => n.to_string(),
-                },
+                shown: shown.text(*n, threshold),
                 small: *shown == Shown::Small,
                 withheld: *shown == Shown::Withheld,
             })
