@@ -388,7 +388,11 @@ fn charts_parse_as_xml_with_a_text_alternative_and_no_script() {
 /// start of the next year, when so few have been reviewed that no outcome count is given.
 #[test]
 fn the_information_report_quotes_the_effectiveness_figures_with_small_counts_suppressed() {
-    let md = run(Path::new(OAKFIELD), "2026-07-23", &["report", "information"]);
+    let md = run(
+        Path::new(OAKFIELD),
+        "2026-07-23",
+        &["report", "information"],
+    );
     assert!(
         md.contains("From 1 September 2025 to 23 July 2026 we reviewed 14 plans of support with parents, with 22 outcomes between them: 6 achieved (27%), 10 partly achieved (45%) and 6 not yet achieved (27%)."),
         "{md}"
@@ -406,7 +410,10 @@ fn the_information_report_quotes_the_effectiveness_figures_with_small_counts_sup
     assert_eq!(e.reviews, "fewer than 5");
     assert_eq!(e.outcomes, "withheld");
     for j in [&e.achieved, &e.partly, &e.not_achieved] {
-        assert_eq!((j.shown.as_str(), j.share.as_deref()), ("fewer than 5", None));
+        assert_eq!(
+            (j.shown.as_str(), j.share.as_deref()),
+            ("fewer than 5", None)
+        );
     }
     let md = run(dir.path(), "2026-07-20", &["report", "information"]);
     assert!(md.contains("we reviewed fewer than 5 plans"), "{md}");
