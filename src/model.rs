@@ -69,6 +69,14 @@ pub struct Senco {
     pub qualification: Option<Qualification>,
 }
 
+impl Senco {
+    /// Parents and staff can reach the SENCO: a name, and an email or a phone number (6.81,
+    /// every letter's closing). The one reading of it for the rule, the reports and letters.
+    pub fn can_be_reached(&self) -> bool {
+        self.name.is_some() && (self.email.is_some() || self.phone.is_some())
+    }
+}
+
 /// The SENCO's qualification (reg 49 as amended by SI 2024/535).
 #[derive(Debug, Clone)]
 pub struct Qualification {

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::dates;
 use crate::model::{
-    Achieved, AnnualReview, Contact, Cycle, Meeting, Need, Next, Plan, Progress, Provision, Pupil,
-    Review, School, Status,
+    Achieved, AnnualReview, Contact, Cycle, Meeting, Need, Next, Progress, Provision, Pupil,
+    School, Status,
 };
 
 /// The school, as every document shows it.
@@ -116,8 +116,7 @@ pub fn year_label(year: i64) -> String {
 
 /// The pupil's NC year on `on`: `year_group` if recorded, else from the date of birth.
 pub fn nc_year(p: &Pupil, on: NaiveDate) -> i64 {
-    p.year_group
-        .unwrap_or_else(|| dates::nc_year_from_dob(p.dob, on))
+    crate::rules::view::nc_year(p, on, on)
 }
 
 /// The pupil a letter is about. No date of birth or UPN: a letter does not need them.
@@ -333,22 +332,10 @@ pub struct CycleView {
     pub review: Option<ReviewView>,
 }
 
-/// The plan as it stood on `as_of`: absent when agreed after it.
-pub fn plan_at(c: &Cycle, as_of: NaiveDate) -> Option<&Plan> {
-    c.plan
-        .as_ref()
-        .filter(|p| p.agreed.as_ref().is_none_or(|a| a.value <= as_of))
-}
-
-/// The review as it stood on `as_of`: absent when dated after it.
-pub fn review_at(c: &Cycle, as_of: NaiveDate) -> Option<&Review> {
-    c.review.as_ref().filter(|r| r.date.value <= as_of)
-}
-
 impl CycleView {
     pub fn of(c: &Cycle, as_of: NaiveDate) -> CycleView {
-        let plan = plan_at(c, as_of);
-        let review = review_at(c, as_of);
+        let plan = crate::rules::view::plan_at(c, as_of);
+        let review = crate::rules::view::review_at(c, as_of);
         let assess = c.assess.as_ref();
         let outcomes = plan
             .map(|p| {

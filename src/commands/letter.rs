@@ -13,17 +13,16 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::cli::{LetterArgs, LetterKind, OutputFormat};
-use crate::commands::report::open_cycle;
 use crate::dates::uk;
 use crate::docx;
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::{Cycle, Records};
 use crate::render::{self, Renderer};
 use crate::rules;
+use crate::rules::view::{open_cycle, plan_at, review_at};
 use crate::settings::{Ctx, parse_date};
 use crate::views::{
-    self, AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView, SchoolView,
-    iso,
+    AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView, SchoolView, iso,
 };
 
 /// Which record a letter is about.
@@ -373,7 +372,11 @@ fn plan(
 ) -> Result<(Vec<Planned>, Vec<String>)> {
     let mut errors: Vec<String> = Vec::new();
     let school = SchoolView::of(&records.school);
-    if school.senco.name.is_none() || (school.senco.email.is_none() && school.senco.phone.is_none())
+    if !records
+        .school
+        .senco
+        .as_ref()
+        .is_some_and(|s| s.can_be_reached())
     {
         errors.push("school.yaml has no `senco` with a `name` and an `email` or `phone`: every letter says how to reach the SENCO".into());
     }
@@ -442,7 +445,7 @@ fn plan_one(
             };
             let date = match meeting_date {
                 Some(d) => d,
-                None => match views::plan_at(c, as_of) {
+                None => match plan_at(c, as_of) {
                     Some(p) => p.review_due.value,
                     None => {
                         return Err(format!(
@@ -467,7 +470,7 @@ fn plan_one(
                 Target::File(f) => folder.cycles.iter().find(|c| &c.file == f),
                 Target::Current => latest_reviewed(&folder.cycles, as_of),
             };
-            let Some(c) = c.filter(|c| views::review_at(c, as_of).is_some()) else {
+            let Some(c) = c.filter(|c| review_at(c, as_of).is_some()) else {
                 return Err(format!(
                     "`{id}` has no cycle reviewed on or before {day}: record the review under `review:` in the cycle's file"
                 ));
@@ -591,7 +594,7 @@ fn bad(is_bad: bool, id: &str, what: &str) -> Result<(), String> {
 fn latest_reviewed(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
     cycles
         .iter()
-        .filter_map(|c| views::review_at(c, as_of).map(|r| (r.date.value, c)))
+        .filter_map(|c| review_at(c, as_of).map(|r| (r.date.value, c)))
         .max_by(|(da, a), (db, b)| {
             da.cmp(db)
                 .then_with(|| a.started.value.cmp(&b.started.value))

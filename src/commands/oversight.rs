@@ -212,11 +212,11 @@ fn reviewed_cycles(
                 .iter()
                 .filter(move |c| c.started.value <= as_of)
                 .filter_map(move |c| {
-                    let review = views::review_at(c, as_of)?;
+                    let review = rules::view::review_at(c, as_of)?;
                     if review.date.value < from || review.date.value > to {
                         return None;
                     }
-                    let plan = views::plan_at(c, as_of)?;
+                    let plan = rules::view::plan_at(c, as_of)?;
                     Some(Reviewed {
                         pupil: folder.id.as_str(),
                         cycle: c,

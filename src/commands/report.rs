@@ -11,9 +11,9 @@ use crate::dates;
 use crate::docx;
 use crate::findings::Kind;
 use crate::load::Loaded;
-use crate::model::{Area, Cycle, Provision, Pupil, Records, SECTIONS, Status, Term};
+use crate::model::{Area, Cycle, Provision, Pupil, Records, SECTIONS, Status};
 use crate::render::{self, Renderer};
-use crate::rules;
+use crate::rules::{self, view};
 use crate::settings::{Ctx, parse_date};
 use crate::views::{
     self, CostLine, CostTotal, CountView, InformationView, NumbersView, OTHER_NEEDS,
@@ -157,7 +157,7 @@ pub fn information(records: &Records, as_of: NaiveDate) -> Result<InformationVie
         );
     }
     let view = SchoolView::of(school);
-    if view.senco.name.is_none() || (view.senco.email.is_none() && view.senco.phone.is_none()) {
+    if !school.senco.as_ref().is_some_and(|s| s.can_be_reached()) {
         missing.push("`senco` with `name` and an `email` or `phone` (6.81)".into());
     }
     if view.local_offer.is_none() {
@@ -264,48 +264,6 @@ fn register_name(p: &Pupil) -> String {
     format!("{}, {}", p.family, p.given)
 }
 
-/// When the next EHC plan annual review is due: the latest review held on or before
-/// as-of (else the plan's issue date) + 12 months, or 6 months under age 5 (9.178).
-fn annual_review_due(
-    folder: &crate::model::PupilFolder,
-    p: &Pupil,
-    as_of: NaiveDate,
-) -> Option<NaiveDate> {
-    if p.status != Status::E {
-        return None;
-    }
-    let last = folder
-        .annual_reviews
-        .iter()
-        .map(|a| a.meeting.value)
-        .filter(|d| *d <= as_of)
-        .max()
-        .or_else(|| {
-            folder
-                .ehcp
-                .as_ref()
-                .and_then(|e| e.issued.as_ref())
-                .map(|d| d.value)
-                .filter(|d| *d <= as_of)
-        })?;
-    let months = if dates::age(p.dob, last) < 5 { 6 } else { 12 };
-    Some(dates::add_months(last, months))
-}
-
-/// The open cycle at as-of: started on or before it, with no review by it. The latest
-/// started when there is more than one.
-pub fn open_cycle(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
-    cycles
-        .iter()
-        .filter(|c| c.started.value <= as_of && views::review_at(c, as_of).is_none())
-        .max_by(|a, b| {
-            a.started
-                .value
-                .cmp(&b.started.value)
-                .then_with(|| a.file.cmp(&b.file))
-        })
-}
-
 /// The register's view.
 pub fn register(
     loaded: &Loaded,
@@ -333,8 +291,8 @@ pub fn register(
         if !years.is_empty() && !years.contains(&year) {
             continue;
         }
-        let review_due = open_cycle(&folder.cycles, as_of)
-            .and_then(|c| views::plan_at(c, as_of))
+        let review_due = view::open_cycle(&folder.cycles, as_of)
+            .and_then(|c| view::plan_at(c, as_of))
             .map(|pl| iso(pl.review_due.value));
         rows.push(RegisterRow {
             id: folder.id.clone(),
@@ -349,7 +307,9 @@ pub fn register(
             primary_need: p.primary_need.map(views::NeedView::of),
             secondary_need: p.secondary_need.map(views::NeedView::of),
             review_due,
-            annual_review_due: annual_review_due(folder, p, as_of).map(iso),
+            annual_review_due: view::PupilView::new(folder, p, as_of)
+                .annual_review_due()
+                .map(|(_, due)| iso(due)),
             open_findings: open.get(folder.id.as_str()).copied().unwrap_or(0),
         });
     }
@@ -471,54 +431,6 @@ pub fn weekly_pence(p: &Provision) -> Ratio {
         .over(Ratio::int(i128::from(p.group_size.max(1))))
 }
 
-/// The terms that count for days in `[from, to]`: for each academic year the period
-/// touches, school.yaml's terms whose start lies in it, else the default terms (Autumn
-/// 1 Sept - 31 Dec, Spring 1 Jan - 31 Mar, Summer 1 Apr - 31 Jul). Overlaps merged.
-pub fn terms_for(terms: &[Term], from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut out = Vec::new();
-    for y in dates::academic_year_start_year(from)..=dates::academic_year_start_year(to) {
-        let start = dates::ymd(y, 9, 1);
-        let end = dates::ymd(y + 1, 8, 31);
-        let school: Vec<(NaiveDate, NaiveDate)> = terms
-            .iter()
-            .filter(|t| t.start >= start && t.start <= end)
-            .map(|t| (t.start, t.end))
-            .collect();
-        if school.is_empty() {
-            out.push((dates::ymd(y, 9, 1), dates::ymd(y, 12, 31)));
-            out.push((dates::ymd(y + 1, 1, 1), dates::ymd(y + 1, 3, 31)));
-            out.push((dates::ymd(y + 1, 4, 1), dates::ymd(y + 1, 7, 31)));
-        } else {
-            out.extend(school);
-        }
-    }
-    out.sort();
-    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-    for (s, e) in out {
-        match merged.last_mut() {
-            Some(last) if s <= dates::add_days(last.1, 1) => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    merged
-}
-
-/// Days of `[a, b]` (both included) that fall in a term.
-pub fn term_days(terms: &[(NaiveDate, NaiveDate)], a: NaiveDate, b: NaiveDate) -> i64 {
-    terms
-        .iter()
-        .map(|(s, e)| {
-            let lo = a.max(*s);
-            let hi = b.min(*e);
-            if hi >= lo {
-                dates::days_between(lo, hi) + 1
-            } else {
-                0
-            }
-        })
-        .sum()
-}
-
 /// Two decimal places of an exact fraction, rounded half up.
 fn two_places(r: Ratio) -> String {
     let h = r.times(Ratio::int(100)).round_half_up();
@@ -536,7 +448,7 @@ pub fn provision_map(
     from: NaiveDate,
     to: NaiveDate,
 ) -> ProvisionMapView {
-    let terms = terms_for(&records.school.terms, from, to);
+    let terms = rules::term_spans(&records.school.terms, from, to);
     let mut pupils = Vec::new();
     let mut by_provision: BTreeMap<String, (std::collections::BTreeSet<String>, i64)> =
         BTreeMap::new();
@@ -561,11 +473,11 @@ pub fn provision_map(
                 .then(a.file.cmp(&b.file))
         });
         for c in cycles {
-            let Some(plan) = views::plan_at(c, as_of) else {
+            let Some(plan) = view::plan_at(c, as_of) else {
                 continue;
             };
             let runs_from = plan.agreed.as_ref().map_or(c.started.value, |d| d.value);
-            let review = views::review_at(c, as_of);
+            let review = view::review_at(c, as_of);
             let runs_to = review.map_or(as_of, |r| r.date.value);
             let open = review.is_none();
             let a = runs_from.max(from);
@@ -580,7 +492,7 @@ pub fn provision_map(
                 if b < a {
                     continue;
                 }
-                let days = term_days(&terms, a, b);
+                let days = rules::term_days(&terms, a, b);
                 if days == 0 {
                     continue;
                 }
@@ -668,6 +580,7 @@ pub fn provision_map(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Term;
 
     fn d(s: &str) -> NaiveDate {
         dates::parse(s).unwrap()
@@ -705,13 +618,13 @@ mod tests {
 
     #[test]
     fn default_terms_skip_august_and_holidays_are_not_counted() {
-        let t = terms_for(&[], d("2026-09-01"), d("2027-08-31"));
+        let t = rules::term_spans(&[], d("2026-09-01"), d("2027-08-31"));
         assert_eq!(
             t.len(),
             1,
             "default terms run on from 1 Sept to 31 July: {t:?}"
         );
-        assert_eq!(term_days(&t, d("2027-07-30"), d("2027-08-02")), 2);
+        assert_eq!(rules::term_days(&t, d("2027-07-30"), d("2027-08-02")), 2);
         let school = vec![
             Term {
                 name: "Autumn".into(),
@@ -724,8 +637,8 @@ mod tests {
                 end: d("2027-03-26"),
             },
         ];
-        let t = terms_for(&school, d("2026-09-01"), d("2027-01-10"));
-        assert_eq!(term_days(&t, d("2026-12-17"), d("2027-01-06")), 4);
+        let t = rules::term_spans(&school, d("2026-09-01"), d("2027-01-10"));
+        assert_eq!(rules::term_days(&t, d("2026-12-17"), d("2027-01-06")), 4);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::dates::{add_days, add_months, age, uk, ymd};
+use crate::dates::{add_days, uk, ymd};
 use crate::findings::{Kind, Rule};
 use crate::model::{DecisionOutcome, PupilBad, Status};
 
@@ -31,8 +31,7 @@ pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
 /// The next annual review after one held (or the plan issued) on `last`: 6 months when the
 /// child was under 5 on that day, else 12 months.
 fn next_review(v: &PupilView, last: NaiveDate) -> NaiveDate {
-    let months = if age(v.pupil.dob, last) < 5 { 6 } else { 12 };
-    add_months(last, months)
+    super::view::annual_review_after(v.pupil, last)
 }
 
 /// `annual-review` (6.56, 9.166, 9.178): an EHC plan is reviewed within 12 months of its

@@ -286,6 +286,49 @@ pub fn terms(school_terms: &[Term], as_of: NaiveDate) -> Vec<Term> {
     ]
 }
 
+/// The terms that count for days in `[from, to]`: [`terms`] of each academic year the
+/// period touches, as date spans, overlaps merged.
+pub fn term_spans(
+    school_terms: &[Term],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    use crate::dates;
+    let mut out = Vec::new();
+    for y in dates::academic_year_start_year(from)..=dates::academic_year_start_year(to) {
+        out.extend(
+            terms(school_terms, dates::ymd(y, 9, 1))
+                .into_iter()
+                .map(|t| (t.start, t.end)),
+        );
+    }
+    out.sort();
+    let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for (s, e) in out {
+        match merged.last_mut() {
+            Some(last) if s <= crate::dates::add_days(last.1, 1) => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Days of `[a, b]` (both included) that fall in a term.
+pub fn term_days(terms: &[(NaiveDate, NaiveDate)], a: NaiveDate, b: NaiveDate) -> i64 {
+    terms
+        .iter()
+        .map(|(s, e)| {
+            let lo = a.max(*s);
+            let hi = b.min(*e);
+            if hi >= lo {
+                crate::dates::days_between(lo, hi) + 1
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
 /// A pupil rule: reads the view, pushes its findings.
 pub(crate) type RuleFn = fn(&Eval, &PupilView, &mut Sink);
 

@@ -24,11 +24,13 @@ pub(super) fn senco(ev: &Eval, out: &mut Sink) {
         return;
     };
     let mut missing = Vec::new();
-    if s.name.is_none() {
-        missing.push("a `name`");
-    }
-    if s.email.is_none() && s.phone.is_none() {
-        missing.push("an `email` or `phone`");
+    if !s.can_be_reached() {
+        if s.name.is_none() {
+            missing.push("a `name`");
+        }
+        if s.email.is_none() && s.phone.is_none() {
+            missing.push("an `email` or `phone`");
+        }
     }
     if !s.qualified_teacher {
         missing.push("`qualified_teacher: true` (the SENCO must be a qualified teacher)");

@@ -74,6 +74,55 @@ fn by(d: Option<&Day>, as_of: NaiveDate) -> Option<&Day> {
     d.filter(|d| d.value <= as_of)
 }
 
+/// A cycle's plan as it stood on `as_of`: absent when agreed after it.
+pub fn plan_at(c: &Cycle, as_of: NaiveDate) -> Option<&Plan> {
+    c.plan
+        .as_ref()
+        .filter(|p| p.agreed.as_ref().is_none_or(|a| a.value <= as_of))
+}
+
+/// A cycle's review as it stood on `as_of`: absent when dated after it.
+pub fn review_at(c: &Cycle, as_of: NaiveDate) -> Option<&Review> {
+    c.review.as_ref().filter(|r| r.date.value <= as_of)
+}
+
+/// The open cycle at `as_of`: started on or before it, with no review by it; the latest
+/// started (then the last by file name) when there is more than one.
+pub fn open_cycle(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
+    cycles
+        .iter()
+        .filter(|c| c.started.value <= as_of && review_at(c, as_of).is_none())
+        .max_by(|a, b| {
+            a.started
+                .value
+                .cmp(&b.started.value)
+                .then_with(|| a.file.cmp(&b.file))
+        })
+}
+
+/// The NC year on `d` of a pupil, as read on `as_of`: from `year_group` (the NC year in the
+/// academic year containing as-of, moving on one a year), else from the date of birth.
+pub fn nc_year(pupil: &Pupil, d: NaiveDate, as_of: NaiveDate) -> i64 {
+    use crate::dates::{academic_year_start_year, nc_year_from_dob};
+    match pupil.year_group {
+        Some(y) => {
+            y + i64::from(academic_year_start_year(d)) - i64::from(academic_year_start_year(as_of))
+        }
+        None => nc_year_from_dob(pupil.dob, d),
+    }
+}
+
+/// When an EHC plan annual review falls due after one held (or the plan issued) on `last`:
+/// 12 months on, or 6 months for a child under 5 on that day (9.178).
+pub fn annual_review_after(pupil: &Pupil, last: NaiveDate) -> NaiveDate {
+    let months = if crate::dates::age(pupil.dob, last) < 5 {
+        6
+    } else {
+        12
+    };
+    crate::dates::add_months(last, months)
+}
+
 impl<'a> PupilView<'a> {
     pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
         let cycles = folder
@@ -82,19 +131,12 @@ impl<'a> PupilView<'a> {
             .filter(|c| c.started.value <= as_of)
             .map(|c| CycleView {
                 cycle: c,
-                plan: c
-                    .plan
-                    .as_ref()
-                    .filter(|p| p.agreed.as_ref().is_none_or(|a| a.value <= as_of)),
-                review: c
-                    .review
-                    .as_ref()
-                    .filter(|r| r.date.value <= as_of)
-                    .map(|r| ReviewView {
-                        review: r,
-                        date: r.date.value,
-                        shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
-                    }),
+                plan: plan_at(c, as_of),
+                review: review_at(c, as_of).map(|r| ReviewView {
+                    review: r,
+                    date: r.date.value,
+                    shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
+                }),
                 specialists: c.assess.as_ref().map_or(0, |a| {
                     a.specialists
                         .iter()
@@ -215,17 +257,23 @@ impl<'a> PupilView<'a> {
         v
     }
 
-    /// The NC year on `d`: from `year_group` (the NC year in the academic year containing
-    /// as-of, moving one a year), else from the date of birth.
+    /// The NC year on `d` (see [`nc_year`]).
     pub fn nc_year(&self, d: NaiveDate, as_of: NaiveDate) -> i64 {
-        use crate::dates::{academic_year_start_year, nc_year_from_dob};
-        match self.pupil.year_group {
-            Some(y) => {
-                y + i64::from(academic_year_start_year(d))
-                    - i64::from(academic_year_start_year(as_of))
-            }
-            None => nc_year_from_dob(self.pupil.dob, d),
+        nc_year(self.pupil, d, as_of)
+    }
+
+    /// The EHC plan annual review in hand: the date it is counted from (the last review
+    /// held, else the plan's issue) and the date it falls due. None without an EHC plan
+    /// issued by as-of.
+    pub fn annual_review_due(&self) -> Option<(NaiveDate, NaiveDate)> {
+        if self.pupil.status != Status::E {
+            return None;
         }
+        let last = match self.annual_reviews.iter().rfind(|r| r.held) {
+            Some(r) => r.meeting,
+            None => self.ehcp.as_ref()?.issued?.value,
+        };
+        Some((last, annual_review_after(self.pupil, last)))
     }
 }
 
