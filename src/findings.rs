@@ -59,66 +59,25 @@ impl Rule {
 
     /// The stable kebab-case id.
     pub fn id(self) -> &'static str {
-        match self {
-            Rule::Yaml => "yaml",
-            Rule::Schema => "schema",
-            Rule::Upn => "upn",
-            Rule::Dates => "dates",
-            Rule::Notification => "notification",
-            Rule::CycleReview => "cycle-review",
-            Rule::SupportPlan => "support-plan",
-            Rule::ParentMeetings => "parent-meetings",
-            Rule::RecordShared => "record-shared",
-            Rule::Specialist => "specialist",
-            Rule::TransferRecord => "transfer-record",
-            Rule::EhcConsider => "ehc-consider",
-            Rule::AnnualReview => "annual-review",
-            Rule::AnnualReviewNotice => "annual-review-notice",
-            Rule::AnnualReviewReport => "annual-review-report",
-            Rule::LaDecision => "la-decision",
-            Rule::PhaseTransfer => "phase-transfer",
-            Rule::Adulthood => "adulthood",
-            Rule::EhcAssessment => "ehc-assessment",
-            Rule::Senco => "senco",
-            Rule::InformationReport => "information-report",
-        }
+        crate::rules::table::def(self).id
     }
 
     pub fn from_id(id: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.id() == id)
+        crate::rules::table::TABLE
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.rule)
     }
 
     /// The paragraphs of the SEND Code of Practice (and regulations) the rule rests on,
     /// exactly as rules.md lists them.
     pub fn paragraphs(self) -> &'static [&'static str] {
-        match self {
-            Rule::Yaml | Rule::Schema | Rule::Upn | Rule::Dates => &[],
-            Rule::Notification => &["6.43", "6.48"],
-            Rule::CycleReview => &["6.48", "6.53"],
-            Rule::SupportPlan => &["6.44"],
-            Rule::ParentMeetings => &["6.65"],
-            Rule::RecordShared => &["6.71"],
-            Rule::Specialist => &["6.58", "6.59"],
-            Rule::TransferRecord => &["6.57", "pupil information reg 9"],
-            Rule::EhcConsider => &["6.63"],
-            Rule::AnnualReview => &["6.56", "9.166", "9.178"],
-            Rule::AnnualReviewNotice | Rule::AnnualReviewReport | Rule::LaDecision => {
-                &["9.176", "reg 20"]
-            }
-            Rule::PhaseTransfer => &["9.179", "reg 18"],
-            Rule::Adulthood => &["8.9", "9.166", "reg 20(6)"],
-            Rule::EhcAssessment => &["9.14", "9.17", "9.40"],
-            Rule::Senco => &["6.84", "6.85", "reg 49"],
-            Rule::InformationReport => &["6.79", "6.81"],
-        }
+        crate::rules::table::def(self).paragraphs
     }
 
     /// Whose duty it is: the local authority's for its own deadlines, else the school's.
     pub fn owner(self) -> Owner {
-        match self {
-            Rule::LaDecision | Rule::EhcAssessment => Owner::La,
-            _ => Owner::School,
-        }
+        crate::rules::table::def(self).owner
     }
 }
 

@@ -6,27 +6,10 @@ use chrono::NaiveDate;
 
 use crate::dates::{add_days, uk, ymd};
 use crate::findings::{Kind, Rule};
-use crate::model::{DecisionOutcome, PupilBad, Status};
+use crate::model::{DecisionOutcome, Status};
 
 use super::view::PupilView;
-use super::{Eval, Lookback, Obligation, RuleFn, Sink, pupil_finding, reads_ok};
-
-pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
-    let rules: [(Rule, RuleFn); 7] = [
-        (Rule::AnnualReview, annual_review),
-        (Rule::AnnualReviewNotice, annual_review_notice),
-        (Rule::AnnualReviewReport, annual_review_report),
-        (Rule::LaDecision, la_decision),
-        (Rule::PhaseTransfer, phase_transfer),
-        (Rule::Adulthood, adulthood),
-        (Rule::EhcAssessment, ehc_assessment),
-    ];
-    for (rule, apply) in rules {
-        if reads_ok(rule, bad) {
-            apply(ev, v, out);
-        }
-    }
-}
+use super::{Eval, Lookback, Obligation, Sink, pupil_finding};
 
 /// The next annual review after one held (or the plan issued) on `last`: 6 months when the
 /// child was under 5 on that day, else 12 months.
@@ -36,7 +19,7 @@ fn next_review(v: &PupilView, last: NaiveDate) -> NaiveDate {
 
 /// `annual-review` (6.56, 9.166, 9.178): an EHC plan is reviewed within 12 months of its
 /// issue or last review (6 months for a child under 5). A review held after that: `late`.
-fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -107,7 +90,7 @@ fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `annual-review-notice` (9.176, reg 20): invitations go out at least two weeks before an
 /// annual review meeting.
-fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
     for r in &v.annual_reviews {
         let deadline = add_days(r.meeting, -14);
         if r.held && r.invitations_sent.is_none() {
@@ -205,7 +188,7 @@ fn after_review<'a>(
 
 /// `annual-review-report` (9.176, reg 20): the review report goes to the LA and everyone
 /// invited within two weeks of the meeting.
-fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -219,7 +202,7 @@ fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `la-decision` (9.176, reg 20), owner LA: the local authority decides within four weeks
 /// of the meeting whether to maintain, amend or cease the plan.
-fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -233,7 +216,7 @@ fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `phase-transfer` (9.179, reg 18): a pupil with a plan moving phase has the plan reviewed
 /// and amended by 15 February (31 March from Year 11) of the year of transfer.
-fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -277,7 +260,7 @@ fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `adulthood` (8.9, 9.166, reg 20(6)): from Year 9, every annual review covers preparing
 /// for adulthood.
-fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
         let year = v.nc_year(r.meeting, ev.as_of);
         if year >= 9 && r.review.preparing_for_adulthood.is_none() && ev.in_lookback(r.meeting) {
@@ -299,7 +282,7 @@ fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `ehc-assessment` (9.14, 9.17, 9.40), owner LA: the decision whether to assess within 6
 /// weeks of the request, and the final plan within 20 weeks.
-fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let Some(e) = &v.ehcp else { return };
     let Some(a) = &e.assessment else { return };
     let Some(requested) = a.requested else { return };

@@ -5,6 +5,7 @@
 mod ehc;
 mod pupil;
 mod school;
+pub mod table;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -70,11 +71,16 @@ fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
             let p = folder.pupil.as_ref().filter(|_| !folder.bad.pupil)?;
             let v = PupilView::new(folder, p, opts.as_of);
             let mut sink = new_sink();
-            // The one duty that outlives the register: the SEN record follows a leaver.
-            pupil::transfer_record(&ev, &v, &mut sink);
-            if v.on_register(opts.as_of) {
-                pupil::all(&ev, &v, folder.bad, &mut sink);
-                ehc::all(&ev, &v, folder.bad, &mut sink);
+            let on_register = v.on_register(opts.as_of);
+            for def in &table::TABLE {
+                if !def.reads.trusted(folder.bad, records.school_bad) {
+                    continue;
+                }
+                match def.apply {
+                    table::Apply::AnyPupil(apply) => apply(&ev, &v, &mut sink),
+                    table::Apply::Pupil(apply) if on_register => apply(&ev, &v, &mut sink),
+                    _ => {}
+                }
             }
             Some(sink)
         })
@@ -86,11 +92,12 @@ fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
             all.extend(d);
         }
     }
-    if !records.school_bad.senco {
-        school::senco(&ev, &mut out);
-    }
-    if !records.school_bad.information_report {
-        school::information_report(&ev, &mut out);
+    for def in &table::TABLE {
+        if let table::Apply::School(apply) = def.apply
+            && def.reads.trusted(PupilBad::default(), records.school_bad)
+        {
+            apply(&ev, &mut out);
+        }
     }
     out
 }
@@ -382,26 +389,6 @@ pub(crate) fn pupil_finding(
         f = f.due(d, days);
     }
     f
-}
-
-/// Which of a pupil's files a rule reads must be free of `invalid` findings (rules.md,
-/// "Skipping what cannot be trusted"). pupil.yaml is checked before any rule runs.
-pub(crate) fn reads_ok(rule: Rule, bad: PupilBad) -> bool {
-    match rule {
-        Rule::Notification => true,
-        Rule::CycleReview | Rule::SupportPlan | Rule::Specialist => !bad.cycles,
-        Rule::EhcConsider => !bad.cycles && !bad.ehcp,
-        Rule::ParentMeetings => !bad.cycles && !bad.meetings && !bad.annual_reviews,
-        Rule::RecordShared => !bad.cycles && !bad.meetings,
-        Rule::AnnualReview => !bad.annual_reviews && !bad.ehcp,
-        Rule::AnnualReviewNotice
-        | Rule::AnnualReviewReport
-        | Rule::LaDecision
-        | Rule::PhaseTransfer
-        | Rule::Adulthood => !bad.annual_reviews,
-        Rule::EhcAssessment => !bad.ehcp,
-        _ => true,
-    }
 }
 
 /// How one duty stood over a period, counted from the duty instances ([`duties`]) that

@@ -4,32 +4,15 @@
 
 use crate::dates::{add_days, uk};
 use crate::findings::{Kind, Rule};
-use crate::model::{Next, Progress, PupilBad, Status};
+use crate::model::{Next, Progress, Status};
 
 use super::view::{CycleView, PupilView};
-use super::{Eval, Lookback, Obligation, RuleFn, Sink, pupil_finding, reads_ok};
-
-pub(super) fn all(ev: &Eval, v: &PupilView, bad: PupilBad, out: &mut Sink) {
-    let rules: [(Rule, RuleFn); 7] = [
-        (Rule::Notification, notification),
-        (Rule::CycleReview, cycle_review),
-        (Rule::SupportPlan, support_plan),
-        (Rule::ParentMeetings, parent_meetings),
-        (Rule::RecordShared, record_shared),
-        (Rule::Specialist, specialist),
-        (Rule::EhcConsider, ehc_consider),
-    ];
-    for (rule, apply) in rules {
-        if reads_ok(rule, bad) {
-            apply(ev, v, out);
-        }
-    }
-}
+use super::{Eval, Lookback, Obligation, Sink, pupil_finding};
 
 /// `notification` (6.43, 6.48): parents are formally told when the school starts making
 /// special educational provision. One deadline for both forms (0.2): `sen.since` + 14 days,
 /// so a pupil added today is not overdue tomorrow.
-fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let p = v.pupil;
     let done = v.parents_notified;
     out.duty(
@@ -100,7 +83,7 @@ pub(super) fn transfer_record(ev: &Eval, v: &PupilView, out: &mut Sink) {
 }
 
 /// `cycle-review` (6.48, 6.53): each open cycle with a plan is reviewed by its `review_due`.
-fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
     for c in v.open_cycles() {
         let Some(plan) = c.plan else { continue };
         let due = plan.review_due.value;
@@ -135,7 +118,7 @@ fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
 /// `support-plan` (6.44): a pupil on SEN support always has a cycle under way. With none
 /// open, the next starts within `new_cycle_within_days` of the last review (or of
 /// `sen.since` when there has been no cycle), unless that review decided to `exit`.
-fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::K || v.open_cycles().next().is_some() {
         return;
     }
@@ -187,7 +170,7 @@ fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `parent-meetings` (6.65): at least one meeting with parents in each term of the
 /// academic year containing as-of.
-fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let contacts = v.parent_contacts();
     let first_met = |from, to| {
         contacts
@@ -240,7 +223,7 @@ fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `record-shared` (6.71): parents get a record of each review or meeting they attended,
 /// within `share_record_within_days`.
-fn record_shared(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn record_shared(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let within = i64::from(ev.school.settings.share_record_within_days);
     let mut check = |what: &str,
                      date: chrono::NaiveDate,
@@ -331,7 +314,7 @@ fn last_reviews(
 
 /// `specialist` (6.58, 6.59), advice: two reviews running with less than expected progress
 /// and no specialist involved in either cycle.
-fn specialist(_ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn specialist(_ev: &Eval, v: &PupilView, out: &mut Sink) {
     last_reviews(
         v,
         2,
@@ -344,7 +327,7 @@ fn specialist(_ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `ehc-consider` (6.63), advice: a pupil on SEN support who made little or no progress at
 /// the last three reviews, with no EHC needs assessment requested.
-fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Sink) {
     if v.pupil.status != Status::K || v.ehcp.as_ref().is_some_and(|e| e.assessment.is_some()) {
         return;
     }
