@@ -102,12 +102,19 @@ pub enum CheckFormat {
 /// pupil) or the governors' report (small counts suppressed).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sen report information --out out/information.md\n  sen report register --format html --out out/register.html\n  sen report provision-map --from 2026-09-01 --to 2026-12-18"
+    after_help = "Examples:\n  sen report information --out out/information.md\n  sen report register --format html --out out/register.html\n  sen report provision-map --from 2026-09-01 --to 2026-12-18\n  sen report pupil amara-okafor --format html --out out/amara-okafor.html\n  sen report passport --class \"5 Willow\" --format html --out out/passports-5-willow.html"
 )]
 pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum, default_value_t = ReportKind::Information)]
     pub kind: ReportKind,
+    /// Pupil and passport: the pupils (folder names under pupils/); the pupil report takes
+    /// one.
+    #[arg(value_name = "PUPIL")]
+    pub pupils: Vec<String>,
+    /// Passport: every pupil on the register in this class.
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -118,17 +125,18 @@ pub struct ReportArgs {
     /// Render with this template instead of the built-in one (or the school's override).
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
-    /// Provision map, effectiveness, governors: the first day of the period (default: 1
-    /// September of the academic year).
+    /// Provision map, effectiveness, governors, pupil: the first day of the period (default:
+    /// 1 September of the academic year; for a pupil, the start of the third term back).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
-    /// Provision map, effectiveness, governors: the last day of the period (default: as-of).
+    /// Provision map, effectiveness, governors, pupil: the last day of the period (default:
+    /// as-of).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
     /// Register: sort by `year` (then class and name), `class` or `name`.
     #[arg(long, value_name = "KEY", default_value = "year")]
     pub sort: String,
-    /// Register: only pupils in this NC year; repeatable.
+    /// Register and passport: only pupils in this NC year; repeatable.
     #[arg(long, value_name = "YEAR")]
     pub year: Vec<i64>,
 }
@@ -140,6 +148,8 @@ pub enum ReportKind {
     ProvisionMap,
     Effectiveness,
     Governors,
+    Pupil,
+    Passport,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -21,7 +21,7 @@ use crate::dates;
 
 /// The built-in templates: (name, source). A file of the same name in the records'
 /// `templates/` folder replaces one.
-pub const BUILTIN: [(&str, &str); 12] = [
+pub const BUILTIN: [(&str, &str); 14] = [
     (
         "information.md.j2",
         include_str!("../templates/information.md.j2"),
@@ -33,6 +33,11 @@ pub const BUILTIN: [(&str, &str); 12] = [
     (
         "provision-map.md.j2",
         include_str!("../templates/provision-map.md.j2"),
+    ),
+    ("pupil.md.j2", include_str!("../templates/pupil.md.j2")),
+    (
+        "passport.md.j2",
+        include_str!("../templates/passport.md.j2"),
     ),
     (
         "notification.md.j2",

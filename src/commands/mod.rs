@@ -10,6 +10,7 @@ pub mod new;
 pub mod oversight;
 pub mod report;
 pub mod schema;
+pub mod story;
 
 use anyhow::Result;
 

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use crate::cli::{OutputFormat, ReportArgs, ReportKind};
+use crate::commands::story;
 use crate::dates;
 use crate::docx;
 use crate::findings::Kind;
@@ -28,6 +29,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     }
     let renderer = Renderer::new(Some(&root), args.template.as_deref())?;
     let mut parts = None;
+    // Documents of several pages, each starting on a new page (passports).
+    let mut pages: Option<Vec<String>> = None;
     let (markdown, title) = match args.kind {
         ReportKind::Effectiveness | ReportKind::Governors => {
             let loaded = crate::load::load(&root, ctx.as_of);
@@ -40,6 +43,54 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
             };
             parts = Some(doc.parts);
             (doc.markdown, doc.title)
+        }
+        ReportKind::Pupil => {
+            let [id] = args.pupils.as_slice() else {
+                bail!("give one pupil: `sen report pupil ID` (the folder name under pupils/)");
+            };
+            let loaded = crate::load::load(&root, ctx.as_of);
+            warn_invalid(&loaded);
+            let (default_from, default_to) = story::default_period(&loaded.records, ctx.as_of);
+            let (from, to) = period_or(args, default_from, default_to)?;
+            let (view, chart) = story::pupil_report(&loaded, id, ctx.as_of, from, to)?;
+            let title = format!("SEN record: {}", view.pupil.full_name);
+            let markdown = renderer.render("pupil.md.j2", &view)?;
+            if let Some(svg) = chart {
+                // The chart goes after the table of reviews it draws.
+                let (before, after) = match markdown.find("\n## Provision") {
+                    Some(i) => markdown.split_at(i),
+                    None => (markdown.as_str(), ""),
+                };
+                parts = Some(vec![
+                    render::Part::Markdown(before.to_string()),
+                    render::Part::Svg(svg),
+                    render::Part::Markdown(after.to_string()),
+                ]);
+            }
+            (markdown, title)
+        }
+        ReportKind::Passport => {
+            let loaded = crate::load::load(&root, ctx.as_of);
+            warn_invalid(&loaded);
+            let whom = match (&args.class, args.year.as_slice(), args.pupils.as_slice()) {
+                (Some(c), [], []) => story::Whom::Class(c),
+                (None, [_, ..], []) => story::Whom::Years(&args.year),
+                (None, [], [_, ..]) => story::Whom::Ids(&args.pupils),
+                _ => bail!(
+                    "give the pupils, or `--class CLASS`, or `--year N`: `sen report passport amara-okafor` or `sen report passport --class \"5 Willow\"`"
+                ),
+            };
+            let view = story::passports(&loaded.records, whom, ctx.as_of)?;
+            let title = match view.pupils.as_slice() {
+                [one] => format!("Pupil passport: {}", one.pupil.full_name),
+                _ => format!("Pupil passports: {}", view.school.name),
+            };
+            let rendered = view
+                .pages()
+                .map(|page| renderer.render("passport.md.j2", &page))
+                .collect::<Result<Vec<String>>>()?;
+            pages = Some(rendered.clone());
+            (rendered.join("\n---\n\n"), title)
         }
         ReportKind::Information => {
             let loaded = crate::load::load(&root, ctx.as_of);
@@ -66,9 +117,13 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     };
     let bytes = match args.format {
         OutputFormat::Markdown => markdown.into_bytes(),
-        OutputFormat::Html => match &parts {
-            Some(parts) => render::html_page_parts(&title, parts),
-            None => render::html_page(&title, &markdown),
+        OutputFormat::Html => match (&parts, &pages) {
+            (Some(parts), _) => render::html_page_parts(&title, parts),
+            (None, Some(pages)) => {
+                let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+                render::html_document(&title, &pages)
+            }
+            (None, None) => render::html_page(&title, &markdown),
         }
         .into_bytes(),
         // The Markdown carries every figure the charts show, as tables.
@@ -77,7 +132,13 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
                 ReportKind::Register | ReportKind::ProvisionMap => docx::Layout::Landscape,
                 _ => docx::Layout::Portrait,
             };
-            docx::document(&[&markdown], layout, Some(&title))?
+            match &pages {
+                Some(pages) => {
+                    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+                    docx::document(&pages, layout, Some(&title))?
+                }
+                None => docx::document(&[&markdown], layout, Some(&title))?,
+            }
         }
     };
     render::emit(Some(&root), args.out.as_deref(), args.format, &bytes)?;
@@ -86,13 +147,22 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
 
 /// The period of `--from` and `--to` (default: the academic year up to as-of).
 fn period(args: &ReportArgs, as_of: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
+    period_or(args, dates::academic_year_start(as_of), as_of)
+}
+
+/// The period of `--from` and `--to`, each defaulting as given.
+fn period_or(
+    args: &ReportArgs,
+    default_from: NaiveDate,
+    default_to: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate)> {
     let from = match &args.from {
         Some(t) => parse_date("--from", t)?,
-        None => dates::academic_year_start(as_of),
+        None => default_from,
     };
     let to = match &args.to {
         Some(t) => parse_date("--to", t)?,
-        None => as_of,
+        None => default_to,
     };
     if to < from {
         bail!(
