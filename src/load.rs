@@ -468,7 +468,7 @@ pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
         assert!(crate::commands::letter::slug(t).is_ascii());
     }
     // The published counts, with their suppression, for whatever loaded.
-    let _ = crate::commands::report::numbers(&loaded.records, as_of);
+    let _ = crate::reports::numbers(&loaded.records, as_of);
     findings
 }
 

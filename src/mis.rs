@@ -10,12 +10,14 @@
 //! row (as a spreadsheet numbers it) and column (letter and header), and the other rows are
 //! still read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-use crate::model::{Need, Status};
+use crate::dates::iso;
+use crate::model::{Need, Pupil, Records, Status};
 
 /// What a column can hold, with the headers recognised for it (normalised: lowercase
 /// letters and digits only).
@@ -810,4 +812,135 @@ mod tests {
         assert_eq!(read.rows[0].upn.as_deref(), Some("C801200021001"));
         assert!(parse_map(&["upm=Pupil UPN".to_string()], false).is_err());
     }
+}
+
+/// One way a pupil in the records differs from the MIS: field, records' value, MIS value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub field: &'static str,
+    pub records: Option<String>,
+    pub mis: Option<String>,
+}
+
+/// The fields compared between the records and the MIS (cli.md: status, primary need,
+/// secondary need, date of birth, UPN). `status` is the records' status as of `as_of`
+/// (N when the pupil is not on the register then).
+pub fn differences(p: &Pupil, m: &MisPupil, on_register: bool) -> Vec<Difference> {
+    let status = if on_register { p.status } else { Status::N };
+    let code = |s: Status| match s {
+        Status::K => "K",
+        Status::E => "E",
+        Status::N => "N",
+    };
+    let mis_status = m.status.unwrap_or(Status::N);
+    let mut out = Vec::new();
+    let mut diff = |field, records: Option<String>, mis: Option<String>| {
+        if records != mis {
+            out.push(Difference {
+                field,
+                records,
+                mis,
+            });
+        }
+    };
+    diff(
+        "status",
+        Some(code(status).to_string()),
+        Some(code(mis_status).to_string()),
+    );
+    // Needs are compared where the MIS gives them for a pupil on its register.
+    if mis_status != Status::N && status != Status::N {
+        diff(
+            "primary_need",
+            p.primary_need.map(|n| n.code().to_string()),
+            m.primary_need.map(|n| n.code().to_string()),
+        );
+        diff(
+            "secondary_need",
+            p.secondary_need.map(|n| n.code().to_string()),
+            m.secondary_need.map(|n| n.code().to_string()),
+        );
+    }
+    if let Some(d) = m.dob {
+        diff("dob", Some(iso(p.dob)), Some(iso(d)));
+    }
+    if let Some(u) = &m.upn {
+        diff("upn", p.upn.clone(), Some(u.clone()));
+    }
+    out
+}
+
+/// The records' pupils with a readable pupil.yaml, indexed the two ways an MIS row is
+/// matched to one (cli.md): by UPN, else by given name, family name and date of birth,
+/// ignoring case. Lookups are hashed, so matching 10,000 rows stays linear.
+pub struct Pupils<'a> {
+    pub all: Vec<(&'a str, &'a Pupil)>,
+    by_upn: HashMap<String, usize>,
+    by_name: HashMap<(String, String, chrono::NaiveDate), usize>,
+}
+
+impl<'a> Pupils<'a> {
+    pub fn of(records: &'a Records) -> Pupils<'a> {
+        let all: Vec<(&str, &Pupil)> = records
+            .pupils
+            .iter()
+            .filter_map(|f| f.pupil.as_ref().map(|p| (f.id.as_str(), p)))
+            .collect();
+        let mut by_upn = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (i, (_, p)) in all.iter().enumerate() {
+            if let Some(u) = &p.upn {
+                by_upn.entry(u.trim().to_ascii_uppercase()).or_insert(i);
+            }
+            by_name
+                .entry(name_key(&p.given, &p.family, p.dob))
+                .or_insert(i);
+        }
+        Pupils {
+            all,
+            by_upn,
+            by_name,
+        }
+    }
+
+    /// The records' pupil that an MIS row is: same UPN, else same given name, family name
+    /// and date of birth.
+    pub fn find(&self, m: &MisPupil) -> Option<(&'a str, &'a Pupil)> {
+        let by_upn = m
+            .upn
+            .as_ref()
+            .and_then(|u| self.by_upn.get(&u.to_ascii_uppercase()));
+        let by_name = || {
+            m.dob
+                .and_then(|d| self.by_name.get(&name_key(&m.given, &m.family, d)))
+        };
+        by_upn.or_else(by_name).map(|&i| self.all[i])
+    }
+}
+
+fn name_key(
+    given: &str,
+    family: &str,
+    dob: chrono::NaiveDate,
+) -> (String, String, chrono::NaiveDate) {
+    (
+        given.trim().to_lowercase(),
+        family.trim().to_lowercase(),
+        dob,
+    )
+}
+
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("`{}` is not a file", path.display());
+    }
+    if meta.len() > 64 << 20 {
+        anyhow::bail!(
+            "`{}` is larger than 64 MiB: is it the right file?",
+            path.display()
+        );
+    }
+    std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
 }

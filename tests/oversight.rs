@@ -10,7 +10,7 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{AS_OF, OAKFIELD, oakfield_copy, sen};
-use sen::commands::oversight;
+use sen::reports::oversight;
 use sen::rules::{self, Options};
 
 fn d(s: &str) -> NaiveDate {

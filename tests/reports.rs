@@ -338,7 +338,7 @@ fn provision_map_arithmetic_by_hand() {
     let as_of = sen::dates::parse(AS_OF).expect("date");
     let loaded = sen::load::load(dir.path(), as_of);
     assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
-    let view = sen::commands::report::provision_map(
+    let view = sen::reports::provision_map(
         &loaded.records,
         as_of,
         sen::dates::parse("2026-09-01").expect("date"),

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 mod common;
 
 use common::{AS_OF, OAKFIELD, oakfield_copy, sen};
-use sen::commands::story;
+use sen::reports::story;
 
 fn run(root: &Path, args: &[&str]) -> std::process::Output {
     sen()
@@ -123,7 +123,7 @@ fn costs_equal_the_provision_map_to_the_penny() {
         (d("2026-01-05"), d(AS_OF)),
         (d("2025-09-01"), d("2026-07-31")),
     ] {
-        let map = sen::commands::report::provision_map(records, d(AS_OF), from, to);
+        let map = sen::reports::provision_map(records, d(AS_OF), from, to);
         let mut costed = 0;
         for f in &records.pupils {
             if f.pupil.is_none() {

@@ -18,7 +18,6 @@ use icalendar::{Calendar, Component, EventLike, Property};
 use sha2::{Digest, Sha256};
 
 use crate::cli::CalendarArgs;
-use crate::commands::check;
 use crate::dates::{add_days, iso, uk};
 use crate::findings::{Finding, Kind};
 use crate::load::Loaded;
@@ -28,7 +27,7 @@ use crate::settings::Ctx;
 pub const WINDOW: u32 = 365;
 
 pub fn run(args: &CalendarArgs, ctx: &Ctx) -> Result<i32> {
-    let (loaded, findings, _) = check::evaluate(ctx, Some(WINDOW))?;
+    let (loaded, findings, _) = crate::commands::evaluate(ctx, Some(WINDOW))?;
     let invalid = findings.iter().filter(|f| f.kind == Kind::Invalid).count();
     let text = render(&loaded, &findings, ctx.as_of);
     match &args.out {

@@ -8,9 +8,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{CensusArgs, CheckFormat};
-use crate::commands::import::{Pupils, differences, read_file};
 use crate::dates::iso;
 use crate::mis;
+use crate::mis::{Pupils, differences, read_file};
 use crate::model::Status;
 use crate::settings::Ctx;
 

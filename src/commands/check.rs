@@ -7,40 +7,11 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, FindingsFormat};
+use crate::commands::{evaluate, pupils_on_register};
 use crate::dates::iso;
 use crate::diagnostics;
 use crate::findings::{Counts, Finding, JsonFinding, Kind, Rule};
-use crate::load::{self, Loaded};
-use crate::rules::{self, Options};
 use crate::settings::Ctx;
-
-/// Load the records and evaluate every rule: the shared first step of check, letter --due,
-/// calendar and the register. `within` overrides `settings.due_within_days`.
-pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>, u32)> {
-    let root = ctx.root()?;
-    let loaded = load::load(root, ctx.as_of);
-    let window = within.unwrap_or(loaded.records.school.settings.due_within_days);
-    let findings = rules::evaluate(
-        &loaded,
-        Options {
-            as_of: ctx.as_of,
-            window,
-        },
-    );
-    Ok((loaded, findings, window))
-}
-
-/// Pupils on the register at as-of whose pupil.yaml loaded.
-pub fn pupils_on_register(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
-    loaded
-        .records
-        .pupils
-        .iter()
-        .filter(|f| !f.bad.pupil_shape)
-        .filter_map(|f| f.pupil.as_ref())
-        .filter(|p| rules::on_register(p, as_of))
-        .count()
-}
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::cli::InitArgs;
-use crate::commands::new::{header, quote};
-use crate::commands::schema::{self, SCHEMA_DIR};
 use crate::dates::iso;
 use crate::model::SECTIONS;
+use crate::schema::{self, SCHEMA_DIR};
 use crate::settings::Ctx;
+use crate::skeleton::{header, quote};
 
 /// What each statutory section of the information report should say, for the comment above
 /// it (6.79-6.81, and 6.2 for accessibility). Keyed as [`SECTIONS`].

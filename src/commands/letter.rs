@@ -110,7 +110,7 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         p => p.map(str::to_string),
     };
     let (records, requests) = if args.due {
-        let (loaded, findings, _) = crate::commands::check::evaluate(ctx, None)?;
+        let (loaded, findings, _) = crate::commands::evaluate(ctx, None)?;
         let requests = due_requests(&findings);
         (loaded.records, requests)
     } else {

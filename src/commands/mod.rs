@@ -1,4 +1,7 @@
 //! One module per command; each has a `run` that takes the parsed arguments and settings.
+//! Commands do not import each other: what several share (loading and evaluating the
+//! records) is here, and what they compute lives outside `commands` ([`crate::reports`],
+//! [`crate::rules`], [`crate::mis`]).
 
 pub mod calendar;
 pub mod census;
@@ -7,15 +10,16 @@ pub mod import;
 pub mod init;
 pub mod letter;
 pub mod new;
-pub mod oversight;
 pub mod report;
 pub mod schema;
-pub mod story;
 
 use anyhow::Result;
 
 use crate::cli::{Cli, Command};
-use crate::settings;
+use crate::findings::Finding;
+use crate::load::{self, Loaded};
+use crate::rules::{self, Options};
+use crate::settings::{self, Ctx};
 
 /// Run the command line; returns the exit status.
 pub fn run(cli: Cli) -> Result<i32> {
@@ -33,4 +37,32 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Completions(a) => schema::completions(&a),
         Command::Man(_) => schema::man(),
     }
+}
+
+/// Load the records and evaluate every rule: the shared first step of check, letter --due,
+/// calendar and the register. `within` overrides `settings.due_within_days`.
+pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>, u32)> {
+    let root = ctx.root()?;
+    let loaded = load::load(root, ctx.as_of);
+    let window = within.unwrap_or(loaded.records.school.settings.due_within_days);
+    let findings = rules::evaluate(
+        &loaded,
+        Options {
+            as_of: ctx.as_of,
+            window,
+        },
+    );
+    Ok((loaded, findings, window))
+}
+
+/// Pupils on the register at as-of whose pupil.yaml loaded.
+pub fn pupils_on_register(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
+    loaded
+        .records
+        .pupils
+        .iter()
+        .filter(|f| !f.bad.pupil_shape)
+        .filter_map(|f| f.pupil.as_ref())
+        .filter(|p| rules::on_register(p, as_of))
+        .count()
 }

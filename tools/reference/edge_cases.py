@@ -35,7 +35,7 @@ def y(v):
 
 
 def pupil(dob, status="K", since="2025-09-01", notified="same", need="MLD", left=None,
-          year_group=None, ended=None):
+          year_group=None, ended=None, transfer=None):
     if notified == "same":
         notified = since
     out = [f"name: {{ given: Test, family: Pupil }}", f"dob: {dob}"]
@@ -50,6 +50,8 @@ def pupil(dob, status="K", since="2025-09-01", notified="same", need="MLD", left
     out.append("contacts:\n  - { name: Ms Parent, relationship: mother, parental_responsibility: true }")
     if left:
         out.append(f"left: {left}")
+    if transfer is not None:
+        out.append(f"transfer: {{ school: Next School, sen_record_sent: {y(transfer)} }}")
     return "\n".join(out) + "\n"
 
 
@@ -300,6 +302,27 @@ def pupils():
         "cycles/1.yml": cycle("2026-09-01", review_due="2026-10-20"),
         "cycles/2.yaml": cycle("2026-09-15", review_due="2026-11-20"),
     }
+    # transfer-record (0.2): 15 school days after leaving, over the school's terms.
+    P["a32-left-on-a-friday"] = {
+        "pupil.yaml": pupil("2016-05-01", since="2025-01-01", left="2026-10-23", transfer=None),
+    }
+    P["a33-left-in-the-summer-holiday"] = {
+        "pupil.yaml": pupil("2015-05-01", since="2025-01-01", left="2027-07-23",
+                            transfer="2027-09-24"),
+    }
+    P["a34-off-the-register-before-leaving"] = {
+        "pupil.yaml": pupil("2016-05-01", status="N", since="2025-01-01", ended="2026-09-30",
+                            left="2026-11-13", transfer=None),
+    }
+    P["a35-record-sent-late"] = {
+        "pupil.yaml": pupil("2016-05-01", status="E", since="2025-01-01", left="2026-11-06",
+                            transfer="2026-12-21"),
+        "ehcp.yaml": ehcp(issued="2025-06-01"),
+    }
+    P["a36-record-sent-on-time"] = {
+        "pupil.yaml": pupil("2016-05-01", since="2025-01-01", left="2027-02-12",
+                            transfer="2027-02-19"),
+    }
     return P
 
 
@@ -364,6 +387,20 @@ def main(out):
                "  appointed: 2023-10-31"],
         published=None)
     write_root(os.path.join(out, "edge-c"), c, {k: v for k, v in P.items() if k < "a05"})
+    # The SENCO's qualification in each form (reg 49 as amended by SI 2024/535).
+    forms = {
+        "edge-d-npq": ["  appointed: 2024-09-15", "  qualification: { kind: npq-senco, started: 2024-10-01, achieved: 2027-06-30 }"],
+        "edge-e-award-in-progress": ["  appointed: 2025-01-10", "  qualification: { kind: nasenco, started: 2024-03-01, achieved: null }"],
+        "edge-f-award-begun-too-late": ["  appointed: 2024-02-01", "  qualification: { kind: nasenco, started: 2024-10-01, achieved: 2026-12-01 }"],
+        "edge-g-award-finished-too-late": ["  appointed: 2024-06-01", "  qualification: { kind: nasenco, started: 2023-09-01, achieved: 2027-09-10 }"],
+        "edge-h-npq-in-progress": ["  appointed: 2024-11-20", "  qualification: { kind: npq-senco, started: 2025-01-06 }"],
+    }
+    for name, lines in forms.items():
+        r = school(
+            terms=None, settings={},
+            senco=["senco:", "  name: Ms S", "  email: s@example.org", "  qualified_teacher: true"] + lines,
+            published="2026-09-30")
+        write_root(os.path.join(out, name), r, {k: v for k, v in P.items() if k < "a02"})
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ PARAGRAPHS = {
     "phase-transfer": ["9.179", "reg 18"],
     "adulthood": ["8.9", "9.166", "reg 20(6)"],
     "ehc-assessment": ["9.14", "9.17", "9.40"],
-    "senco": ["6.84", "6.85"],
+    "transfer-record": ["6.57", "pupil information reg 9"],
+    "senco": ["6.84", "6.85", "reg 49"],
     "information-report": ["6.79", "6.81"],
 }
 LA_RULES = {"la-decision", "ehc-assessment"}
@@ -318,11 +319,59 @@ class Checker:
         self.on_register_count = 0
         for pid in ids:
             p = Pupil(self.root, pid)
+            self.transfer_record(p)
             if not self.on_register(p, self.as_of):
                 continue
             self.on_register_count += 1
             self.pupil_rules(p)
         return self.findings
+
+    def school_days_after(self, day, n):
+        """The nth Monday-to-Friday day after `day` inside a term: the school's terms for an
+        academic year that has any, else that year's default terms."""
+        d, count = day, 0
+        while True:
+            d = d + DAY
+            if d.weekday() < 5 and any(s <= d <= e for _, s, e in self.terms_of_year(d)):
+                count += 1
+                if count == n:
+                    return d
+
+    def terms_of_year(self, d):
+        a = academic_start_year(d)
+        lo, hi = D(a, 9, 1), D(a + 1, 8, 31)
+        terms = []
+        for t in self.school.get("terms") or []:
+            s, e = to_date(t.get("start")), to_date(t.get("end"))
+            if s is not None and lo <= s <= hi:
+                terms.append((t.get("name"), s, e))
+        return terms or [("Autumn", D(a, 9, 1), D(a, 12, 31)),
+                         ("Spring", D(a + 1, 1, 1), D(a + 1, 3, 31)),
+                         ("Summer", D(a + 1, 4, 1), D(a + 1, 7, 31))]
+
+    def transfer_record(self, p):
+        """transfer-record (0.2): a leaver with `transfer` who was on the register the day
+        before leaving; due the 15th school day after `left`."""
+        left = self.seen(p.doc.get("left"))
+        transfer = p.doc.get("transfer")
+        if left is None or not isinstance(transfer, dict):
+            return
+        if not self.on_register_before_leaving(p, left - DAY):
+            return
+        due = self.school_days_after(left, 15)
+        sent = self.seen(transfer.get("sen_record_sent"))
+        pfile = f"{p.rel}/pupil.yaml"
+        if sent is None:
+            self.overdue_or_due("transfer-record", p.id, due, pfile, "send the SEN record")
+        elif sent > due and self.in_lookback(sent):
+            self.late("transfer-record", p.id, due, sent, pfile, "SEN record sent late")
+
+    def on_register_before_leaving(self, p, d):
+        sen = p.doc.get("sen") or {}
+        if sen.get("status") not in ("K", "E"):
+            return False
+        since = to_date(sen.get("since"))
+        return since is not None and since <= d
 
     def school_rules(self):
         a = self.as_of
@@ -334,13 +383,26 @@ class Checker:
                     or (is_blank(senco.get("email")) and is_blank(senco.get("phone")))
                     or senco.get("qualified_teacher") is not True):
                 self.add("senco", "invalid", None, None, None, "school.yaml", "SENCO incomplete")
+            # 0.2: reg 49 as amended by SI 2024/535.
             months = senco.get("previously_senco_months")
             months = 0 if months is None else int(months)
-            award = self.seen(senco.get("national_award"))
+            q = senco.get("qualification")
+            if senco.get("national_award") is not None:
+                q = {"kind": "nasenco", "achieved": senco.get("national_award")}
+            q = q if isinstance(q, dict) else None
+            npq_from, award_until = D(2024, 9, 1), D(2027, 9, 1)
+            kind = q.get("kind") if q else None
+            started = to_date(q.get("started")) if q else None
+            achieved = self.seen(q.get("achieved")) if q else None
+            award_in_time = kind == "nasenco" and (started is None or started < npq_from)
+            counts = achieved is not None and (
+                kind == "npq-senco" or (award_in_time and achieved < award_until))
             appointed = to_date(senco.get("appointed"))
-            if months <= 12 and award is None and appointed is not None:
-                self.overdue_or_due("senco", None, add_months(appointed, 36), "school.yaml",
-                                    "National Award")
+            if months <= 12 and not counts and appointed is not None:
+                due = add_months(appointed, 36)
+                if award_in_time and achieved is None:
+                    due = min(due, award_until - DAY)
+                self.overdue_or_due("senco", None, due, "school.yaml", "qualification")
         ir = self.school.get("information_report") or {}
         published = self.seen(ir.get("published"))
         if published is None:

@@ -9,13 +9,13 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 
 use crate::chart::{BarChart, Series};
-use crate::commands::report::provision_map;
 use crate::dates::{self, uk};
 use crate::findings::Rule;
 use crate::load::Loaded;
 use crate::model::{Achieved, Area, Progress, Records, Status};
 use crate::national;
 use crate::render::{Part, md_escape, money};
+use crate::reports::costs::provision_map;
 use crate::rules::{self, Options, view::PupilView};
 use crate::suppress::{Shown, suppress};
 use crate::views::{self, OTHER_NEEDS};

@@ -12,12 +12,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::chart::{BarChart, Series};
-use crate::commands::report::provision_map;
 use crate::dates;
 use crate::findings::Kind;
 use crate::load::Loaded;
 use crate::model::{DecisionOutcome, Progress, Pupil, PupilFolder, Records};
 use crate::records::LaOutcome;
+use crate::reports::costs::provision_map;
 use crate::rules::{self, DutyState, Options, view};
 use crate::views::{
     CostLine, CycleView, MeetingView, NeedView, ProvisionView, PupilView, SchoolView, iso,

@@ -1,0 +1,276 @@
+//! What the reports say, computed from the records as they stood on a date: the public SEN
+//! information report's figures, the register, the costed provision map ([`costs`]), the
+//! oversight reports ([`oversight`]) and one pupil's story ([`story`]). The `sen report`
+//! command ([`crate::commands::report`]) renders them; nothing here writes or prints.
+
+pub mod costs;
+pub mod oversight;
+pub mod story;
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use crate::dates;
+use crate::findings::Kind;
+use crate::load::Loaded;
+use crate::model::{Area, Pupil, Records, SECTIONS, Status};
+use crate::rules::{self, view};
+use crate::views::{
+    self, CountView, InformationView, NumbersView, OTHER_NEEDS, RegisterRow, RegisterView,
+    SchoolView, SectionView, iso,
+};
+
+pub use costs::provision_map;
+
+/// The information report's view, or the error naming every missing piece.
+pub fn information(records: &Records, as_of: NaiveDate) -> Result<InformationView> {
+    let school = &records.school;
+    let ir = &school.information_report;
+    let mut missing: Vec<String> = Vec::new();
+    let mut sections = Vec::new();
+    for (i, s) in SECTIONS.iter().enumerate() {
+        match ir.sections.get(i).and_then(|t| t.as_deref()) {
+            Some(text) if !text.trim().is_empty() => sections.push(SectionView {
+                key: s.key,
+                title: s.title,
+                paragraph: s.paragraph,
+                text: text.to_string(),
+            }),
+            _ => missing.push(format!(
+                "`information_report.sections.{}` ({}, {})",
+                s.key, s.title, s.paragraph
+            )),
+        }
+    }
+    let published = ir
+        .published
+        .as_ref()
+        .map(|d| d.value)
+        .filter(|d| *d <= as_of);
+    if published.is_none() {
+        missing.push(
+            "`information_report.published` (the date the report goes on the website)".into(),
+        );
+    }
+    let view = SchoolView::of(school);
+    if !school.senco.as_ref().is_some_and(|s| s.can_be_reached()) {
+        missing.push("`senco` with `name` and an `email` or `phone` (6.81)".into());
+    }
+    if view.local_offer.is_none() {
+        missing.push("`local_offer` (the local authority's local offer link, 6.81)".into());
+    }
+    if view.iass.name.is_none() {
+        missing.push("`iass` with its `name` and contact details (6.39)".into());
+    }
+    let Some(published) = published.filter(|_| missing.is_empty()) else {
+        bail!(
+            "the SEN information report cannot be written: school.yaml is missing\n  - {}\n  help: write each in school.yaml; nothing was written",
+            missing.join("\n  - ")
+        );
+    };
+    Ok(InformationView {
+        school: view,
+        as_of: iso(as_of),
+        published: iso(published),
+        next_update: iso(dates::add_months(published, 12)),
+        sections,
+        numbers: numbers(records, as_of),
+        effectiveness: oversight::effectiveness_summary(records, as_of),
+    })
+}
+
+/// The SEN in numbers, with small counts suppressed and no way to work them out.
+pub fn numbers(records: &Records, as_of: NaiveDate) -> NumbersView {
+    let threshold = records.school.settings.suppress_below;
+    let mut k = 0u32;
+    let mut e = 0u32;
+    let mut areas = [0u32; 5];
+    for p in on_register(records, as_of) {
+        match p.status {
+            Status::K => k += 1,
+            Status::E => e += 1,
+            Status::N => {}
+        }
+        let i = p
+            .primary_need
+            .and_then(|n| n.area())
+            .and_then(|a| Area::ALL.iter().position(|x| *x == a))
+            .unwrap_or(4);
+        areas[i] += 1;
+    }
+    let status_cells = vec![("SEN support".to_string(), k), ("EHC plan".to_string(), e)];
+    let mut area_cells: Vec<(String, u32)> = Area::ALL
+        .iter()
+        .zip(areas)
+        .map(|(a, n)| (a.label().to_string(), n))
+        .collect();
+    area_cells.push((OTHER_NEEDS.to_string(), areas[4]));
+    let (by_status, by_area, total_safe) = suppress(&[status_cells, area_cells], threshold);
+    let total = k + e;
+    let any_small = by_status.iter().chain(&by_area).any(|c| c.small);
+    let any_withheld = by_status.iter().chain(&by_area).any(|c| c.withheld);
+    NumbersView {
+        suppress_below: threshold,
+        by_status,
+        by_area,
+        total: total_safe.then(|| total.to_string()),
+        any_withheld,
+        any_small,
+    }
+}
+
+/// Suppress small counts in breakdowns of one total, by the method of [`crate::suppress`]:
+/// no hidden count can be worked out from what is shown.
+fn suppress(
+    breakdowns: &[Vec<(String, u32)>; 2],
+    threshold: u32,
+) -> (Vec<CountView>, Vec<CountView>, bool) {
+    use crate::suppress::Shown;
+    let counts: Vec<Vec<u32>> = breakdowns
+        .iter()
+        .map(|b| b.iter().map(|(_, n)| *n).collect())
+        .collect();
+    let decided = crate::suppress::suppress(&counts, threshold);
+    let cells = |bi: usize| -> Vec<CountView> {
+        breakdowns[bi]
+            .iter()
+            .zip(&decided.cells[bi])
+            .map(|((label, n), shown)| CountView {
+                label: label.clone(),
+                shown: shown.text(*n, threshold),
+                small: *shown == Shown::Small,
+                withheld: *shown == Shown::Withheld,
+            })
+            .collect()
+    };
+    (cells(0), cells(1), decided.total_shown)
+}
+
+/// Pupils on the register at `as_of` whose pupil.yaml loaded, in folder order.
+fn on_register(records: &Records, as_of: NaiveDate) -> impl Iterator<Item = &Pupil> {
+    records
+        .pupils
+        .iter()
+        .filter_map(|f| f.pupil.as_ref())
+        .filter(move |p| rules::on_register(p, as_of))
+}
+
+/// "Okafor, Amara".
+pub(crate) fn register_name(p: &Pupil) -> String {
+    format!("{}, {}", p.family, p.given)
+}
+
+/// The register's view.
+pub fn register(
+    loaded: &Loaded,
+    findings: &[crate::findings::Finding],
+    as_of: NaiveDate,
+    sort: &str,
+    years: &[i64],
+) -> Result<RegisterView> {
+    if !matches!(sort, "year" | "class" | "name") {
+        bail!("unknown sort `{sort}`\n  help: sort by `year`, `class` or `name`");
+    }
+    let mut open: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.kind != Kind::Late) {
+        if let Some(p) = &f.pupil {
+            *open.entry(p.as_str()).or_default() += 1;
+        }
+    }
+    let mut rows = Vec::new();
+    for folder in &loaded.records.pupils {
+        let Some(p) = &folder.pupil else { continue };
+        if !rules::on_register(p, as_of) {
+            continue;
+        }
+        let year = views::nc_year(p, as_of);
+        if !years.is_empty() && !years.contains(&year) {
+            continue;
+        }
+        let review_due = view::open_cycle(&folder.cycles, as_of)
+            .and_then(|c| view::plan_at(c, as_of))
+            .map(|pl| iso(pl.review_due.value));
+        rows.push(RegisterRow {
+            id: folder.id.clone(),
+            name: register_name(p),
+            preferred: p.preferred.clone(),
+            known_as: p.known_as().to_string(),
+            year,
+            year_label: views::year_label(year),
+            class: p.class.clone(),
+            status: p.status.code(),
+            status_label: p.status.label(),
+            primary_need: p.primary_need.map(views::NeedView::of),
+            secondary_need: p.secondary_need.map(views::NeedView::of),
+            review_due,
+            annual_review_due: view::PupilView::new(folder, p, as_of)
+                .annual_review_due()
+                .map(|(_, due)| iso(due)),
+            open_findings: open.get(folder.id.as_str()).copied().unwrap_or(0),
+        });
+    }
+    let key_class = |r: &RegisterRow| r.class.clone().unwrap_or_default();
+    match sort {
+        "class" => rows.sort_by(|a, b| {
+            key_class(a)
+                .cmp(&key_class(b))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id))),
+        _ => rows.sort_by(|a, b| {
+            a.year
+                .cmp(&b.year)
+                .then_with(|| key_class(a).cmp(&key_class(b)))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+    }
+    let sen_support = rows.iter().filter(|r| r.status == "K").count();
+    let ehc_plan = rows.iter().filter(|r| r.status == "E").count();
+    Ok(RegisterView {
+        school: SchoolView::of(&loaded.records.school),
+        as_of: iso(as_of),
+        sort: sort.to_string(),
+        years: years.to_vec(),
+        total: rows.len(),
+        pupils: rows,
+        sen_support,
+        ehc_plan,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_small_count_is_not_left_to_subtraction() {
+        let (status, area, total) = suppress(
+            &[
+                vec![("K".into(), 20), ("E".into(), 3)],
+                vec![("a".into(), 10), ("b".into(), 13)],
+            ],
+            5,
+        );
+        assert_eq!(status[1].shown, "fewer than 5");
+        assert_eq!(status[0].shown, "withheld");
+        assert_eq!(area[0].shown, "10");
+        assert!(!total);
+    }
+
+    #[test]
+    fn counts_all_at_or_over_the_threshold_show_a_total() {
+        let (status, _, total) = suppress(
+            &[
+                vec![("K".into(), 20), ("E".into(), 0)],
+                vec![("a".into(), 20)],
+            ],
+            5,
+        );
+        assert_eq!(status[1].shown, "0");
+        assert!(total);
+    }
+}
