@@ -23,17 +23,7 @@ use docx_rs::{
 };
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-/// How the pages of a document are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// A4 portrait, a page number in the footer of every page.
-    Portrait,
-    /// A4 landscape (the wide reports: the register and the provision map).
-    Landscape,
-    /// A4 portrait letter: the first page carries no footer (it is the letterhead page);
-    /// later pages carry the footer text and the page number.
-    Letter,
-}
+pub use crate::render::Layout;
 
 /// A4 in twentieths of a point.
 const A4_SHORT: u32 = 11906;
@@ -285,6 +275,15 @@ impl Writer {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
+            // sen's layout marks: only the signature space means anything in Word.
+            Event::Html(t) if t.trim().starts_with("<!-- sen:") => {
+                if t.trim() == crate::render::SIGN_MARK {
+                    self.finish_paragraph();
+                    for _ in 0..2 {
+                        self.push(Block::Paragraph(Box::new(Paragraph::new())));
+                    }
+                }
+            }
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 if self.code_block {
                     // One paragraph a line, in a fixed-width font.

@@ -405,7 +405,8 @@ pub fn iso(d: NaiveDate) -> String {
     dates::iso(d)
 }
 
-/// The A4 print stylesheet of every HTML page.
+/// The A4 print stylesheet of every HTML page. Links print once: the address is in the
+/// text (a bare address) or written after the link text by [`html_body`].
 const STYLE: &str = r#"@page { size: A4; margin: 20mm 18mm; }
 html { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #111; }
 body { max-width: 174mm; margin: 0 auto; padding: 12mm 0; }
@@ -421,18 +422,165 @@ thead { display: table-header-group; }
 hr { border: 0; border-top: 0.5pt solid #888; margin: 12pt 0; }
 a { color: inherit; }
 main + main { break-before: page; border-top: 1px dashed #999; margin-top: 12mm; padding-top: 12mm; }
-@media print { body { padding: 0; } main + main { border-top: none; margin-top: 0; padding-top: 0; } a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 85%; } }
+figure.chart { margin: 1em 0; break-inside: avoid; }
+figure.chart svg { max-width: 100%; height: auto; }
+@media print { body { padding: 0; } main + main { border-top: none; margin-top: 0; padding-top: 0; } }
 "#;
+
+/// Wide reports (the register, the provision map) print landscape.
+const LANDSCAPE: &str = "@page { size: A4 landscape; }\nbody { max-width: 261mm; }\n";
+
+/// A report's pages are numbered at the foot.
+const NUMBERED: &str = "@page { @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; color: #555; } }\n";
+
+/// A letter is the school's stationery: the letterhead (and logo) at the top, the
+/// addressee where a DL window envelope shows it (about 50 mm from the top and 20 mm from
+/// the left edge of the sheet, folded in three), "Private and confidential", the date, room
+/// to sign, and from page 2 the pupil's name and the page number.
+const LETTER: &str = r#"@page { margin: 15mm 18mm 14mm 20mm; @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
+@page :first { @bottom-right { content: none; } @top-right { content: none; } }
+main.letter { font-size: 10pt; line-height: 1.3; }
+main.letter h2 { font-size: 10.5pt; margin: 7pt 0 2pt; }
+main.letter p, main.letter ul { margin: 0 0 5pt; }
+main.letter li { margin: 0; }
+.letterhead { height: 29mm; display: flex; align-items: flex-start; justify-content: space-between; gap: 6mm; }
+.letterhead img { max-height: 26mm; max-width: 55mm; }
+.letterhead p { margin: 0 0 0 auto; text-align: right; font-size: 8.5pt; line-height: 1.3; }
+.letterhead strong { font-size: 13pt; line-height: 1.5; }
+.address { height: 33mm; width: 90mm; overflow: hidden; }
+.address p { margin: 0; }
+.address p:first-child { font-size: 8pt; font-weight: bold; letter-spacing: 0.04em; text-transform: uppercase; margin-bottom: 2mm; }
+.date p { margin: 0 0 4mm; }
+.sign { height: 10mm; }
+main.letter hr { margin: 6pt 0; }
+main.letter hr ~ p, main.letter hr ~ ul { font-size: 8pt; line-height: 1.25; margin-bottom: 2pt; }
+@media screen { .address { outline: 1px dotted #bbb; } }
+"#;
+
+/// Where a letter's template marks the parts of its page (an HTML comment on a line of its
+/// own, which record text cannot produce: [`md_escape`] escapes `<`). HTML turns them into
+/// the boxes [`LETTER`] places; Markdown and Word drop them ([`strip_marks`]), but for the
+/// signature space, which Word keeps as blank lines.
+const MARKS: [(&str, &str); 5] = [
+    ("<!-- sen:letterhead -->", "<div class=\"letterhead\">"),
+    ("<!-- sen:address -->", "<div class=\"address\">"),
+    ("<!-- sen:date -->", "<div class=\"date\">"),
+    ("<!-- sen:end -->", "</div>"),
+    ("<!-- sen:sign -->", "<div class=\"sign\"></div>"),
+];
+
+/// The mark of the space left to sign a letter.
+pub const SIGN_MARK: &str = "<!-- sen:sign -->";
+
+/// A letter's Markdown without its layout marks: what `--format markdown` writes.
+pub fn strip_marks(markdown: &str) -> String {
+    if !markdown.contains("<!-- sen:") {
+        return markdown.to_string();
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = true; // at the start, as after a blank line
+    for line in markdown.split_inclusive('\n') {
+        if MARKS.iter().any(|(m, _)| line.trim() == *m) {
+            continue;
+        }
+        // The blank lines around a mark fold into one.
+        let is_blank = line.trim().is_empty();
+        if is_blank && blank {
+            continue;
+        }
+        blank = is_blank;
+        out.push_str(line);
+    }
+    out
+}
+
+/// How a document's pages are laid out on A4 (HTML and Word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A4 portrait, pages numbered.
+    Portrait,
+    /// A4 landscape (the register, the provision map), pages numbered.
+    Landscape,
+    /// A letter: the school's stationery on the first page; from page 2 the pupil's name
+    /// and the page number.
+    Letter,
+}
+
+/// What a school prints its letters on: its logo, if the records hold one
+/// (`templates/logo.png` or `templates/logo.svg`), embedded in the page, never linked.
+#[derive(Debug, Clone, Default)]
+pub struct Stationery {
+    /// The logo's media type and bytes.
+    pub logo: Option<(&'static str, Vec<u8>)>,
+}
+
+/// The largest logo sen reads: a letterhead image, not a photograph.
+const MAX_LOGO: u64 = 1024 * 1024;
+
+impl Stationery {
+    /// The school's stationery from the records' `templates/` folder.
+    pub fn of(root: &Path) -> Result<Stationery> {
+        for (name, mime) in [("logo.png", "image/png"), ("logo.svg", "image/svg+xml")] {
+            let path = root.join("templates").join(name);
+            let shown = format!("templates/{name}");
+            if let Some(bytes) = read_private_input(&path, &shown, MAX_LOGO)? {
+                return Ok(Stationery {
+                    logo: Some((mime, bytes)),
+                });
+            }
+        }
+        Ok(Stationery::default())
+    }
+
+    fn logo_html(&self) -> String {
+        use base64::Engine;
+        match &self.logo {
+            // An image element shows a picture and runs nothing: an SVG's scripts and
+            // links are inert there.
+            Some((mime, bytes)) => format!(
+                "<img src=\"data:{mime};base64,{}\" alt=\"\">",
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+/// A CSS string literal of `text`: every character but letters, digits and spaces
+/// escaped, so record text cannot end the string or the style sheet.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", u32::from(c)));
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn page(title: &str, extra_css: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}{extra_css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape_html(title)
+    )
+}
 
 /// A standalone, printable A4 HTML page from Markdown. Raw HTML in the Markdown (which may
 /// come from a record) becomes visible text, images become their description, and links
 /// other than http(s) and mailto lose their target, so a record cannot inject markup.
 pub fn html_page(title: &str, markdown: &str) -> String {
-    html_document(title, &[markdown])
+    html_report(
+        title,
+        &[Part::Markdown(markdown.to_string())],
+        Layout::Portrait,
+    )
 }
 
 /// One printable HTML document holding several Markdown texts, each starting on a new page
-/// (several letters printed at once).
+/// (passports).
 pub fn html_document(title: &str, markdowns: &[&str]) -> String {
     let mut pages = String::new();
     for md in markdowns {
@@ -440,10 +588,7 @@ pub fn html_document(title: &str, markdowns: &[&str]) -> String {
         pages.push_str(&html_body(md));
         pages.push_str("</main>\n");
     }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{pages}</body>\n</html>\n",
-        escape_html(title)
-    )
+    page(title, NUMBERED, &pages)
 }
 
 /// A piece of a printable page: Markdown (record text escaped as in [`html_page`]), or an
@@ -453,8 +598,9 @@ pub enum Part {
     Svg(String),
 }
 
-/// One printable HTML page of Markdown with charts between its parts.
-pub fn html_page_parts(title: &str, parts: &[Part]) -> String {
+/// One printable HTML report: Markdown with charts between its parts, portrait or
+/// landscape, its pages numbered.
+pub fn html_report(title: &str, parts: &[Part], layout: Layout) -> String {
     let mut body = String::from("<main>\n");
     for p in parts {
         match p {
@@ -467,10 +613,50 @@ pub fn html_page_parts(title: &str, parts: &[Part]) -> String {
         }
     }
     body.push_str("</main>\n");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}figure.chart {{ margin: 1em 0; break-inside: avoid; }}\nfigure.chart svg {{ max-width: 100%; height: auto; }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape_html(title)
-    )
+    let css = match layout {
+        Layout::Landscape => format!("{LANDSCAPE}{NUMBERED}"),
+        _ => NUMBERED.to_string(),
+    };
+    page(title, &css, &body)
+}
+
+/// One printable HTML report of Markdown with charts between its parts (portrait).
+pub fn html_page_parts(title: &str, parts: &[Part]) -> String {
+    html_report(title, parts, Layout::Portrait)
+}
+
+/// A letter to print: its Markdown and the name of the pupil it is about (printed at the top
+/// of its pages from page 2).
+pub struct Letter<'a> {
+    pub markdown: &'a str,
+    pub pupil: &'a str,
+}
+
+/// Letters on the school's stationery, each starting a new page.
+pub fn html_letters(title: &str, letters: &[Letter], stationery: &Stationery) -> String {
+    let logo = stationery.logo_html();
+    let mut css = String::from(LETTER);
+    let mut body = String::new();
+    for (i, l) in letters.iter().enumerate() {
+        // A named page a letter, so each letter's later pages carry its own pupil's name.
+        css.push_str(&format!(
+            "@page l{i} {{ @top-right {{ content: {}; font-size: 8pt; color: #555; }} }}\n",
+            css_string(l.pupil)
+        ));
+        if i == 0 {
+            css.push_str("@page l0:first { @top-right { content: none; } }\n");
+        }
+        body.push_str(&format!("<main class=\"letter\" style=\"page: l{i}\">\n"));
+        let html = html_body(l.markdown);
+        let html = html.replacen(
+            "<div class=\"letterhead\">",
+            &format!("<div class=\"letterhead\">{logo}"),
+            1,
+        );
+        body.push_str(&html);
+        body.push_str("</main>\n");
+    }
+    page(title, &css, &body)
 }
 
 /// Markdown to HTML, with record text kept from injecting markup (see [`html_page`]).
@@ -479,36 +665,60 @@ fn html_body(markdown: &str) -> String {
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     let mut dropped_link = false;
-    let events = Parser::new_ext(markdown, opts).filter_map(|ev| match ev {
-        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            if safe_url(&dest_url) {
-                dropped_link = false;
-                Some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
-            } else {
-                dropped_link = true;
-                None
+    // The open link's address and the text shown for it so far.
+    let mut link: Option<(String, String)> = None;
+    let mut events: Vec<Event> = Vec::new();
+    for ev in Parser::new_ext(markdown, opts) {
+        match ev {
+            Event::Html(t) | Event::InlineHtml(t) => {
+                match MARKS.iter().find(|(m, _)| t.trim() == *m) {
+                    Some((_, html)) => events.push(Event::Html((*html).into())),
+                    None => events.push(Event::Text(t)),
+                }
             }
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if safe_url(&dest_url) {
+                    dropped_link = false;
+                    link = Some((dest_url.to_string(), String::new()));
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                } else {
+                    dropped_link = true;
+                }
+            }
+            Event::End(TagEnd::Link) if dropped_link => dropped_link = false,
+            Event::End(TagEnd::Link) => {
+                events.push(Event::End(TagEnd::Link));
+                // Printed once: the address follows the link's text when the text is not
+                // the address itself.
+                if let Some((dest, text)) = link.take() {
+                    let shown = dest.strip_prefix("mailto:").unwrap_or(&dest);
+                    if text.trim() != shown {
+                        events.push(Event::Text(format!(" ({shown})").into()));
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut link {
+                    text.push_str(&t);
+                }
+                events.push(Event::Text(t));
+            }
+            other => events.push(other),
         }
-        Event::End(TagEnd::Link) if dropped_link => {
-            dropped_link = false;
-            None
-        }
-        other => Some(other),
-    });
+    }
     let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, events);
+    pulldown_cmark::html::push_html(&mut body, events.into_iter());
     body
 }
 

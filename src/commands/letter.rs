@@ -190,6 +190,11 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         OutputFormat::Html => "html",
         OutputFormat::Docx => "docx",
     };
+    // The logo is read once, before anything is written: a bad one stops the run.
+    let stationery = match args.format {
+        OutputFormat::Html => render::Stationery::of(&root)?,
+        _ => render::Stationery::default(),
+    };
     // From page 2 a letter names its pupil, so a loose page finds its way back.
     let footer = |l: &Planned| l.view.pupil.full_name.clone();
     let date = iso(ctx.as_of);
@@ -224,16 +229,31 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             [first, ..] => format!("{}: {} letters", first.view.school.name, planned.len()),
             [] => String::new(),
         };
-        let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
         let bytes = match args.format {
             // One printable document, each letter on its own page.
-            OutputFormat::Html => render::html_document(&heading, &mds).into_bytes(),
+            OutputFormat::Html => {
+                let letters: Vec<render::Letter> = planned
+                    .iter()
+                    .zip(&markdowns)
+                    .map(|(l, md)| render::Letter {
+                        markdown: md,
+                        pupil: &l.view.pupil.full_name,
+                    })
+                    .collect();
+                render::html_letters(&heading, &letters, &stationery).into_bytes()
+            }
             OutputFormat::Docx => {
+                let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
                 let same_pupil = planned.iter().all(|l| l.pupil == planned[0].pupil);
                 let foot = same_pupil.then(|| planned[0].view.pupil.full_name.clone());
-                docx::document(&mds, docx::Layout::Letter, foot.as_deref())?
+                docx::document(&mds, render::Layout::Letter, foot.as_deref())?
             }
-            OutputFormat::Markdown => mds.join("\n---\n\n").into_bytes(),
+            OutputFormat::Markdown => markdowns
+                .iter()
+                .map(|md| render::strip_marks(md))
+                .collect::<Vec<_>>()
+                .join("\n---\n\n")
+                .into_bytes(),
         };
         return match render::emit(None, None, args.format, &bytes) {
             // A reader that went away ends the listing, never changes the verdict.
@@ -244,16 +264,25 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     }
 
     let texts: Vec<Vec<u8>> = match args.format {
-        OutputFormat::Markdown => markdowns.into_iter().map(String::into_bytes).collect(),
+        OutputFormat::Markdown => markdowns
+            .iter()
+            .map(|md| render::strip_marks(md).into_bytes())
+            .collect(),
         OutputFormat::Html => planned
             .iter()
             .zip(&markdowns)
-            .map(|(l, md)| render::html_page(&title(l), md).into_bytes())
+            .map(|(l, md)| {
+                let letter = render::Letter {
+                    markdown: md,
+                    pupil: &l.view.pupil.full_name,
+                };
+                render::html_letters(&title(l), &[letter], &stationery).into_bytes()
+            })
             .collect(),
         OutputFormat::Docx => planned
             .iter()
             .zip(&markdowns)
-            .map(|(l, md)| docx::document(&[md], docx::Layout::Letter, Some(&footer(l))))
+            .map(|(l, md)| docx::document(&[md], render::Layout::Letter, Some(&footer(l))))
             .collect::<Result<_>>()?,
     };
 

@@ -106,31 +106,32 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
             (renderer.render("provision-map.md.j2", &view)?, title)
         }
     };
+    // The wide reports print landscape.
+    let layout = match args.kind {
+        ReportKind::Register | ReportKind::ProvisionMap => render::Layout::Landscape,
+        _ => render::Layout::Portrait,
+    };
     let bytes = match args.format {
         OutputFormat::Markdown => markdown.into_bytes(),
-        OutputFormat::Html => match (&parts, &pages) {
-            (Some(parts), _) => render::html_page_parts(&title, parts),
+        OutputFormat::Html => match (parts, &pages) {
+            (Some(parts), _) => render::html_report(&title, &parts, layout),
             (None, Some(pages)) => {
                 let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
                 render::html_document(&title, &pages)
             }
-            (None, None) => render::html_page(&title, &markdown),
+            (None, None) => {
+                render::html_report(&title, &[render::Part::Markdown(markdown)], layout)
+            }
         }
         .into_bytes(),
         // The Markdown carries every figure the charts show, as tables.
-        OutputFormat::Docx => {
-            let layout = match args.kind {
-                ReportKind::Register | ReportKind::ProvisionMap => docx::Layout::Landscape,
-                _ => docx::Layout::Portrait,
-            };
-            match &pages {
-                Some(pages) => {
-                    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
-                    docx::document(&pages, layout, Some(&title))?
-                }
-                None => docx::document(&[&markdown], layout, Some(&title))?,
+        OutputFormat::Docx => match &pages {
+            Some(pages) => {
+                let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+                docx::document(&pages, layout, Some(&title))?
             }
-        }
+            None => docx::document(&[&markdown], layout, Some(&title))?,
+        },
     };
     render::emit(Some(&root), args.out.as_deref(), args.format, &bytes)?;
     Ok(0)

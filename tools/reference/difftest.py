@@ -34,7 +34,7 @@ DUTY_RULES = {
     "notification", "cycle-review", "support-plan", "parent-meetings", "record-shared",
     "specialist", "ehc-consider", "annual-review", "annual-review-notice",
     "annual-review-report", "la-decision", "phase-transfer", "adulthood", "ehc-assessment",
-    "senco", "information-report",
+    "senco", "information-report", "transfer-record",
 }
 
 # The generator's as-of for each seed (cycled): records never dated after it, so checking at
