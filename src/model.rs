@@ -108,6 +108,7 @@ pub struct Settings {
     pub share_record_within_days: u32,
     pub transfer_years: Vec<i64>,
     pub suppress_below: u32,
+    pub one_letter_per_address: bool,
 }
 
 impl Default for Settings {
@@ -118,6 +119,7 @@ impl Default for Settings {
             share_record_within_days: 14,
             transfer_years: vec![6, 11],
             suppress_below: 5,
+            one_letter_per_address: false,
         }
     }
 }

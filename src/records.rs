@@ -141,6 +141,9 @@ pub struct RawSettings {
     /// Published counts under this are shown as "fewer than N" (default 5).
     #[schemars(range(min = 2, max = 100))]
     pub suppress_below: Option<Loc<u32>>,
+    /// One letter to all the letter contacts at the same address, "Dear Mr and Mrs Okafor"
+    /// (default false: one letter each).
+    pub one_letter_per_address: Option<bool>,
 }
 
 /// A provision in the catalogue, or described in place in a plan.

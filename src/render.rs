@@ -444,13 +444,13 @@ main.letter h2 { font-size: 10.5pt; margin: 7pt 0 2pt; }
 main.letter p, main.letter ul { margin: 0 0 5pt; }
 main.letter li { margin: 0; }
 .letterhead { height: 29mm; display: flex; align-items: flex-start; justify-content: space-between; gap: 6mm; }
-.letterhead img { max-height: 26mm; max-width: 55mm; }
-.letterhead p { margin: 0 0 0 auto; text-align: right; font-size: 8.5pt; line-height: 1.3; }
-.letterhead strong { font-size: 13pt; line-height: 1.5; }
+main.letter .letterhead img { max-height: 26mm; max-width: 55mm; }
+main.letter .letterhead p { margin: 0 0 0 auto; text-align: right; font-size: 8.5pt; line-height: 1.3; }
+main.letter .letterhead strong { font-size: 13pt; line-height: 1.5; }
 .address { height: 33mm; width: 90mm; overflow: hidden; }
-.address p { margin: 0; }
-.address p:first-child { font-size: 8pt; font-weight: bold; letter-spacing: 0.04em; text-transform: uppercase; margin-bottom: 2mm; }
-.date p { margin: 0 0 4mm; }
+main.letter .address p { margin: 0; }
+main.letter .address p:first-child { font-size: 8pt; font-weight: bold; letter-spacing: 0.04em; text-transform: uppercase; margin-bottom: 2mm; }
+main.letter .date p { margin: 0 0 4mm; }
 .sign { height: 10mm; }
 main.letter hr { margin: 6pt 0; }
 main.letter hr ~ p, main.letter hr ~ ul { font-size: 8pt; line-height: 1.25; margin-bottom: 2pt; }

@@ -1238,6 +1238,7 @@ pub fn school(
                 Some(n) => n.value,
                 None => d.suppress_below,
             },
+            one_letter_per_address: v.one_letter_per_address.unwrap_or(d.one_letter_per_address),
         };
     }
     bad.all |= check.findings.len() > n;

@@ -88,6 +88,9 @@ pub struct NeedView {
     pub label: &'static str,
     /// The broad area of need (6.28-6.35), or "Other needs" for DS, OTH and NSA.
     pub area: &'static str,
+    /// How a letter to parents says it, without census words or repeats: "communication
+    /// and interaction: autism". None for NSA, where the kind of need is not yet known.
+    pub plain: Option<&'static str>,
 }
 
 impl NeedView {
@@ -96,8 +99,32 @@ impl NeedView {
             code: n.code(),
             label: n.label(),
             area: n.area().map_or(OTHER_NEEDS, |a| a.label()),
+            plain: plain_need(n),
         }
     }
+}
+
+/// A need in a parent's words (the census labels are for the census: "autistic spectrum
+/// disorder" where schools now say autism, and the NSA label is census jargon).
+fn plain_need(n: Need) -> Option<&'static str> {
+    Some(match n {
+        Need::Spld => {
+            "cognition and learning: a specific learning difficulty, such as with reading, spelling or maths"
+        }
+        Need::Mld => "cognition and learning: a moderate learning difficulty",
+        Need::Sld => "cognition and learning: a severe learning difficulty",
+        Need::Pmld => "cognition and learning: profound and multiple learning difficulties",
+        Need::Semh => "social, emotional and mental health",
+        Need::Slcn => "communication and interaction: speech, language and communication",
+        Need::Asd => "communication and interaction: autism",
+        Need::Hi => "sensory needs: hearing",
+        Need::Vi => "sensory needs: vision",
+        Need::Msi => "sensory needs: both hearing and vision",
+        Need::Pd => "physical needs",
+        Need::Ds => "the learning and development needs that come with Down syndrome",
+        Need::Oth => "a difficulty or disability that we will describe together with you",
+        Need::Nsa => return None,
+    })
 }
 
 /// The label under which DS, OTH and NSA are counted together.
@@ -187,7 +214,12 @@ impl PupilView {
 /// The person a letter is addressed to.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactView {
+    /// The name as recorded ("Mrs Grace Okafor"); for one letter to a household, the names
+    /// joined ("Mrs Grace Okafor and Mr Emeka Okafor").
     pub name: String,
+    /// What follows "Dear ": the title and family name ("Mrs Okafor") where the name starts
+    /// with a title, else the full name; for a household, "Mr and Mrs Okafor".
+    pub salutation: String,
     /// "mother", "carer" ...
     pub relationship: Option<String>,
     /// Postal address, one line an entry (may be empty).
@@ -204,6 +236,7 @@ impl ContactView {
     pub fn of(c: &Contact) -> ContactView {
         ContactView {
             name: c.name.clone(),
+            salutation: salutation(&c.name),
             relationship: c.relationship.clone(),
             address: c.address.clone(),
             email: c.email.clone(),
@@ -212,6 +245,124 @@ impl ContactView {
             needs_translation: needs_translation(c),
         }
     }
+}
+
+impl ContactView {
+    /// One letter to the contacts at one address (`settings.one_letter_per_address`): the
+    /// names joined, one salutation ("Mr and Mrs Okafor" where they share a family name),
+    /// the first contact's address, and a translation flagged if any of them reads another
+    /// language.
+    pub fn household(cs: &[&Contact]) -> ContactView {
+        let [first, ..] = cs else {
+            unreachable!("a household has at least one contact")
+        };
+        if cs.len() == 1 {
+            return ContactView::of(first);
+        }
+        let names: Vec<&str> = cs.iter().map(|c| c.name.as_str()).collect();
+        let mut relationships: Vec<&str> = Vec::new();
+        for r in cs.iter().filter_map(|c| c.relationship.as_deref()) {
+            if !relationships.contains(&r) {
+                relationships.push(r);
+            }
+        }
+        let reader = cs.iter().find(|c| needs_translation(c)).unwrap_or(first);
+        ContactView {
+            name: join_and(&names),
+            salutation: household_salutation(&names),
+            relationship: (!relationships.is_empty()).then(|| join_and(&relationships)),
+            address: first.address.clone(),
+            email: cs.iter().find_map(|c| c.email.clone()),
+            phone: cs.iter().find_map(|c| c.phone.clone()),
+            language: reader.language.clone(),
+            needs_translation: needs_translation(reader),
+        }
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The titles a contact's name may start with, as schools write them.
+const TITLES: [&str; 16] = [
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Prof",
+    "Professor",
+    "Rev",
+    "Revd",
+    "Reverend",
+    "Sir",
+    "Dame",
+    "Lady",
+    "Lord",
+    "Rabbi",
+];
+
+/// A name's title (as written) and family name: ("Mrs", "Okafor") for "Mrs Grace Okafor",
+/// ("Mr", "de la Cruz") for "Mr Tomas de la Cruz"; None where the name does not start with
+/// a title followed by a name.
+fn title_and_family(name: &str) -> Option<(&str, String)> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let (title, rest) = words.split_first()?;
+    let bare = title.trim_end_matches('.');
+    if rest.is_empty() || !TITLES.iter().any(|t| t.eq_ignore_ascii_case(bare)) {
+        return None;
+    }
+    // The family name is the last word with the lowercase particles before it ("de la",
+    // "van der"); a given name (capitalised) stops it.
+    let mut start = rest.len() - 1;
+    while start > 0
+        && rest[start - 1]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+    {
+        start -= 1;
+    }
+    Some((title, rest[start..].join(" ")))
+}
+
+/// "Mrs Okafor" for "Mrs Grace Okafor"; the full name where it does not start with a title
+/// ("Dear Grace Okafor" is right, "Dear Mrs Grace Okafor" is not how letters begin).
+pub fn salutation(name: &str) -> String {
+    match title_and_family(name) {
+        Some((title, family)) => format!("{title} {family}"),
+        None => name.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// "Mr and Mrs Okafor" for Mrs Grace Okafor and Mr Emeka Okafor (the titles in the usual
+/// order when they are exactly Mr and Mrs, else as recorded); "Mrs Hart and Mr Reid" where
+/// the family names differ or a name has no title.
+fn household_salutation(names: &[&str]) -> String {
+    let parts: Option<Vec<(&str, String)>> = names.iter().map(|n| title_and_family(n)).collect();
+    if let Some(mut parts) = parts {
+        let family = &parts[0].1;
+        if parts.iter().all(|(_, f)| f.eq_ignore_ascii_case(family)) {
+            let family = family.clone();
+            if let [(a, _), (b, _)] = parts.as_slice()
+                && a.trim_end_matches('.').eq_ignore_ascii_case("Mrs")
+                && b.trim_end_matches('.').eq_ignore_ascii_case("Mr")
+            {
+                parts.swap(0, 1);
+            }
+            let titles: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
+            return format!("{} {family}", join_and(&titles));
+        }
+    }
+    let each: Vec<String> = names.iter().map(|n| salutation(n)).collect();
+    join_and(&each.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// A recorded language other than English.
@@ -468,14 +619,22 @@ pub struct AnnualReviewView {
     pub notice_by: String,
     /// The local authority that maintains the plan, if recorded.
     pub local_authority: Option<String>,
+    /// How often the plan is reviewed, in months, for the child's age on the meeting day:
+    /// 6 under 5, else 12 (9.178).
+    pub every_months: u32,
 }
 
 impl AnnualReviewView {
-    pub fn of(a: &AnnualReview, local_authority: Option<String>) -> AnnualReviewView {
+    pub fn of(
+        a: &AnnualReview,
+        pupil: &Pupil,
+        local_authority: Option<String>,
+    ) -> AnnualReviewView {
         AnnualReviewView {
             meeting: iso(a.meeting.value),
             notice_by: iso(dates::add_days(a.meeting.value, -14)),
             local_authority,
+            every_months: crate::rules::view::annual_review_months(pupil, a.meeting.value),
         }
     }
 }
@@ -506,6 +665,10 @@ pub struct LetterView {
     pub meeting_time: Option<String>,
     /// review-invitation and annual-review-invitation: `--place`; else none.
     pub meeting_place: Option<String>,
+    /// True when every contact who receives letters about the pupil lives at one address
+    /// (or there is one such contact): a parent who came to a meeting lives here, so a
+    /// letter may thank them for coming.
+    pub one_address: bool,
 }
 
 /// A count in the published SEN in numbers, already made safe to publish.
@@ -721,4 +884,85 @@ pub struct ProvisionMapView {
 /// A date as the views carry it.
 pub fn iso(d: NaiveDate) -> String {
     dates::iso(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(name: &str, address: &[&str]) -> Contact {
+        Contact {
+            name: name.into(),
+            relationship: None,
+            parental_responsibility: true,
+            email: None,
+            phone: None,
+            address: address.iter().map(|s| s.to_string()).collect(),
+            language: None,
+            letters: true,
+        }
+    }
+
+    #[test]
+    fn a_letter_begins_with_title_and_family_name_or_the_full_name() {
+        for (name, want) in [
+            ("Mrs Laura Hartley", "Mrs Hartley"),
+            ("Mrs Hartley", "Mrs Hartley"),
+            ("Laura Hartley", "Laura Hartley"),
+            ("Dr. Amir Khan", "Dr. Khan"),
+            ("mx Sam Lee", "mx Lee"),
+            ("Mr Tomas de la Cruz", "Mr de la Cruz"),
+            ("Ms Anne Smith-Jones", "Ms Smith-Jones"),
+            ("Mr  Emeka   Okafor", "Mr Okafor"),
+            // A title alone, or a given name that looks like a title, is left as written.
+            ("Mrs", "Mrs"),
+            ("Miles Davis", "Miles Davis"),
+            // The first name is never taken for a particle.
+            ("Mr van Dyke", "Mr van Dyke"),
+        ] {
+            assert_eq!(salutation(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn one_letter_to_a_household_names_everyone_and_greets_them_together() {
+        let a = ["14 Acorn Close", "Salford"];
+        let grace = contact("Mrs Grace Okafor", &a);
+        let emeka = contact("Mr Emeka Okafor", &a);
+        let h = ContactView::household(&[&grace, &emeka]);
+        assert_eq!(h.name, "Mrs Grace Okafor and Mr Emeka Okafor");
+        assert_eq!(h.salutation, "Mr and Mrs Okafor");
+        assert_eq!(h.address, vec!["14 Acorn Close", "Salford"]);
+
+        let denise = contact("Mrs Denise Hart", &a);
+        let sam = contact("Sam Reid", &a);
+        let h = ContactView::household(&[&denise, &sam, &grace]);
+        assert_eq!(h.name, "Mrs Denise Hart, Sam Reid and Mrs Grace Okafor");
+        assert_eq!(h.salutation, "Mrs Hart, Sam Reid and Mrs Okafor");
+
+        let mut polish = contact("Mr Marek Kowalczyk", &a);
+        polish.language = Some("Polish".into());
+        let h = ContactView::household(&[&grace, &polish]);
+        assert!(h.needs_translation);
+        assert_eq!(h.language.as_deref(), Some("Polish"));
+
+        // One contact is simply that contact.
+        assert_eq!(ContactView::household(&[&grace]).salutation, "Mrs Okafor");
+    }
+
+    #[test]
+    fn plain_words_for_each_need_never_repeat_the_census_label_or_use_its_jargon() {
+        for n in Need::ALL {
+            let v = NeedView::of(n);
+            match v.plain {
+                None => assert_eq!(n, Need::Nsa),
+                Some(p) => {
+                    assert!(!p.contains("assessment of type of need"), "{p}");
+                    assert!(!p.contains("autistic spectrum disorder"), "{p}");
+                    assert!(!p.contains('('), "{p}");
+                }
+            }
+        }
+        assert!(NeedView::of(Need::Asd).plain.unwrap().ends_with("autism"));
+    }
 }

@@ -180,6 +180,7 @@ fn due_writes_exactly_the_letters_the_findings_call_for() {
             }
             Rule::RecordShared => "review-record",
             Rule::AnnualReviewNotice => "annual-review-invitation",
+            Rule::CycleReview if f.kind == Kind::Due => "review-invitation",
             _ => continue,
         };
         let pupil = f.pupil.clone().expect("pupil finding");

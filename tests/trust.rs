@@ -678,6 +678,8 @@ fn markdown_in_names_and_notes_is_shown_as_text_in_letters() {
         "- name: Mrs Grace Okafor",
         "- name: \"# Mrs <b>Grace</b> Okafor\"",
     );
+    // Line by line (`|`), so each injected line is a line of its own.
+    edit(dir.path(), amara, "  summary: >", "  summary: |");
     edit(
         dir.path(),
         amara,
@@ -933,7 +935,7 @@ fn letters_due_are_all_written_when_the_listing_is_cut_short() {
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
     let expected = letters_written(full.path());
-    assert_eq!(expected.len(), 6);
+    assert_eq!(expected.len(), 8);
 
     let dir = oakfield_copy();
     let (reader, writer) = std::io::pipe().expect("pipe");
@@ -984,7 +986,7 @@ fn letters_due_are_written_for_every_pupil_that_can_be_served() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("zainab-hussain"), "{stderr}");
     let files = letters_written(dir.path());
-    assert_eq!(files.len(), 4, "the four other letters: {files:?}");
+    assert_eq!(files.len(), 6, "the six other letters: {files:?}");
     assert!(files.iter().all(|f| !f.starts_with("zainab-hussain")));
     // Named pupils stay all or nothing.
     let dir2 = oakfield_copy();

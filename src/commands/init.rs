@@ -451,6 +451,7 @@ settings:                     # how sen check works; the defaults are shown
   share_record_within_days: 14  # a meeting's or review's record reaches parents within this many days
   transfer_years: [6, 11]     # NC years after which pupils change phase (9.179)
   suppress_below: 5           # published counts under this are shown as \"fewer than 5\"
+  one_letter_per_address: false  # true: one letter to parents at the same address (\"Dear Mr and Mrs Okafor\")
 
 provisions:                   # the provision catalogue, the school's provision map (6.76): one entry
                               # for each intervention; cycles refer to it by `ref: ID`

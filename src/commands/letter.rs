@@ -16,7 +16,7 @@ use crate::cli::{LetterArgs, LetterKind, OutputFormat};
 use crate::dates::uk;
 use crate::docx;
 use crate::findings::{Finding, Kind, Rule};
-use crate::model::{Cycle, Records};
+use crate::model::{Contact, Cycle, Records};
 use crate::render::{self, Renderer};
 use crate::rules;
 use crate::rules::view::{open_cycle, plan_at, review_at};
@@ -355,7 +355,7 @@ fn letter_paths(out_dir: &Path, planned: &[Planned], date: &str, ext: &str) -> V
 
 /// The letters the current findings call for: `notification`, `record-shared` (a review
 /// or meeting record, as the finding's file says) and `annual-review-notice`, when
-/// `overdue` or `due`.
+/// `overdue` or `due`, and `cycle-review` when `due` (an invitation to the review).
 pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
     let mut out: BTreeSet<Request> = BTreeSet::new();
     for f in findings {
@@ -374,9 +374,16 @@ pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
                 }
             }
             Rule::AnnualReviewNotice => LetterKind::AnnualReviewInvitation,
+            // A review falling due is when parents are invited to it; an overdue one needs a
+            // new date first (`sen letter review-invitation ID --date DATE`).
+            Rule::CycleReview if f.kind == Kind::Due => LetterKind::ReviewInvitation,
             _ => continue,
         };
-        let target = if kind == LetterKind::Notification {
+        // One notification, and one invitation to the open cycle's review, per pupil.
+        let target = if matches!(
+            kind,
+            LetterKind::Notification | LetterKind::ReviewInvitation
+        ) {
             Target::Current
         } else {
             target
@@ -547,6 +554,7 @@ fn plan_one(
             };
             view_ar = Some(AnnualReviewView::of(
                 a,
+                pupil,
                 folder.ehcp.as_ref().map(|e| e.local_authority.clone()),
             ));
         }
@@ -557,18 +565,30 @@ fn plan_one(
             "pupils/{id}/pupil.yaml has no contact who receives letters: add a contact with `parental_responsibility: true` or `letters: true`"
         ));
     }
+    let one_address = contacts.len() == 1
+        || contacts
+            .iter()
+            .all(|c| same_address(&c.address, &contacts[0].address));
+    let addressees: Vec<ContactView> = if records.school.settings.one_letter_per_address {
+        households(&contacts)
+            .iter()
+            .map(|h| ContactView::household(h))
+            .collect()
+    } else {
+        contacts.iter().map(|c| ContactView::of(c)).collect()
+    };
     let pupil_view = PupilView::of(id, pupil, as_of);
-    Ok(contacts
+    Ok(addressees
         .into_iter()
-        .map(|c| Planned {
+        .map(|contact| Planned {
             pupil: id.to_string(),
             kind,
-            contact_slug: slug(&c.name),
+            contact_slug: slug(&contact.name),
             view: LetterView {
                 kind: kind.id(),
                 date: iso(as_of),
                 school: school.clone(),
-                contact: ContactView::of(c),
+                contact,
                 pupil: pupil_view.clone(),
                 cycle: view_cycle.clone(),
                 meeting: view_meeting.clone(),
@@ -576,9 +596,48 @@ fn plan_one(
                 meeting_date: view_date.clone(),
                 meeting_time: None,
                 meeting_place: None,
+                one_address,
             },
         })
         .collect())
+}
+
+/// Two postal addresses are the same when their lines match, ignoring case, spacing and
+/// punctuation at the line ends ("14 Acorn Close," and "14 acorn close"). An address not
+/// recorded matches nothing, not even another one not recorded.
+fn same_address(a: &[String], b: &[String]) -> bool {
+    let norm = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                l.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .trim_matches(|c: char| c == ',' || c == '.')
+                    .to_lowercase()
+            })
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// The letter contacts grouped by address, in the order they are recorded: one letter for
+/// each group (`settings.one_letter_per_address`). A contact with no address is a group of
+/// their own.
+fn households<'a>(contacts: &[&'a Contact]) -> Vec<Vec<&'a Contact>> {
+    let mut groups: Vec<Vec<&'a Contact>> = Vec::new();
+    for c in contacts {
+        match groups
+            .iter_mut()
+            .find(|g| same_address(&g[0].address, &c.address))
+        {
+            Some(g) => g.push(c),
+            None => groups.push(vec![c]),
+        }
+    }
+    groups
 }
 
 /// `--time`: a 24-hour `HH:MM` (or `H:MM`), printed the British way: "9am", "3.30pm".

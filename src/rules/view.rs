@@ -115,12 +115,17 @@ pub fn nc_year(pupil: &Pupil, d: NaiveDate, as_of: NaiveDate) -> i64 {
 /// When an EHC plan annual review falls due after one held (or the plan issued) on `last`:
 /// 12 months on, or 6 months for a child under 5 on that day (9.178).
 pub fn annual_review_after(pupil: &Pupil, last: NaiveDate) -> NaiveDate {
-    let months = if crate::dates::age(pupil.dob, last) < 5 {
+    crate::dates::add_months(last, annual_review_months(pupil, last))
+}
+
+/// How many months an EHC plan may go between reviews from a review (or the plan) on
+/// `day`: 6 for a child under 5 on that day, else 12 (9.178).
+pub fn annual_review_months(pupil: &Pupil, day: NaiveDate) -> u32 {
+    if crate::dates::age(pupil.dob, day) < 5 {
         6
     } else {
         12
-    };
-    crate::dates::add_months(last, months)
+    }
 }
 
 impl<'a> PupilView<'a> {
