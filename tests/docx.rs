@@ -8,17 +8,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{AS_OF, OAKFIELD, docx_outline, docx_part, oakfield_copy, sen};
-
-fn run(root: &Path, args: &[&str]) -> std::process::Output {
-    sen()
-        .arg("--records")
-        .arg(root)
-        .args(["--as-of", AS_OF])
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use common::{AS_OF, OAKFIELD, docx_outline, docx_part, oakfield_copy, run};
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -9,27 +9,7 @@ use std::path::Path;
 
 mod common;
 
-use common::{AS_OF, OAKFIELD, docx_part, oakfield_copy, sen};
-
-fn run(root: &Path, args: &[&str]) -> std::process::Output {
-    sen()
-        .arg("--records")
-        .arg(root)
-        .args(["--as-of", AS_OF])
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn stdout(o: &std::process::Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
+use common::{OAKFIELD, docx_part, oakfield_copy, run, stdout};
 
 fn letter_html(root: &Path) -> String {
     stdout(&run(

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 mod common;
 
-use common::{AS_OF, OAKFIELD, oakfield_copy, sen};
+use common::{AS_OF, OAKFIELD, oakfield_copy, sen, stdout};
 use sen::reports::story;
 
 fn run(root: &Path, args: &[&str]) -> std::process::Output {
@@ -21,16 +21,6 @@ fn run(root: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .expect("runs")
-}
-
-fn stdout(o: &std::process::Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
 }
 
 fn d(s: &str) -> NaiveDate {

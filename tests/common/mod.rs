@@ -173,3 +173,25 @@ fn paragraph_outline(p: roxmltree::Node) -> String {
     }
     format!("{prefix}{text}")
 }
+
+/// `sen --records ROOT --as-of AS_OF ARGS...`, run to the end.
+pub fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    sen()
+        .arg("--records")
+        .arg(root)
+        .args(["--as-of", AS_OF])
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// The standard output of a run that must have succeeded (else its exit and stderr).
+pub fn stdout(o: &std::process::Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
