@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::dates::uk;
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::*;
 use crate::records::*;
@@ -79,21 +78,11 @@ fn pupil_of(rel: &str) -> Option<&str> {
     }
 }
 
-/// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-'.
-pub fn valid_pupil_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|g| {
-            !g.is_empty()
-                && g.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
 /// A pupil id that can be joined onto a folder path without leaving it: one plain folder
 /// name, with no separator (`/`, `\\`), no `.` or `..`, no leading `.` (hidden), no drive
 /// or root, and no control character. `sen letter` checks the ids it is given here first
-/// (`sen new` asks more: a [`valid_pupil_id`]); the loader's own ids come from the walk and
-/// are single folder names already. Looser than [`valid_pupil_id`], so a folder with a bad
+/// (`sen new` asks more: a [`validate::valid_pupil_id`]); the loader's own ids come from the walk and
+/// are single folder names already. Looser than [`validate::valid_pupil_id`], so a folder with a bad
 /// name (reported by `sen check`) can still be named.
 pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
     let plain = !id.is_empty()
@@ -221,7 +210,7 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
 
 /// UTF-8 text with any byte-order mark removed, or the finding that says it is not text.
 #[allow(clippy::result_large_err)]
-fn decode(bytes: &[u8], rel: &str) -> Result<String, Finding> {
+pub(crate) fn decode(bytes: &[u8], rel: &str) -> Result<String, Finding> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(t.to_string()),
@@ -406,11 +395,10 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     )
 }
 
-/// Run the loader over `data` as the content of every kind of record file at once (school,
-/// pupil, cycle, meeting, EHC plan, annual review), with no file system, then apply the
-/// rules and render every finding. For fuzzing: it must return for any input, never panic.
-pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
-    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+/// Load `data` as the content of every kind of record file at once (school, pupil, cycle,
+/// meeting, EHC plan, annual review of one pupil `a`), with no file system: the loader's
+/// half of [`crate::fuzz::fuzz_one`].
+pub fn load_everywhere(data: &[u8], as_of: NaiveDate) -> Loaded {
     let text = decode(data, "fuzz").map_err(Box::new);
     let files = [
         ("school.yaml", Place::School),
@@ -431,49 +419,18 @@ pub fn fuzz_one(data: &[u8]) -> Vec<Finding> {
         place,
         text: text.clone(),
     };
-    let loaded = assemble(
+    assemble(
         Path::new("."),
         files,
         Vec::new(),
         vec!["a".into()],
         as_of,
         &read,
-    );
-    let findings = crate::rules::evaluate(
-        &loaded,
-        crate::rules::Options {
-            as_of,
-            window: loaded.records.school.settings.due_within_days,
-        },
-    );
-    for f in findings.iter().filter(|f| f.kind == Kind::Invalid) {
-        let _ = crate::diagnostics::render_invalid(f);
-    }
-    // What reaches a terminal or a page never holds a control character (issue #11).
-    let unprintable = |s: &str| {
-        s.chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-    };
-    for f in &findings {
-        assert!(
-            !unprintable(&f.message)
-                && !f.file.as_deref().is_some_and(unprintable)
-                && !f.help.as_deref().is_some_and(unprintable)
-                && !f.source_line.as_deref().is_some_and(unprintable),
-            "a finding would print a control character: {f:?}"
-        );
-    }
-    if let Ok(t) = &text {
-        assert!(!unprintable(&crate::render::md_escape(t)));
-        assert!(crate::commands::letter::slug(t).is_ascii());
-    }
-    // The published counts, with their suppression, for whatever loaded.
-    let _ = crate::reports::numbers(&loaded.records, as_of);
-    findings
+    )
 }
 
 /// Read, parse and check the files the walk found: the part of [`load`] after the walk.
-/// `read` gives a file's text (the file system for [`load`], the input for [`fuzz_one`]).
+/// `read` gives a file's text (the file system for [`load`], one input for [`load_everywhere`]).
 fn assemble(
     root: &Path,
     files: Vec<(PathBuf, Place)>,
@@ -599,7 +556,7 @@ fn assemble(
         findings.append(&mut f);
         records.pupils.push(folder);
     }
-    findings.extend(duplicate_upns(&records));
+    findings.extend(validate::duplicate_upns(&records));
     for f in &mut findings {
         f.message = crate::findings::printable(clip_quoted(&f.message));
     }
@@ -762,22 +719,6 @@ fn folder(
         ..PupilFolder::default()
     };
     let mut findings = Vec::new();
-    if !valid_pupil_id(&id) {
-        let mut f = Finding::new(
-            Rule::Schema,
-            Kind::Invalid,
-            format!("pupil folder name `pupils/{id}` is not lowercase letters and digits joined by single '-'"),
-        )
-        .pupil(&id);
-        let suggestion: String = id
-            .to_ascii_lowercase()
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        f.help = Some(format!("rename the folder, for example to `{suggestion}`"));
-        findings.push(f);
-    }
     let mut has_pupil_file = false;
     let mut ehcp_file: Option<String> = None;
     for (r, parsed) in &files {
@@ -822,76 +763,11 @@ fn folder(
         }
         findings.append(&mut check.findings);
     }
-    if !has_pupil_file {
-        findings.push(
-            Finding::new(
-                Rule::Schema,
-                Kind::Invalid,
-                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
-            )
-            .pupil(&id)
-            .at(format!("pupils/{id}/pupil.yaml"), None)
-            .help(format!(
-                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
-            )),
-        );
-        out.bad.pupil = true;
-    }
-
-    // Status E needs ehcp.yaml with `issued`.
-    if let Some(p) = &out.pupil
-        && p.status == Status::E
-    {
-        let issued = out.ehcp.as_ref().and_then(|e| e.issued.clone());
-        if issued.is_none() && !out.bad.ehcp {
-            let (file, msg) = match &ehcp_file {
-                Some(f) => (
-                    f.clone(),
-                    "status `E` needs `issued`: the date the EHC plan was first issued".to_string(),
-                ),
-                None => (
-                    p.file.clone(),
-                    "status `E` (EHC plan) needs pupils/ID/ehcp.yaml with `issued`".to_string(),
-                ),
-            };
-            let on_ehcp = ehcp_file.is_some();
-            findings.push(
-                Finding::new(Rule::Schema, Kind::Invalid, msg)
-                    .pupil(&id)
-                    .at(file, Some(1))
-                    .help(
-                        "record the plan in ehcp.yaml with its `local_authority` and `issued` date",
-                    ),
-            );
-            if on_ehcp {
-                out.bad.ehcp = true;
-            } else {
-                out.bad.pupil = true;
-                out.bad.pupil_shape = true;
-            }
-        }
-    }
-    // An annual review before the plan was issued (whatever the status now).
-    if let Some(issued) = out.ehcp.as_ref().and_then(|e| e.issued.clone()) {
-        for ar in &out.annual_reviews {
-            if ar.meeting.value < issued.value {
-                findings.push(
-                    Finding::new(
-                        Rule::Dates,
-                        Kind::Invalid,
-                        format!(
-                            "annual review `meeting` ({}) is before the plan was issued ({})",
-                            uk(ar.meeting.value),
-                            uk(issued.value)
-                        ),
-                    )
-                    .pupil(&id)
-                    .at(&ar.file, Some(ar.meeting.line)),
-                );
-                out.bad.annual_reviews = true;
-            }
-        }
-    }
+    findings.extend(validate::folder_across(
+        &mut out,
+        has_pupil_file,
+        ehcp_file.as_deref(),
+    ));
     out.cycles.sort_by(|a, b| a.file.cmp(&b.file));
     out.meetings.sort_by(|a, b| a.file.cmp(&b.file));
     out.annual_reviews.sort_by(|a, b| a.file.cmp(&b.file));
@@ -909,54 +785,9 @@ fn mark_bad(bad: &mut PupilBad, place: &Place) {
     }
 }
 
-/// Two or more pupils with one UPN: one finding for each, naming the other files.
-fn duplicate_upns(records: &Records) -> Vec<Finding> {
-    let mut by_upn: HashMap<&str, Vec<&Pupil>> = HashMap::new();
-    for p in records.pupils.iter().filter_map(|f| f.pupil.as_ref()) {
-        if let Some(u) = &p.upn {
-            by_upn.entry(u.trim()).or_default().push(p);
-        }
-    }
-    let mut out = Vec::new();
-    for (upn, pupils) in by_upn {
-        if pupils.len() < 2 {
-            continue;
-        }
-        for p in &pupils {
-            let others: Vec<&str> = pupils
-                .iter()
-                .filter(|o| o.file != p.file)
-                .map(|o| o.file.as_str())
-                .collect();
-            let id = pupil_of(&p.file).unwrap_or_default();
-            out.push(
-                Finding::new(
-                    Rule::Upn,
-                    Kind::Invalid,
-                    format!("UPN `{upn}` is also the UPN in {}", others.join(", ")),
-                )
-                .pupil(id)
-                .at(&p.file, Some(p.upn_line))
-                .help("each pupil has their own UPN: check both against the school's MIS"),
-            );
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pupil_ids_are_lowercase_groups_joined_by_single_hyphens() {
-        assert!(valid_pupil_id("amara-okafor"));
-        assert!(valid_pupil_id("leo2"));
-        assert!(!valid_pupil_id("Amara-Okafor"));
-        assert!(!valid_pupil_id("amara--okafor"));
-        assert!(!valid_pupil_id("-amara"));
-        assert!(!valid_pupil_id("amara_okafor"));
-    }
 
     #[test]
     fn pupil_ids_that_would_leave_the_folder_are_refused() {

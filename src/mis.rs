@@ -696,7 +696,10 @@ mod tests {
             "jean-luc-darcy-smith"
         );
         assert_eq!(pupil_id("Łukasz", "Wójcik"), "lukasz-wojcik");
-        assert!(crate::load::valid_pupil_id(&pupil_id("Zoë", "O'Brien-Ng")));
+        assert!(crate::validate::valid_pupil_id(&pupil_id(
+            "Zoë",
+            "O'Brien-Ng"
+        )));
     }
 
     #[test]

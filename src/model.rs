@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use std::path::PathBuf;
 
 pub use crate::records::{Achieved, Area, DecisionOutcome, LaOutcome, Next, Phase, Progress};
+pub use crate::sections::{SECTIONS, Section};
 use crate::yaml::Loc;
 
 /// A dated value with its place in its file.
@@ -148,102 +149,6 @@ pub struct InformationReport {
     /// Line of each section's value (0 when absent).
     pub section_lines: Vec<u32>,
 }
-
-/// A statutory section of the SEN information report.
-#[derive(Debug, Clone, Copy)]
-pub struct Section {
-    /// The key under `information_report.sections`.
-    pub key: &'static str,
-    /// The heading it is published under.
-    pub title: &'static str,
-    /// The paragraph of the Code that asks for it.
-    pub paragraph: &'static str,
-}
-
-/// The sections the report must hold (6.79-6.81, and 6.2 for accessibility), in the order
-/// of 6.79.
-pub const SECTIONS: [Section; 16] = [
-    Section {
-        key: "kinds_of_sen",
-        title: "The kinds of special educational needs we provide for",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "identification_and_assessment",
-        title: "How we identify and assess special educational needs",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "consulting_parents",
-        title: "Working with parents",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "consulting_pupils",
-        title: "Involving pupils in their education",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "assessing_and_reviewing_progress",
-        title: "How we assess and review progress",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "transitions_and_adulthood",
-        title: "Moving between phases and preparing for adulthood",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "teaching_approach",
-        title: "Our approach to teaching pupils with SEN",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "adapting_curriculum_and_environment",
-        title: "How we adapt the curriculum and the learning environment",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "staff_expertise_and_training",
-        title: "Staff expertise and training",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "evaluating_effectiveness",
-        title: "How we evaluate the effectiveness of our provision",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "inclusion_in_activities",
-        title: "Taking part in all the activities of the school",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "emotional_and_social_development",
-        title: "Supporting emotional and social development",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "working_with_other_bodies",
-        title: "Working with other services and organisations",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "complaints",
-        title: "Concerns and complaints",
-        paragraph: "6.79",
-    },
-    Section {
-        key: "looked_after_children",
-        title: "Looked after children with SEN",
-        paragraph: "6.80",
-    },
-    Section {
-        key: "accessibility_and_admissions",
-        title: "Admissions and accessibility for disabled pupils",
-        paragraph: "6.2",
-    },
-];
 
 /// A folder under `pupils/`, with every record in it that could be read.
 #[derive(Debug, Default)]

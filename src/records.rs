@@ -8,6 +8,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+pub use crate::sections::RawSections;
 use crate::yaml::Loc;
 
 /// A date as written: `YYYY-MM-DD`. Checked to be a real calendar day when loaded.
@@ -21,6 +22,7 @@ pub type Text = Loc<String>;
 #[serde(deny_unknown_fields)]
 pub struct RawSchoolFile {
     /// The school itself (required).
+    #[schemars(required)]
     pub school: Option<Loc<RawSchool>>,
     /// The SENCO: a qualified teacher designated as SENCO (6.84).
     pub senco: Option<Loc<RawSenco>>,
@@ -42,8 +44,10 @@ pub struct RawSchoolFile {
 #[serde(deny_unknown_fields)]
 pub struct RawSchool {
     /// The school's name (required).
+    #[schemars(required)]
     pub name: Option<Text>,
     /// The 6-digit Unique Reference Number.
+    #[schemars(pattern(crate::schema::URN_PATTERN))]
     pub urn: Option<Text>,
     pub local_authority: Option<String>,
     pub phase: Option<Phase>,
@@ -76,6 +80,7 @@ pub struct RawSenco {
     /// The SENCO must be a qualified teacher (6.85).
     pub qualified_teacher: Option<bool>,
     /// The date of appointment as SENCO (required).
+    #[schemars(required)]
     pub appointed: Option<Date>,
     /// Months as a SENCO before this appointment (6.85).
     pub previously_senco_months: Option<u32>,
@@ -92,6 +97,7 @@ pub struct RawSenco {
 #[serde(deny_unknown_fields)]
 pub struct RawQualification {
     /// `npq-senco` (the NPQ for SENCOs) or `nasenco` (the National Award); required.
+    #[schemars(required)]
     pub kind: Option<Loc<QualificationKind>>,
     /// When the course began.
     pub started: Option<Date>,
@@ -122,8 +128,11 @@ pub struct RawIass {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTerm {
+    #[schemars(required)]
     pub name: Option<Text>,
+    #[schemars(required)]
     pub start: Option<Date>,
+    #[schemars(required)]
     pub end: Option<Date>,
 }
 
@@ -151,14 +160,20 @@ pub struct RawSettings {
 #[serde(deny_unknown_fields)]
 pub struct RawProvision {
     /// The catalogue id, referred to by `ref` in plans.
+    #[schemars(required)]
     pub id: Option<Text>,
+    #[schemars(required)]
     pub name: Option<Text>,
     pub area: Option<Area>,
     pub staff: Option<String>,
+    #[schemars(required)]
     pub group_size: Option<Loc<u32>>,
+    #[schemars(required)]
     pub sessions_per_week: Option<Loc<f64>>,
+    #[schemars(required)]
     pub minutes_per_session: Option<Loc<f64>>,
     /// Pounds: the staff cost of one hour of the session.
+    #[schemars(required)]
     pub cost_per_hour: Option<Loc<f64>>,
 }
 
@@ -181,29 +196,6 @@ pub struct RawInformationReport {
     pub sections: Option<Loc<RawSections>>,
 }
 
-/// The sections of the SEN information report. Each is required by 6.79-6.81 (and 6.2);
-/// a missing or blank one is an `information-report` finding.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSections {
-    pub kinds_of_sen: Option<Text>,
-    pub identification_and_assessment: Option<Text>,
-    pub consulting_parents: Option<Text>,
-    pub consulting_pupils: Option<Text>,
-    pub assessing_and_reviewing_progress: Option<Text>,
-    pub transitions_and_adulthood: Option<Text>,
-    pub teaching_approach: Option<Text>,
-    pub adapting_curriculum_and_environment: Option<Text>,
-    pub staff_expertise_and_training: Option<Text>,
-    pub evaluating_effectiveness: Option<Text>,
-    pub inclusion_in_activities: Option<Text>,
-    pub emotional_and_social_development: Option<Text>,
-    pub working_with_other_bodies: Option<Text>,
-    pub complaints: Option<Text>,
-    pub looked_after_children: Option<Text>,
-    pub accessibility_and_admissions: Option<Text>,
-}
-
 /// `pupils/ID/pupil.yaml`: who the pupil is and their SEN status.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -214,6 +206,7 @@ pub struct RawPupil {
     /// Unique Pupil Number: 13 characters with a valid check letter.
     pub upn: Option<Text>,
     /// NC year 0 (Reception) to 14, when taught out of their age group.
+    #[schemars(range(min = 0, max = 14))]
     pub year_group: Option<Loc<i64>>,
     pub class: Option<String>,
     pub sen: Loc<RawSen>,
@@ -234,8 +227,10 @@ pub struct RawPupil {
 #[serde(deny_unknown_fields)]
 pub struct RawTransfer {
     /// The new school's name (required).
+    #[schemars(required)]
     pub school: Option<Text>,
     /// The new school's six-digit URN.
+    #[schemars(pattern(crate::schema::URN_PATTERN))]
     pub urn: Option<Text>,
     /// The date the SEN record reached the new school; null until sent.
     pub sen_record_sent: Option<Date>,
@@ -254,13 +249,16 @@ pub struct RawName {
 #[serde(deny_unknown_fields)]
 pub struct RawSen {
     /// School Census SEN provision: K = SEN support, E = EHC plan, N = no longer on the register.
+    #[schemars(pattern(crate::schema::status_pattern()))]
     pub status: Text,
     /// The date the school decided to make special educational provision.
     pub since: Date,
     /// The formal notification to parents (6.43, 6.48); null until sent.
     pub parents_notified: Option<Date>,
     /// School Census SEN type code of the primary need; required for K and E.
+    #[schemars(pattern(crate::schema::need_pattern()))]
     pub primary_need: Option<Text>,
+    #[schemars(pattern(crate::schema::need_pattern()))]
     pub secondary_need: Option<Text>,
     /// The date the pupil came off the register: required for N.
     pub ended: Option<Date>,
@@ -284,6 +282,7 @@ pub struct RawFlags {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawContact {
+    #[schemars(required)]
     pub name: Option<Text>,
     pub relationship: Option<String>,
     pub parental_responsibility: Option<bool>,
@@ -334,12 +333,14 @@ pub struct RawPlan {
     /// From the catalogue by `ref`, or described in place.
     pub provision: Option<Vec<Loc<RawPlanProvision>>>,
     /// When the plan is to be reviewed (required once there is a plan, 6.48).
+    #[schemars(required)]
     pub review_due: Option<Date>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutcome {
+    #[schemars(required)]
     pub id: Option<Text>,
     pub outcome: Option<String>,
     pub measure: Option<String>,

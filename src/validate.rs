@@ -1284,7 +1284,7 @@ pub fn school(
         school.information_report.line = r.line;
         school.information_report.published = check.opt_date("published", &r.value.published);
         let s = r.value.sections.as_ref();
-        let all = s.map(|s| sections_of(&s.value));
+        let all = s.map(|s| s.value.in_order());
         for (i, _) in SECTIONS.iter().enumerate() {
             let raw_text = all.as_ref().and_then(|a| a[i]);
             school
@@ -1304,30 +1304,166 @@ pub fn school(
     school
 }
 
-fn sections_of(s: &RawSections) -> [Option<&Text>; 16] {
-    [
-        s.kinds_of_sen.as_ref(),
-        s.identification_and_assessment.as_ref(),
-        s.consulting_parents.as_ref(),
-        s.consulting_pupils.as_ref(),
-        s.assessing_and_reviewing_progress.as_ref(),
-        s.transitions_and_adulthood.as_ref(),
-        s.teaching_approach.as_ref(),
-        s.adapting_curriculum_and_environment.as_ref(),
-        s.staff_expertise_and_training.as_ref(),
-        s.evaluating_effectiveness.as_ref(),
-        s.inclusion_in_activities.as_ref(),
-        s.emotional_and_social_development.as_ref(),
-        s.working_with_other_bodies.as_ref(),
-        s.complaints.as_ref(),
-        s.looked_after_children.as_ref(),
-        s.accessibility_and_admissions.as_ref(),
-    ]
+/// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-'.
+pub fn valid_pupil_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|g| {
+            !g.is_empty()
+                && g.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// The checks of one pupil folder that read more than one file: the folder's name, that it
+/// has a pupil.yaml, that status `E` has a plan with `issued`, and that no annual review is
+/// before the plan. Marks the files they make unusable in `out.bad`.
+pub fn folder_across(
+    out: &mut PupilFolder,
+    has_pupil_file: bool,
+    ehcp_file: Option<&str>,
+) -> Vec<Finding> {
+    let id = out.id.clone();
+    let mut findings = Vec::new();
+    if !valid_pupil_id(&id) {
+        let mut f = Finding::new(
+            Rule::Schema,
+            Kind::Invalid,
+            format!("pupil folder name `pupils/{id}` is not lowercase letters and digits joined by single '-'"),
+        )
+        .pupil(&id);
+        let suggestion: String = id
+            .to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        f.help = Some(format!("rename the folder, for example to `{suggestion}`"));
+        findings.push(f);
+    }
+    if !has_pupil_file {
+        findings.push(
+            Finding::new(
+                Rule::Schema,
+                Kind::Invalid,
+                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
+            )
+            .pupil(&id)
+            .at(format!("pupils/{id}/pupil.yaml"), None)
+            .help(format!(
+                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
+            )),
+        );
+        out.bad.pupil = true;
+    }
+
+    // Status E needs ehcp.yaml with `issued`.
+    if let Some(p) = &out.pupil
+        && p.status == Status::E
+    {
+        let issued = out.ehcp.as_ref().and_then(|e| e.issued.clone());
+        if issued.is_none() && !out.bad.ehcp {
+            let (file, msg) = match &ehcp_file {
+                Some(f) => (
+                    f.to_string(),
+                    "status `E` needs `issued`: the date the EHC plan was first issued".to_string(),
+                ),
+                None => (
+                    p.file.clone(),
+                    "status `E` (EHC plan) needs pupils/ID/ehcp.yaml with `issued`".to_string(),
+                ),
+            };
+            let on_ehcp = ehcp_file.is_some();
+            findings.push(
+                Finding::new(Rule::Schema, Kind::Invalid, msg)
+                    .pupil(&id)
+                    .at(file, Some(1))
+                    .help(
+                        "record the plan in ehcp.yaml with its `local_authority` and `issued` date",
+                    ),
+            );
+            if on_ehcp {
+                out.bad.ehcp = true;
+            } else {
+                out.bad.pupil = true;
+                out.bad.pupil_shape = true;
+            }
+        }
+    }
+    // An annual review before the plan was issued (whatever the status now).
+    if let Some(issued) = out.ehcp.as_ref().and_then(|e| e.issued.clone()) {
+        for ar in &out.annual_reviews {
+            if ar.meeting.value < issued.value {
+                findings.push(
+                    Finding::new(
+                        Rule::Dates,
+                        Kind::Invalid,
+                        format!(
+                            "annual review `meeting` ({}) is before the plan was issued ({})",
+                            uk(ar.meeting.value),
+                            uk(issued.value)
+                        ),
+                    )
+                    .pupil(&id)
+                    .at(&ar.file, Some(ar.meeting.line)),
+                );
+                out.bad.annual_reviews = true;
+            }
+        }
+    }
+    findings
+}
+
+/// Across pupils: two or more pupils with one UPN: one finding for each, naming the other files.
+pub fn duplicate_upns(records: &Records) -> Vec<Finding> {
+    let mut by_upn: HashMap<&str, Vec<(&str, &Pupil)>> = HashMap::new();
+    for (id, p) in records
+        .pupils
+        .iter()
+        .filter_map(|f| f.pupil.as_ref().map(|p| (f.id.as_str(), p)))
+    {
+        if let Some(u) = &p.upn {
+            by_upn.entry(u.trim()).or_default().push((id, p));
+        }
+    }
+    let mut out = Vec::new();
+    for (upn, pupils) in by_upn {
+        if pupils.len() < 2 {
+            continue;
+        }
+        for (id, p) in &pupils {
+            let others: Vec<&str> = pupils
+                .iter()
+                .filter(|(_, o)| o.file != p.file)
+                .map(|(_, o)| o.file.as_str())
+                .collect();
+            out.push(
+                Finding::new(
+                    Rule::Upn,
+                    Kind::Invalid,
+                    format!("UPN `{upn}` is also the UPN in {}", others.join(", ")),
+                )
+                .pupil(*id)
+                .at(&p.file, Some(p.upn_line))
+                .help("each pupil has their own UPN: check both against the school's MIS"),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pupil_ids_are_lowercase_groups_joined_by_single_hyphens() {
+        assert!(valid_pupil_id("amara-okafor"));
+        assert!(valid_pupil_id("leo2"));
+        assert!(!valid_pupil_id("Amara-Okafor"));
+        assert!(!valid_pupil_id("amara--okafor"));
+        assert!(!valid_pupil_id("-amara"));
+        assert!(!valid_pupil_id("amara_okafor"));
+    }
 
     #[test]
     fn published_upns_are_valid() {

@@ -27,7 +27,7 @@ type Key = (
 /// multiset of (rule, pupil, due date, file, line), kind for state.
 fn agree(root: &Path, as_of: NaiveDate, window: u32) -> BTreeMap<&'static str, usize> {
     let loaded = sen::load::load(root, as_of);
-    let findings = rules::evaluate(&loaded, Options { as_of, window });
+    let findings = rules::evaluate(&loaded.records, &loaded.findings, Options { as_of, window });
     let mut from_check: BTreeMap<(Key, &str), usize> = BTreeMap::new();
     for f in &findings {
         let kind = match f.kind {

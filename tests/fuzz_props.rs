@@ -1,5 +1,5 @@
 //! The loader never panics, whatever the bytes. The fast, deterministic half of the fuzzing
-//! (the long run is `fuzz/run.sh`, a cargo-fuzz target over the same `sen::load::fuzz_one`):
+//! (the long run is `fuzz/run.sh`, a cargo-fuzz target over the same `sen::fuzz::fuzz_one`):
 //! every crash the fuzzer ever found (tests/fixtures/fuzz/), every fixture and example record
 //! as it is, and a few thousand seeded mutations of them (bit flips, cut and repeated
 //! spans, spliced YAML fragments, truncations).
@@ -139,7 +139,7 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 }
 
 fn run(data: &[u8]) {
-    let result = std::panic::catch_unwind(|| sen::load::fuzz_one(data));
+    let result = std::panic::catch_unwind(|| sen::fuzz::fuzz_one(data));
     assert!(
         result.is_ok(),
         "the loader panicked on this input:\n{}",

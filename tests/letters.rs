@@ -161,7 +161,8 @@ fn due_writes_exactly_the_letters_the_findings_call_for() {
     let as_of = sen::dates::parse(AS_OF).expect("date");
     let loaded = sen::load::load(dir.path(), as_of);
     let findings = sen::rules::evaluate(
-        &loaded,
+        &loaded.records,
+        &loaded.findings,
         sen::rules::Options {
             as_of,
             window: loaded.records.school.settings.due_within_days,

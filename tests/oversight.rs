@@ -65,7 +65,7 @@ fn duties_agree(root: &Path, as_of: &str, from: NaiveDate, to: NaiveDate) -> usi
     let loaded = sen::load::load(root, d(as_of));
     let window = loaded.records.school.settings.due_within_days;
     let mine = rules::duties_in_period(
-        &loaded,
+        &loaded.records,
         Options {
             as_of: d(as_of),
             window,
@@ -124,7 +124,7 @@ fn duties_and_register_agree_with_check_on_oakfield() {
         as_of: d(AS_OF),
         window: 14,
     };
-    let all = rules::duties_in_period(&loaded, opts, d("2025-09-01"), d(AS_OF));
+    let all = rules::duties_in_period(&loaded.records, opts, d("2025-09-01"), d(AS_OF));
     let shared = all
         .iter()
         .find(|r| r.rule == sen::findings::Rule::RecordShared)

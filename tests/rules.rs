@@ -96,7 +96,8 @@ impl School {
         let loaded = load(self.dir.path(), d(as_of));
         let window = loaded.records.school.settings.due_within_days;
         evaluate(
-            &loaded,
+            &loaded.records,
+            &loaded.findings,
             Options {
                 as_of: d(as_of),
                 window,

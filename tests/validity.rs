@@ -46,11 +46,25 @@ struct Run {
     took: Duration,
 }
 
+thread_local! {
+    /// When set, `sen` runs as this unprivileged user (uid and gid) through `setpriv`: the
+    /// unreadable-file case needs a user that mode 000 stops, and CI runs as root.
+    static AS_USER: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
 /// Run `sen` on `root`. On Linux the child's address space is capped at 1 GiB, so a parse
 /// that tried to expand a bomb or buffer a huge file would fail the case rather than pass it.
 fn sen(root: &Path, args: &[&str]) -> Run {
     let bin = env!("CARGO_BIN_EXE_sen");
-    let mut cmd = if cfg!(target_os = "linux") {
+    let mut cmd = if let Some(uid) = AS_USER.with(|u| u.get()) {
+        let mut c = Command::new("setpriv");
+        c.arg(format!("--reuid={uid}"))
+            .arg(format!("--regid={uid}"))
+            .args(["--clear-groups", "--", "sh", "-c"])
+            .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+            .arg(bin);
+        c
+    } else if cfg!(target_os = "linux") {
         let mut c = Command::new("sh");
         c.arg("-c")
             .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
@@ -277,6 +291,85 @@ fn every_fixture_directory_has_a_case() {
     assert_eq!(on_disk, listed);
 }
 
+/// The JSON Schema an editor checks against requires what `sen check` requires: every file
+/// a fixture makes `schema`-invalid fails the schema too, unless the problem is one JSON
+/// Schema cannot say (listed here with the reason). A file that cannot be read as YAML at
+/// all is the editor's YAML error, not the schema's.
+#[test]
+fn every_file_check_calls_schema_invalid_fails_the_json_schema_where_it_can() {
+    // Fixture -> why the schema cannot see it.
+    const CALENDAR: &str = "a date is a string to the schema: whether it is a real day in a sensible year is sen check's";
+    const ACROSS_KEYS: &str =
+        "depends on another key's value (if/then would give an editor an unreadable message)";
+    const ACROSS_FILES: &str = "depends on another file";
+    const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
+        ("date-year-0001", CALENDAR),
+        ("date-year-9999", CALENDAR),
+        ("impossible-date", CALENDAR),
+        ("e-without-ehcp", ACROSS_FILES),
+        ("e-without-issued", ACROSS_FILES),
+        ("ref-missing", ACROSS_FILES),
+        ("k-with-ended", ACROSS_KEYS),
+        ("k-without-primary-need", ACROSS_KEYS),
+        ("n-without-ended", ACROSS_KEYS),
+        ("nsa-with-e", ACROSS_KEYS),
+        ("secondary-nsa", ACROSS_KEYS),
+        ("secondary-same-as-primary", ACROSS_KEYS),
+        ("ref-and-fields", ACROSS_KEYS),
+        ("review-outcome-unknown", ACROSS_KEYS),
+        ("review-outcomes-without-plan", ACROSS_KEYS),
+    ];
+    let mut passed = BTreeSet::new();
+    for name in FIXTURE_CASES {
+        let root = fixtures().join("invalid").join(name);
+        let run = sen(&root, &["check", "--format", "json"]);
+        let v: Value = serde_json::from_str(&run.stdout).expect("json");
+        let files: BTreeSet<String> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["kind"] == "invalid" && f["rule"] == "schema")
+            .filter_map(|f| f["file"].as_str().map(str::to_string))
+            .collect();
+        for rel in files {
+            let parts: Vec<&str> = rel.split('/').collect();
+            let kind = match parts.as_slice() {
+                ["school.yaml"] => "school",
+                [_, _, "pupil.yaml"] => "pupil",
+                [_, _, "ehcp.yaml"] => "ehcp",
+                [_, _, "cycles", _] => "cycle",
+                [_, _, "meetings", _] => "meeting",
+                [_, _, "annual-reviews", _] => "annual-review",
+                _ => continue, // not a record file (a stray file, a folder)
+            };
+            let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+                continue;
+            };
+            let Ok(instance) = sen::yaml::parse::<Value>(&text) else {
+                continue;
+            };
+            let schema = serde_json::to_value(sen::schema::schema(kind).expect("schema"))
+                .expect("schema as JSON");
+            let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+            if validator.is_valid(&instance) {
+                passed.insert(format!("{name}: {rel}"));
+            }
+        }
+    }
+    let expected: BTreeSet<String> = BEYOND_JSON_SCHEMA
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let got: BTreeSet<String> = passed
+        .iter()
+        .map(|s| s.split(':').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        got, expected,
+        "files `sen check` calls schema-invalid but the JSON Schema accepts:\n{passed:#?}"
+    );
+}
+
 #[test]
 fn the_base_school_is_clean() {
     check_case("base", &fixtures().join("base"), &[], 2);
@@ -448,12 +541,41 @@ fn an_unreadable_file_is_reported_and_the_others_checked() {
     let file = dir.path().join("pupils/amy-fisher/cycles/2026-11-16.yaml");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     if std::fs::read(&file).is_ok() {
-        // Running as root (or with CAP_DAC_OVERRIDE): mode 000 does not stop a read, so
-        // there is nothing to observe. The file still loads as normal.
-        eprintln!("skipped: this user can read a mode-000 file");
-        let run = sen(dir.path(), &["check"]);
-        assert_eq!(run.status, 0, "{}", run.stdout);
-        return;
+        // Running as root (as CI does): mode 000 does not stop root, so sen runs as `nobody`
+        // through setpriv, over a copy every user can read but this one file.
+        let nobody = 65534;
+        let works = Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--",
+                "true",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            works,
+            "running as root without setpriv: the unreadable-file case cannot be observed"
+        );
+        let open = |p: &Path, mode| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod")
+        };
+        open(dir.path(), 0o755);
+        for entry in walkdir::WalkDir::new(dir.path()).min_depth(1) {
+            let entry = entry.expect("walk");
+            if entry.path() != file {
+                open(
+                    entry.path(),
+                    if entry.file_type().is_dir() {
+                        0o755
+                    } else {
+                        0o644
+                    },
+                );
+            }
+        }
+        AS_USER.with(|u| u.set(Some(nobody)));
     }
     check_case(
         "unreadable-file",
@@ -461,6 +583,7 @@ fn an_unreadable_file_is_reported_and_the_others_checked() {
         &[("yaml", Some("amy-fisher"), Some(CYCLE), None)],
         2,
     );
+    AS_USER.with(|u| u.set(None));
 }
 
 // ---- Coverage of the rules and the docs ---------------------------------------------------

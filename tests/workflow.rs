@@ -715,6 +715,20 @@ fn an_unknown_key_fails_the_schema() {
     let school = validator(&dir, "school");
     let school_typo = yaml_to_json("school: {name: Oak}\nsenco: {nmae: X}\n");
     assert!(!school.is_valid(&school_typo));
+    // Keys sen check requires are required by the schema too.
+    let ok = "school: {name: Oak}\nsenco: {name: X, appointed: 2024-09-01}\nterms:\n  - {name: Autumn, start: 2026-09-02, end: 2026-12-18}\n";
+    assert!(school.is_valid(&yaml_to_json(ok)));
+    for missing in [
+        ok.replace(", appointed: 2024-09-01", ""),
+        ok.replace(", start: 2026-09-02", ""),
+        ok.replace(", end: 2026-12-18", ""),
+        ok.replace("school: {name: Oak}\n", ""),
+    ] {
+        assert!(!school.is_valid(&yaml_to_json(&missing)), "{missing}");
+    }
+    assert!(!cycle.is_valid(&yaml_to_json(
+        "started: 2026-09-15\nplan:\n  agreed: 2026-09-15\n"
+    )));
 }
 
 #[test]

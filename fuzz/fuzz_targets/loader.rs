@@ -6,5 +6,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = sen::load::fuzz_one(data);
+    let _ = sen::fuzz::fuzz_one(data);
 });

@@ -46,7 +46,8 @@ pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>,
     let loaded = load::load(root, ctx.as_of);
     let window = within.unwrap_or(loaded.records.school.settings.due_within_days);
     let findings = rules::evaluate(
-        &loaded,
+        &loaded.records,
+        &loaded.findings,
         Options {
             as_of: ctx.as_of,
             window,

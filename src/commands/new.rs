@@ -14,10 +14,10 @@ use chrono::NaiveDate;
 
 use crate::cli::{NewArgs, NewWhat};
 use crate::dates::{add_days, iso, uk};
-use crate::load::valid_pupil_id;
 use crate::schema::SCHEMA_DIR;
 use crate::settings::{Ctx, parse_date};
 use crate::skeleton::{PupilSkeleton, header, or_null, pupil_yaml, write_new};
+use crate::validate::valid_pupil_id;
 
 /// A new cycle's plan is reviewed this many weeks after the cycle starts (cli.md).
 pub const REVIEW_WEEKS: i64 = 6;

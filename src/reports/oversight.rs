@@ -638,7 +638,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
 
     // The duties.
     let window = records.school.settings.due_within_days;
-    let duties = rules::duties_in_period(loaded, Options { as_of, window }, from, to);
+    let duties = rules::duties_in_period(&loaded.records, Options { as_of, window }, from, to);
     s.push_str(
         "## Duties
 

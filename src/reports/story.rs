@@ -367,7 +367,7 @@ pub fn pupil_report(
     let chart = progress_chart(&v, from, to);
 
     let window = records.school.settings.due_within_days;
-    let open = rules::evaluate(loaded, Options { as_of, window })
+    let open = rules::evaluate(&loaded.records, &loaded.findings, Options { as_of, window })
         .into_iter()
         .filter(|f| f.pupil.as_deref() == Some(id) && f.kind != Kind::Late)
         .map(|f| OpenFinding {

@@ -13,7 +13,6 @@ use rayon::prelude::*;
 
 use crate::dates::{add_days, days_between, ymd};
 use crate::findings::{self, Finding, Kind, Rule};
-use crate::load::Loaded;
 use crate::model::{Pupil, PupilBad, Records, Status, Term};
 use view::PupilView;
 
@@ -25,10 +24,11 @@ pub struct Options {
     pub window: u32,
 }
 
-/// Every finding for the loaded records, validity first, sorted as rules.md orders them.
-pub fn evaluate(loaded: &Loaded, opts: Options) -> Vec<Finding> {
-    let mut all = loaded.findings.clone();
-    all.extend(run(&loaded.records, opts, false).findings);
+/// Every finding: the loader's `validity` findings and every rule's on the records, sorted
+/// as rules.md orders them.
+pub fn evaluate(records: &Records, validity: &[Finding], opts: Options) -> Vec<Finding> {
+    let mut all = validity.to_vec();
+    all.extend(run(records, opts, false).findings);
     findings::sort(&mut all);
     all
 }
@@ -411,13 +411,13 @@ impl DutyInPeriod {
 
 /// Every duty rule with an instance due in `[from, to]`, in rule order.
 pub fn duties_in_period(
-    loaded: &Loaded,
+    records: &Records,
     opts: Options,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<DutyInPeriod> {
     let mut by: std::collections::BTreeMap<Rule, (u32, u32, u32)> = Default::default();
-    for d in duties(&loaded.records, opts.as_of, opts.window) {
+    for d in duties(records, opts.as_of, opts.window) {
         let Some(due) = d.due else { continue };
         if due < from || due > to {
             continue;
