@@ -3,7 +3,9 @@
 # prefix of its own under target/ (never the user's ~/.wine) and puts the ProcessPrng
 # stand-in DLL (dist/windows/bcryptprimitives.c, built with mingw) in its system32.
 # Sets WINEPREFIX, WINEDEBUG and WINEDLLOVERRIDES; returns non-zero if Wine or mingw is
-# missing.
+# missing. `sen_wine_start` keeps one Wine server running for a series of runs (a server that
+# exits between two runs can drop the next one: "wine client error: Connection reset by
+# peer"); `sen_wine_stop` ends it.
 sen_wine_setup() {
   local root target
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,4 +21,14 @@ sen_wine_setup() {
     x86_64-w64-mingw32-gcc -O2 -shared -s -o "$dll" \
       "$root/dist/windows/bcryptprimitives.c" "$root/dist/windows/bcryptprimitives.def" || return 1
   fi
+}
+
+# One persistent server for the prefix, its output closed so that nothing waiting on this
+# shell's output waits on the server too.
+sen_wine_start() {
+  wineserver -p </dev/null >/dev/null 2>&1
+}
+
+sen_wine_stop() {
+  wineserver -k </dev/null >/dev/null 2>&1 || true
 }

@@ -916,6 +916,11 @@ pub fn write_private(root: Option<&Path>, path: &Path, contents: &[u8]) -> Resul
 /// A rendered document to `--out` (through [`write_private`], the path printed) or to
 /// standard output. A Word document is not written to a terminal, where it would show as
 /// noise: the command asks for `--out` instead.
+/// `--out FILE` as given, with `-` meaning standard output (as `sen letter --out -` does).
+pub fn out_file(out: Option<&Path>) -> Option<&Path> {
+    out.filter(|p| p.as_os_str() != "-")
+}
+
 pub fn emit(
     root: Option<&Path>,
     out: Option<&Path>,
@@ -923,7 +928,7 @@ pub fn emit(
     bytes: &[u8],
 ) -> Result<()> {
     use std::io::IsTerminal;
-    match out {
+    match out_file(out) {
         Some(path) => {
             write_private(root, path, bytes)?;
             println!("{}", path.display());

@@ -802,3 +802,42 @@ fn the_vs_code_setting_in_the_docs_names_the_schemas_sen_writes() {
         assert!(dir.join(file).is_file(), "{schema}");
     }
 }
+
+/// `--out -` is standard output for reports and the calendar, as for letters: no file named
+/// `-` appears, and what is printed is what `--out` would have written.
+#[test]
+fn out_dash_prints_reports_and_the_calendar() {
+    let cwd = tempfile::tempdir().expect("tempdir");
+    for args in [
+        &["report", "information", "--out", "-"][..],
+        &["report", "governors", "--from", "2025-09-01", "--out", "-"],
+        &["calendar", "--out", "-"],
+    ] {
+        let plain: Vec<&str> = args.iter().copied().take(args.len() - 2).collect();
+        let want = sen()
+            .current_dir(cwd.path())
+            .arg("--records")
+            .arg(example())
+            .args(&plain)
+            .output()
+            .expect("runs");
+        let got = sen()
+            .current_dir(cwd.path())
+            .arg("--records")
+            .arg(example())
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(got.status.code(), Some(0), "{args:?}: {}", stderr(&got));
+        assert!(
+            got.stdout.len() > 500,
+            "{args:?} printed {} bytes",
+            got.stdout.len()
+        );
+        assert_eq!(got.stdout, want.stdout, "{args:?}");
+        assert!(
+            !cwd.path().join("-").exists(),
+            "{args:?} wrote a file named `-`"
+        );
+    }
+}

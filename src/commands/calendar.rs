@@ -30,7 +30,7 @@ pub fn run(args: &CalendarArgs, ctx: &Ctx) -> Result<i32> {
     let (loaded, findings, _) = crate::commands::evaluate(ctx, Some(WINDOW))?;
     let invalid = findings.iter().filter(|f| f.kind == Kind::Invalid).count();
     let text = render(&loaded, &findings, ctx.as_of);
-    match &args.out {
+    match crate::render::out_file(args.out.as_deref()) {
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;

@@ -15,7 +15,7 @@ use crate::settings::{Ctx, parse_date};
 
 pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     let root = ctx.root()?.to_path_buf();
-    if let Some(out) = &args.out {
+    if let Some(out) = render::out_file(args.out.as_deref()) {
         render::check_output_path(Some(&root), out)?;
     }
     let renderer = Renderer::new(Some(&root), args.template.as_deref())?;
