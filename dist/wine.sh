@@ -23,10 +23,13 @@ sen_wine_setup() {
   fi
 }
 
-# One persistent server for the prefix, its output closed so that nothing waiting on this
-# shell's output waits on the server too.
+# One persistent server for the prefix, and Wine's own services (services.exe,
+# winedevice.exe) started by wineboot, all with their output closed. Otherwise the first
+# program run through a pipe (`cargo test | tee`) starts the services holding that pipe, and
+# whatever reads the pipe waits for ever.
 sen_wine_start() {
   wineserver -p </dev/null >/dev/null 2>&1
+  wineboot </dev/null >/dev/null 2>&1
 }
 
 sen_wine_stop() {
