@@ -1,5 +1,6 @@
-//! One records root per validity finding (tests/fixtures/invalid/CASE: a clean school, the
-//! clean pupil ben-clarke, and amy-fisher with one planted fault), plus the faults that cannot
+//! One records root per validity finding (tests/fixtures/invalid/CASE, the planted files over
+//! tests/fixtures/base: a clean school, the clean pupil ben-clarke, and amy-fisher with one
+//! planted fault), plus the faults that cannot
 //! be committed to git (a 50 MB file, symlinks, an unreadable file, a folder named `x.yaml`),
 //! planted at run time in a copy of tests/fixtures/base.
 //!
@@ -164,11 +165,33 @@ fn check_case(name: &str, root: &Path, expect: &[Expect], on_register: u64) {
     }
 }
 
+/// A committed case: tests/fixtures/base with the case's planted files over it
+/// (tests/fixtures/invalid/CASE holds only the files that differ from the base, and
+/// `without.txt` lists any base path, file or folder, the case takes away).
+fn case_root(name: &str) -> tempfile::TempDir {
+    let planted = fixtures().join("invalid").join(name);
+    assert!(planted.is_dir(), "missing fixture {name}");
+    let dir = base_copy();
+    if let Ok(list) = std::fs::read_to_string(planted.join("without.txt")) {
+        for rel in list.lines().filter(|l| !l.trim().is_empty()) {
+            let path = dir.path().join(rel.trim());
+            let gone = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            gone.unwrap_or_else(|e| panic!("{name}: without.txt names `{rel}`: {e}"));
+        }
+    }
+    copy_dir(&planted, dir.path());
+    let _ = std::fs::remove_file(dir.path().join("without.txt"));
+    dir
+}
+
 /// A committed case under tests/fixtures/invalid.
 fn fixture(name: &str, expect: &[Expect], on_register: u64) {
-    let root = fixtures().join("invalid").join(name);
-    assert!(root.join("school.yaml").is_file(), "missing fixture {name}");
-    check_case(name, &root, expect, on_register);
+    let root = case_root(name);
+    check_case(name, root.path(), expect, on_register);
 }
 
 macro_rules! cases {
@@ -321,8 +344,9 @@ fn every_file_check_calls_schema_invalid_fails_the_json_schema_where_it_can() {
     ];
     let mut passed = BTreeSet::new();
     for name in FIXTURE_CASES {
-        let root = fixtures().join("invalid").join(name);
-        let run = sen(&root, &["check", "--format", "json"]);
+        let case = case_root(name);
+        let root = case.path();
+        let run = sen(root, &["check", "--format", "json"]);
         let v: Value = serde_json::from_str(&run.stdout).expect("json");
         let files: BTreeSet<String> = v["findings"]
             .as_array()
@@ -617,10 +641,7 @@ fn every_rule_has_a_heading_in_docs_rules_md() {
 fn every_validity_code_has_a_fixture() {
     let mut seen = BTreeSet::new();
     for name in FIXTURE_CASES {
-        let run = sen(
-            &fixtures().join("invalid").join(name),
-            &["check", "--format", "json"],
-        );
+        let run = sen(case_root(name).path(), &["check", "--format", "json"]);
         let v: Value = serde_json::from_str(&run.stdout).expect("json");
         for f in v["findings"].as_array().expect("findings") {
             if f["kind"] == "invalid" {
