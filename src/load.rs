@@ -81,9 +81,9 @@ fn pupil_of(rel: &str) -> Option<&str> {
 /// A pupil id that can be joined onto a folder path without leaving it: one plain folder
 /// name, with no separator (`/`, `\\`), no `.` or `..`, no leading `.` (hidden), no drive
 /// or root, and no control character. `sen letter` checks the ids it is given here first
-/// (`sen new` asks more: a [`validate::valid_pupil_id`]); the loader's own ids come from the walk and
-/// are single folder names already. Looser than [`validate::valid_pupil_id`], so a folder with a bad
-/// name (reported by `sen check`) can still be named.
+/// (`sen new` asks more: a [`validate::valid_pupil_id`]); the loader's own ids come from the
+/// walk and are single folder names already. Looser than [`validate::valid_pupil_id`], so a
+/// folder with a bad name (reported by `sen check`) can still be named.
 pub fn safe_pupil_id(id: &str) -> Result<&str, String> {
     let plain = !id.is_empty()
         && !id.starts_with('.')
@@ -430,7 +430,8 @@ pub fn load_everywhere(data: &[u8], as_of: NaiveDate) -> Loaded {
 }
 
 /// Read, parse and check the files the walk found: the part of [`load`] after the walk.
-/// `read` gives a file's text (the file system for [`load`], one input for [`load_everywhere`]).
+/// `read` gives a file's text (the file system for [`load`], one input for
+/// [`load_everywhere`]).
 fn assemble(
     root: &Path,
     files: Vec<(PathBuf, Place)>,

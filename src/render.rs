@@ -913,14 +913,14 @@ pub fn write_private(root: Option<&Path>, path: &Path, contents: &[u8]) -> Resul
     Ok(())
 }
 
-/// A rendered document to `--out` (through [`write_private`], the path printed) or to
-/// standard output. A Word document is not written to a terminal, where it would show as
-/// noise: the command asks for `--out` instead.
 /// `--out FILE` as given, with `-` meaning standard output (as `sen letter --out -` does).
 pub fn out_file(out: Option<&Path>) -> Option<&Path> {
     out.filter(|p| p.as_os_str() != "-")
 }
 
+/// A rendered document to `--out` (through [`write_private`], the path printed; `-` is
+/// standard output) or to standard output. A Word document is not written to a terminal,
+/// where it would show as noise: the command asks for `--out` instead.
 pub fn emit(
     root: Option<&Path>,
     out: Option<&Path>,
