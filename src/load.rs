@@ -69,6 +69,20 @@ fn place(rel: &str) -> Option<Place> {
     }
 }
 
+/// The kind of record a relative path (with '/') holds, by the name `sen schema` gives its
+/// schema (`school`, `pupil`, `cycle`, `meeting`, `ehcp`, `annual-review`), or `None` where
+/// no record stands.
+pub fn record_kind(rel: &str) -> Option<&'static str> {
+    place(rel).map(|p| match p {
+        Place::School => "school",
+        Place::Pupil(_) => "pupil",
+        Place::Cycle(_) => "cycle",
+        Place::Meeting(_) => "meeting",
+        Place::Ehcp(_) => "ehcp",
+        Place::AnnualReview(_) => "annual-review",
+    })
+}
+
 /// The pupil folder a path is inside, if any.
 fn pupil_of(rel: &str) -> Option<&str> {
     let mut parts = rel.split('/');
@@ -824,6 +838,20 @@ mod tests {
             )
         );
         assert_eq!(clip_quoted("plain `K` and `E`"), "plain `K` and `E`");
+    }
+
+    #[test]
+    fn a_record_kind_is_its_schema_name() {
+        for kind in crate::schema::FILES {
+            let rel = match kind {
+                "school" => "school.yaml".to_string(),
+                "pupil" | "ehcp" => format!("pupils/a/{kind}.yaml"),
+                "annual-review" => "pupils/a/annual-reviews/2026-11-10.yaml".to_string(),
+                other => format!("pupils/a/{other}s/2026-11-10.yaml"),
+            };
+            assert_eq!(record_kind(&rel), Some(kind), "{rel}");
+        }
+        assert_eq!(record_kind("pupils/a/notes.yaml"), None);
     }
 
     #[test]

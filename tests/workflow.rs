@@ -618,16 +618,7 @@ fn two_exports_of_the_same_records_are_byte_identical() {
 
 /// The schema name for a record file of the example, by where it stands.
 fn schema_name(rel: &str) -> &'static str {
-    let parts: Vec<&str> = rel.split('/').collect();
-    match parts.as_slice() {
-        ["school.yaml"] => "school",
-        [_, _, "pupil.yaml"] => "pupil",
-        [_, _, "ehcp.yaml"] => "ehcp",
-        [_, _, "cycles", _] => "cycle",
-        [_, _, "meetings", _] => "meeting",
-        [_, _, "annual-reviews", _] => "annual-review",
-        _ => panic!("unexpected record file {rel}"),
-    }
+    sen::load::record_kind(rel).unwrap_or_else(|| panic!("unexpected record file {rel}"))
 }
 
 fn schemas() -> (tempfile::TempDir, PathBuf) {
