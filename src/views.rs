@@ -690,12 +690,15 @@ pub struct CountView {
 pub struct NumbersView {
     /// `settings.suppress_below`: counts from 1 to this minus one read "fewer than N".
     pub suppress_below: u32,
+    /// What "fewer than N" stands for, in words natural at every threshold: "every count
+    /// from 1 to 4 is shown as "fewer than 5"", "a count of 1 is shown as "fewer than 2"".
+    pub small_rule: String,
     /// By status: SEN support, EHC plan.
     pub by_status: Vec<CountView>,
     /// By broad area of primary need, with DS, OTH and NSA as "Other needs".
     pub by_area: Vec<CountView>,
-    /// The number of pupils on the register, only when it reveals nothing (no count is
-    /// suppressed or withheld); otherwise none.
+    /// The number of pupils on the register: a number (it is always given when it is at
+    /// least the threshold) or "fewer than N"; none when it is withheld.
     pub total: Option<String>,
     /// True when any count is shown as "withheld".
     pub any_withheld: bool,

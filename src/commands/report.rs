@@ -26,6 +26,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         ReportKind::Effectiveness | ReportKind::Governors => {
             let loaded = crate::load::load(&root, ctx.as_of);
             warn_invalid(&loaded);
+            warn_left_out(&loaded);
             let (from, to) = period(args, ctx.as_of)?;
             let doc = if args.kind == ReportKind::Effectiveness {
                 oversight::effectiveness_report(&loaded, ctx.as_of, from, to)
@@ -86,6 +87,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         ReportKind::Information => {
             let loaded = crate::load::load(&root, ctx.as_of);
             warn_invalid(&loaded);
+            warn_left_out(&loaded);
             let view = reports::information(&loaded.records, ctx.as_of)?;
             let title = format!("SEN information report: {}", view.school.name);
             (renderer.render("information.md.j2", &view)?, title)
@@ -93,6 +95,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         ReportKind::Register => {
             let (loaded, findings, _) = crate::commands::evaluate(ctx, None)?;
             warn_invalid(&loaded);
+            warn_left_out(&loaded);
             let view = reports::register(&loaded, &findings, ctx.as_of, &args.sort, &args.year)?;
             let title = format!("SEN register: {}", view.school.name);
             (renderer.render("register.md.j2", &view)?, title)
@@ -100,6 +103,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         ReportKind::ProvisionMap => {
             let loaded = crate::load::load(&root, ctx.as_of);
             warn_invalid(&loaded);
+            warn_left_out(&loaded);
             let (from, to) = period(args, ctx.as_of)?;
             let view = reports::provision_map(&loaded.records, ctx.as_of, from, to);
             let title = format!("Provision map: {}", view.school.name);
@@ -164,6 +168,29 @@ fn period_or(
         );
     }
     Ok((from, to))
+}
+
+/// Every report counts the same pupils ([`reports::published::counted`]) and names on
+/// standard error the ones it left out, and why: the pupil's id and the kind of problem only.
+fn warn_left_out(loaded: &Loaded) {
+    let out = reports::published::left_out(loaded);
+    if out.is_empty() {
+        return;
+    }
+    let mut text = format!(
+        "warning: {} left out of this report (every report leaves them out) until pupil.yaml has no `yaml` or `schema` finding:",
+        if out.len() == 1 {
+            "1 pupil is".to_string()
+        } else {
+            format!("{} pupils are", out.len())
+        }
+    );
+    for (id, why) in &out {
+        let id = crate::yaml::printable(id).replace('\n', "\\n");
+        text.push_str(&format!("\n  - {id}: {why}"));
+    }
+    text.push_str("\n  help: run `sen check` to see each finding");
+    eprintln!("{text}");
 }
 
 /// A report built on records that did not all load says so: what could not be read is

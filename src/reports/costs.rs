@@ -124,7 +124,9 @@ pub fn provision_map(
     let mut by_area: BTreeMap<&'static str, (std::collections::BTreeSet<String>, i64)> =
         BTreeMap::new();
     for folder in &records.pupils {
-        let Some(p) = &folder.pupil else { continue };
+        let Some(p) = super::published::counted(folder) else {
+            continue;
+        };
         let pupil_area = p
             .primary_need
             .map_or(OTHER_NEEDS, |n| n.area().map_or(OTHER_NEEDS, |a| a.label()));

@@ -5,6 +5,7 @@
 
 pub mod costs;
 pub mod oversight;
+pub mod published;
 pub mod story;
 
 use std::collections::BTreeMap;
@@ -15,7 +16,7 @@ use chrono::NaiveDate;
 use crate::dates;
 use crate::findings::Kind;
 use crate::load::Loaded;
-use crate::model::{Area, Pupil, Records, SECTIONS, Status};
+use crate::model::{Area, Pupil, Records, SECTIONS};
 use crate::rules::{self, view};
 use crate::views::{
     self, CountView, InformationView, NumbersView, OTHER_NEEDS, RegisterRow, RegisterView,
@@ -81,80 +82,40 @@ pub fn information(records: &Records, as_of: NaiveDate) -> Result<InformationVie
     })
 }
 
-/// The SEN in numbers, with small counts suppressed and no way to work them out.
+/// The SEN in numbers: cells of the one decision over the register at as-of
+/// ([`published::register_now`]), the same the governors' report prints for that date.
 pub fn numbers(records: &Records, as_of: NaiveDate) -> NumbersView {
     let threshold = records.school.settings.suppress_below;
-    let mut k = 0u32;
-    let mut e = 0u32;
-    let mut areas = [0u32; 5];
-    for p in on_register(records, as_of) {
-        match p.status {
-            Status::K => k += 1,
-            Status::E => e += 1,
-            Status::N => {}
-        }
-        let i = p
-            .primary_need
-            .and_then(|n| n.area())
-            .and_then(|a| Area::ALL.iter().position(|x| *x == a))
-            .unwrap_or(4);
-        areas[i] += 1;
-    }
-    let status_cells = vec![("SEN support".to_string(), k), ("EHC plan".to_string(), e)];
-    let mut area_cells: Vec<(String, u32)> = Area::ALL
+    let reg = published::register_now(records, as_of);
+    let cell = |label: &str, (n, shown): (u32, crate::suppress::Shown)| CountView {
+        label: label.to_string(),
+        shown: shown.text(n, threshold),
+        small: shown == crate::suppress::Shown::Small,
+        withheld: shown == crate::suppress::Shown::Withheld,
+    };
+    let by_status = vec![
+        cell("SEN support", reg.status(0)),
+        cell("EHC plan", reg.status(1)),
+    ];
+    let by_area: Vec<CountView> = Area::ALL
         .iter()
-        .zip(areas)
-        .map(|(a, n)| (a.label().to_string(), n))
+        .map(|a| a.label())
+        .chain([OTHER_NEEDS])
+        .enumerate()
+        .map(|(i, label)| cell(label, reg.area(i)))
         .collect();
-    area_cells.push((OTHER_NEEDS.to_string(), areas[4]));
-    let (by_status, by_area, total_safe) = suppress(&[status_cells, area_cells], threshold);
-    let total = k + e;
     let any_small = by_status.iter().chain(&by_area).any(|c| c.small);
     let any_withheld = by_status.iter().chain(&by_area).any(|c| c.withheld);
     NumbersView {
         suppress_below: threshold,
+        small_rule: published::small_rule(threshold),
         by_status,
         by_area,
-        total: total_safe.then(|| total.to_string()),
+        // A withheld total is left out of the table; a number or "fewer than N" is printed.
+        total: (reg.decided.total != crate::suppress::Shown::Withheld).then(|| reg.total()),
         any_withheld,
         any_small,
     }
-}
-
-/// Suppress small counts in breakdowns of one total, by the method of [`crate::suppress`]:
-/// no hidden count can be worked out from what is shown.
-fn suppress(
-    breakdowns: &[Vec<(String, u32)>; 2],
-    threshold: u32,
-) -> (Vec<CountView>, Vec<CountView>, bool) {
-    use crate::suppress::Shown;
-    let counts: Vec<Vec<u32>> = breakdowns
-        .iter()
-        .map(|b| b.iter().map(|(_, n)| *n).collect())
-        .collect();
-    let decided = crate::suppress::suppress(&counts, threshold);
-    let cells = |bi: usize| -> Vec<CountView> {
-        breakdowns[bi]
-            .iter()
-            .zip(&decided.cells[bi])
-            .map(|((label, n), shown)| CountView {
-                label: label.clone(),
-                shown: shown.text(*n, threshold),
-                small: *shown == Shown::Small,
-                withheld: *shown == Shown::Withheld,
-            })
-            .collect()
-    };
-    (cells(0), cells(1), decided.total_shown)
-}
-
-/// Pupils on the register at `as_of` whose pupil.yaml loaded, in folder order.
-fn on_register(records: &Records, as_of: NaiveDate) -> impl Iterator<Item = &Pupil> {
-    records
-        .pupils
-        .iter()
-        .filter_map(|f| f.pupil.as_ref())
-        .filter(move |p| rules::on_register(p, as_of))
 }
 
 /// "Okafor, Amara".
@@ -181,7 +142,9 @@ pub fn register(
     }
     let mut rows = Vec::new();
     for folder in &loaded.records.pupils {
-        let Some(p) = &folder.pupil else { continue };
+        let Some(p) = published::counted(folder) else {
+            continue;
+        };
         if !rules::on_register(p, as_of) {
             continue;
         }
@@ -240,37 +203,4 @@ pub fn register(
         sen_support,
         ehc_plan,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_single_small_count_is_not_left_to_subtraction() {
-        let (status, area, total) = suppress(
-            &[
-                vec![("K".into(), 20), ("E".into(), 3)],
-                vec![("a".into(), 10), ("b".into(), 13)],
-            ],
-            5,
-        );
-        assert_eq!(status[1].shown, "fewer than 5");
-        assert_eq!(status[0].shown, "withheld");
-        assert_eq!(area[0].shown, "10");
-        assert!(!total);
-    }
-
-    #[test]
-    fn counts_all_at_or_over_the_threshold_show_a_total() {
-        let (status, _, total) = suppress(
-            &[
-                vec![("K".into(), 20), ("E".into(), 0)],
-                vec![("a".into(), 20)],
-            ],
-            5,
-        );
-        assert_eq!(status[1].shown, "0");
-        assert!(total);
-    }
 }

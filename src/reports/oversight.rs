@@ -12,12 +12,14 @@ use crate::chart::{BarChart, Series};
 use crate::dates::{self, uk};
 use crate::findings::Rule;
 use crate::load::Loaded;
-use crate::model::{Achieved, Area, Progress, Records, Status};
+use crate::model::{Achieved, Area, Progress, Records};
 use crate::national;
 use crate::render::{Part, md_escape, money};
 use crate::reports::costs::provision_map;
-use crate::rules::{self, Options, view::PupilView};
-use crate::suppress::{Shown, suppress};
+use crate::rules::{self, Options};
+use crate::suppress::{Shown, Total, suppress, suppress_group};
+
+use super::published;
 use crate::views::{self, OTHER_NEEDS};
 
 /// A report: its Markdown, its title, and the parts of its HTML page (Markdown and charts).
@@ -168,7 +170,7 @@ pub fn effectiveness(
 }
 
 /// A cycle reviewed in a period, with its plan and review as the records stood at as-of.
-struct Reviewed<'a> {
+pub(crate) struct Reviewed<'a> {
     pupil: &'a str,
     cycle: &'a crate::model::Cycle,
     plan: &'a crate::model::Plan,
@@ -178,7 +180,7 @@ struct Reviewed<'a> {
 impl Reviewed<'_> {
     /// The plan's outcomes by the review's judgement: achieved, partly, not achieved, not
     /// judged.
-    fn judgements(&self) -> [u32; 4] {
+    pub(crate) fn judgements(&self) -> [u32; 4] {
         let mut j = [0u32; 4];
         for o in &self.plan.outcomes {
             let i = match self.review.outcomes.iter().find(|(id, _)| *id == o.id) {
@@ -196,7 +198,7 @@ impl Reviewed<'_> {
 /// Every cycle with a review dated in `[from, to]`, as the records stood at as-of: the one
 /// reading of "reviewed in the period" behind the effectiveness report and the figures the
 /// information report quotes.
-fn reviewed_cycles(
+pub(crate) fn reviewed_cycles(
     records: &Records,
     as_of: NaiveDate,
     from: NaiveDate,
@@ -205,7 +207,7 @@ fn reviewed_cycles(
     records
         .pupils
         .iter()
-        .filter(|f| f.pupil.is_some())
+        .filter(|f| published::counted(f).is_some())
         .flat_map(move |folder| {
             folder
                 .cycles
@@ -232,32 +234,30 @@ fn reviewed_cycles(
 /// once. Small counts are suppressed as in "SEN in numbers", and no share is given of a
 /// count that is hidden.
 pub fn effectiveness_summary(records: &Records, as_of: NaiveDate) -> views::EffectivenessView {
-    let t = records.school.settings.suppress_below;
     let from = dates::academic_year_start(as_of);
-    let mut reviews = 0u32;
-    let mut j = [0u32; 4];
-    for r in reviewed_cycles(records, as_of, from, as_of) {
-        reviews += 1;
-        for (total, n) in j.iter_mut().zip(r.judgements()) {
-            *total += n;
-        }
-    }
-    let outcomes: u32 = j.iter().sum();
-    let reviews_shown = suppress(&[vec![reviews]], t).cells[0][0];
-    let d = suppress(&[j.to_vec()], t);
+    let o = published::outcomes(records, as_of, from, as_of);
+    let t = o.threshold;
+    let d = &o.judged_decided;
+    let outcomes = o.outcomes();
     let judged = |i: usize| views::JudgedView {
-        shown: d.cells[0][i].text(j[i], t),
-        share: (d.cells[0][i] == Shown::Count && d.total_shown && outcomes > 0)
-            .then(|| format!("{:.0}%", f64::from(j[i]) * 100.0 / f64::from(outcomes))),
+        shown: d.cells[0][i].text(o.judged[i], t),
+        share: (d.cells[0][i] == Shown::Count && d.total_shown() && outcomes > 0).then(|| {
+            format!(
+                "{:.0}%",
+                f64::from(o.judged[i]) * 100.0 / f64::from(outcomes)
+            )
+        }),
     };
+    // The sentence gives the outcomes in numbers only when no judgement is hidden.
+    let none_hidden = d.cells[0].iter().all(|c| *c == Shown::Count);
     views::EffectivenessView {
         from: views::iso(from),
         to: views::iso(as_of),
-        any: reviews > 0,
-        reviews: reviews_shown.text(reviews, t),
-        figures: d.total_shown && outcomes > 0,
-        outcomes: if d.total_shown {
-            outcomes.to_string()
+        any: o.reviews > 0,
+        reviews: o.reviews_shown.text(o.reviews, t),
+        figures: none_hidden && d.total_shown() && outcomes > 0,
+        outcomes: if none_hidden {
+            d.total.text(outcomes, t)
         } else {
             "withheld".to_string()
         },
@@ -367,14 +367,6 @@ pub fn effectiveness_report(
     ))
 }
 
-/// The label of the area of a pupil's primary need: one of the four areas, else other needs.
-fn area_index(p: &crate::model::Pupil) -> usize {
-    p.primary_need
-        .and_then(|n| n.area())
-        .and_then(|a| Area::ALL.iter().position(|x| *x == a))
-        .unwrap_or(Area::ALL.len())
-}
-
 fn area_labels() -> Vec<String> {
     Area::ALL
         .iter()
@@ -383,23 +375,7 @@ fn area_labels() -> Vec<String> {
         .collect()
 }
 
-/// The register on one date: counts by status (SEN support, EHC plan), by area and by NC year.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisterAt {
-    pub label: String,
-    /// A short label for charts: "Autumn 2025", "Now".
-    pub short: String,
-    pub date: NaiveDate,
-    pub status: [u32; 2],
-    pub areas: Vec<u32>,
-    pub years: BTreeMap<i64, u32>,
-}
-
-impl RegisterAt {
-    pub fn total(&self) -> u32 {
-        self.status[0] + self.status[1]
-    }
-}
+pub use super::published::{RegisterAt, register_over};
 
 /// The dates of the register: each term end in the period up to as-of, then as-of.
 pub fn register_dates(
@@ -426,49 +402,6 @@ pub fn register_dates(
     out.sort_by_key(|(_, _, d)| *d);
     out.dedup_by_key(|(_, _, d)| *d);
     out.push((format!("Now ({})", uk(as_of)), "Now".to_string(), as_of));
-    out
-}
-
-/// The register on each date, from one load: the records as they stood on that date. A pupil
-/// counts as on the register as `sen check --as-of DATE` counts them; their status on the
-/// date is EHC plan once the plan was issued, SEN support before.
-pub fn register_over(
-    records: &Records,
-    as_of: NaiveDate,
-    days: &[(String, String, NaiveDate)],
-) -> Vec<RegisterAt> {
-    let mut out: Vec<RegisterAt> = days
-        .iter()
-        .map(|(label, short, d)| RegisterAt {
-            label: label.clone(),
-            short: short.clone(),
-            date: *d,
-            status: [0, 0],
-            areas: vec![0; Area::ALL.len() + 1],
-            years: BTreeMap::new(),
-        })
-        .collect();
-    for folder in &records.pupils {
-        if folder.bad.pupil_shape {
-            continue;
-        }
-        let Some(p) = &folder.pupil else { continue };
-        let view = PupilView::new(folder, p, as_of);
-        for r in &mut out {
-            if !rules::on_register(p, r.date) {
-                continue;
-            }
-            let ehc = p.status == Status::E
-                && folder
-                    .ehcp
-                    .as_ref()
-                    .and_then(|e| e.issued.as_ref())
-                    .is_none_or(|i| i.value <= r.date);
-            r.status[usize::from(ehc)] += 1;
-            r.areas[area_index(p)] += 1;
-            *r.years.entry(view.nc_year(r.date, as_of)).or_default() += 1;
-        }
-    }
     out
 }
 
@@ -502,14 +435,15 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     );
     s.push_str("For the governor who oversees special educational needs (6.3). ");
     s.push_str(&format!(
-        "No pupil is named, and every count from 1 to {} is shown as \"fewer than {t}\", with any count that would give one away withheld, so these figures can be published.\n\n",
-        t.saturating_sub(1)
+        "No pupil is named, and {}, with any count that would give one away withheld, so these figures can be published.\n\n",
+        published::small_rule(t)
     ));
     s.push_str(&period_words(from, to, as_of));
 
     // The register.
     let days = register_dates(records, as_of, from, to);
-    let regs = register_over(records, as_of, &days);
+    let published = published::registers(records, as_of, &days);
+    let regs: Vec<&RegisterAt> = published.iter().map(|p| &p.counts).collect();
     let years: Vec<i64> = regs
         .iter()
         .flat_map(|r| r.years.keys().copied())
@@ -535,34 +469,19 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         }
     );
     s.push_str("| Date | On the register | SEN support | EHC plan | SEN support, share of roll | EHC plan, share of roll |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
-    let mut decided = Vec::new();
-    for r in &regs {
-        let year_counts: Vec<u32> = years
-            .iter()
-            .map(|y| r.years.get(y).copied().unwrap_or(0))
-            .collect();
-        let d = suppress(
-            &[r.status.to_vec(), r.areas.clone(), year_counts.clone()],
-            t,
-        );
-        let total = if d.total_shown {
-            r.total().to_string()
-        } else if r.total() == 0 {
-            "0".into()
-        } else {
-            "withheld".into()
-        };
+    for p in &published {
+        let r = &p.counts;
+        let (k, e) = (p.status(0), p.status(1));
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",
             r.label,
-            total,
-            shown(r.status[0], d.cells[0][0], t),
-            shown(r.status[1], d.cells[0][1], t),
-            share(r.status[0], d.cells[0][0], roll),
-            share(r.status[1], d.cells[0][1], roll),
+            p.total(),
+            p.shown(k),
+            p.shown(e),
+            share(k.0, k.1, roll),
+            share(e.0, e.1, roll),
         );
-        decided.push((d, year_counts));
     }
     let _ = writeln!(
         s,
@@ -573,28 +492,25 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     let cats: Vec<String> = regs.iter().map(|r| r.short.clone()).collect();
     let series = |i: usize, name: &str| Series {
         name: name.into(),
-        values: regs
+        values: published
             .iter()
-            .zip(&decided)
-            .map(|(r, (d, _))| (d.cells[0][i] == Shown::Count).then_some(f64::from(r.status[i])))
+            .map(|p| {
+                let (n, sh) = p.status(i);
+                (sh == Shown::Count).then_some(f64::from(n))
+            })
             .collect(),
-        labels: regs
-            .iter()
-            .zip(&decided)
-            .map(|(r, (d, _))| shown(r.status[i], d.cells[0][i], t))
-            .collect(),
+        labels: published.iter().map(|p| p.shown(p.status(i))).collect(),
     };
     let chart = BarChart {
         title: "Pupils on the SEN register".into(),
-        desc: regs
+        desc: published
             .iter()
-            .zip(&decided)
-            .map(|(r, (d, _))| {
+            .map(|p| {
                 format!(
                     "{}: SEN support {}, EHC plan {}",
-                    r.label,
-                    shown(r.status[0], d.cells[0][0], t),
-                    shown(r.status[1], d.cells[0][1], t)
+                    p.counts.label,
+                    p.shown(p.status(0)),
+                    p.shown(p.status(1))
                 )
             })
             .collect::<Vec<_>>()
@@ -611,10 +527,10 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     s.push_str("\n| --- |");
     s.push_str(&" ---: |".repeat(areas.len()));
     s.push('\n');
-    for (r, (d, _)) in regs.iter().zip(&decided) {
-        let _ = write!(s, "| {} |", r.label);
-        for (i, n) in r.areas.iter().enumerate() {
-            let _ = write!(s, " {} |", shown(*n, d.cells[1][i], t));
+    for p in &published {
+        let _ = write!(s, "| {} |", p.counts.label);
+        for i in 0..p.counts.areas.len() {
+            let _ = write!(s, " {} |", p.shown(p.area(i)));
         }
         s.push('\n');
     }
@@ -626,10 +542,10 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         s.push_str("\n| --- |");
         s.push_str(&" ---: |".repeat(years.len()));
         s.push('\n');
-        for (r, (d, counts)) in regs.iter().zip(&decided) {
-            let _ = write!(s, "| {} |", r.label);
-            for (i, n) in counts.iter().enumerate() {
-                let _ = write!(s, " {} |", shown(*n, d.cells[2][i], t));
+        for p in &published {
+            let _ = write!(s, "| {} |", p.counts.label);
+            for y in &years {
+                let _ = write!(s, " {} |", p.shown(p.year(*y)));
             }
             s.push('\n');
         }
@@ -651,21 +567,30 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     } else {
         s.push_str("| Duty | Paragraphs | Fell due | On time | Late | Not done | Share on time |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for d in &duties {
+            let timed = d.on_time.is_some();
             let counts = vec![d.on_time.unwrap_or(0), d.late, d.not_done];
-            let sup = suppress(std::slice::from_ref(&counts), t);
+            // A duty whose doing is not recorded prints no total: late and not done are a
+            // group of their own.
+            let (states, total) = if timed {
+                let sup = suppress(std::slice::from_ref(&counts), t);
+                (sup.cells[0].clone(), Some(sup.total))
+            } else {
+                let sup = suppress_group(&[counts[1..].to_vec()], t, Total::Unpublished);
+                let mut states = vec![Shown::Withheld];
+                states.extend(&sup.cells[0]);
+                (states, None)
+            };
             let cells: Vec<String> = counts
                 .iter()
-                .zip(&sup.cells[0])
+                .zip(&states)
                 .map(|(n, sh)| shown(*n, *sh, t))
                 .collect();
-            let timed = d.on_time.is_some();
-            let fell = match d.fell_due() {
-                Some(n) if sup.total_shown || n == 0 => n.to_string(),
-                Some(_) => "withheld".to_string(),
-                None => "–".to_string(),
+            let fell = match (d.fell_due(), total) {
+                (Some(n), Some(sh)) => shown(n, sh, t),
+                _ => "–".to_string(),
             };
-            let share_on_time = match d.fell_due() {
-                Some(n) if sup.total_shown && n > 0 => {
+            let share_on_time = match (d.fell_due(), total) {
+                (Some(n), Some(Shown::Count)) if n > 0 && states[0] == Shown::Count => {
                     format!(
                         "{:.0}%",
                         f64::from(d.on_time.unwrap_or(0)) * 100.0 / f64::from(n)
@@ -689,7 +614,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                 cells[2],
                 share_on_time
             );
-            duty_rows.push((d, sup, [on_time, cells[1].clone(), cells[2].clone()]));
+            duty_rows.push((d, states, [on_time, cells[1].clone(), cells[2].clone()]));
         }
         s.push('\n');
     }
@@ -703,7 +628,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                     .iter()
                     .map(|(d, sup, _)| {
                         let n = [d.on_time, Some(d.late), Some(d.not_done)][i]?;
-                        (sup.cells[0][i] == Shown::Count).then_some(f64::from(n))
+                        (sup[i] == Shown::Count).then_some(f64::from(n))
                     })
                     .collect(),
                 labels: duty_rows.iter().map(|(_, _, c)| c[i].clone()).collect(),
@@ -756,11 +681,14 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     }
     let over = map.top_up_count as u32;
     let costed = map.pupils.len() as u32;
-    let sup = suppress(&[vec![over, costed - over]], t);
     let _ = writeln!(
         s,
         "\nPupils whose current provision would cost more than £6,000 over a 39-week year (the nationally prescribed threshold, 6.99): {}.\n",
-        shown(over, sup.cells[0][0], t)
+        shown(
+            over,
+            published::part_of_unprinted(over, costed - over, t),
+            t
+        )
     );
     b.md(&s);
     if !map.by_area.is_empty() {
@@ -786,21 +714,43 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
 
     // Effectiveness.
     let mut s = String::from("## Which provision works\n\n");
-    let effects: Vec<Effect> = effectiveness(records, as_of, from, to)
-        .into_iter()
-        .filter(|e| e.outcomes > 0 && e.pupils as u32 >= t)
+    // The period's outcome counts, suppressed once (the information report quotes the
+    // same decision). A share is a count of outcomes achieved: only a provision whose
+    // achieved and other outcomes are both shown is listed, so neither the share nor the
+    // ranking gives a small count away.
+    let outcomes = published::outcomes(records, as_of, from, to);
+    let reached: Vec<&(Effect, crate::suppress::Suppressed)> = outcomes
+        .provisions
+        .iter()
+        .filter(|(e, _)| e.outcomes > 0 && e.pupils as u32 >= t)
+        .collect();
+    let effects: Vec<&Effect> = reached
+        .iter()
+        .filter(|(_, d)| d.total_shown() && d.cells[0].iter().all(|c| *c == Shown::Count))
+        .map(|(e, _)| e)
         .collect();
     let _ = writeln!(
         s,
-        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils. {SHARED_OUTCOMES} `sen report effectiveness` gives every provision.\n"
+        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils whose share gives no small count away. {SHARED_OUTCOMES} `sen report effectiveness` gives every provision.\n"
     );
-    if effects.is_empty() {
+    if reached.is_empty() {
         let _ = writeln!(s, "No provision reviewed in the period reached {t} pupils.");
+    } else if effects.is_empty() {
+        let _ = writeln!(
+            s,
+            "No provision given to {t} or more pupils has a share that can be published without giving a small count away."
+        );
     } else {
         let n = effects.len();
         let k = n.min(3);
-        let top: Vec<&Effect> = effects.iter().take(k).collect();
-        let bottom: Vec<&Effect> = effects.iter().skip(k).rev().take(3.min(n - k)).collect();
+        let top: Vec<&Effect> = effects.iter().take(k).copied().collect();
+        let bottom: Vec<&Effect> = effects
+            .iter()
+            .skip(k)
+            .rev()
+            .take(3.min(n - k))
+            .copied()
+            .collect();
         for (head, list) in [("Highest", top), ("Lowest", bottom)] {
             if list.is_empty() {
                 continue;
