@@ -128,10 +128,15 @@ struct Group {
 /// A change: withhold one cell (a shown count, or a "fewer than N" relabelled).
 type Move = usize;
 
+/// How a set of changes is ranked: last resort, counts hidden, changes, cells left pinned.
+type Rank = (u64, u64, usize, usize);
+
 impl Group {
     fn new(breakdowns: &[Vec<u32>], total: u32, t: u32, published: Total) -> Group {
         let mut value = vec![total];
-        let mut parts = vec![0..1];
+        // The total is a breakdown of one cell.
+        let mut parts = Vec::new();
+        parts.push(0..1);
         for b in breakdowns {
             let start = value.len();
             value.extend(b);
@@ -264,7 +269,7 @@ impl Group {
                 break;
             }
             // The cheapest one or two changes after which `c` keeps two values.
-            let mut best: Option<((u64, u64, usize, usize), Vec<Move>)> = None;
+            let mut best: Option<(Rank, Vec<Move>)> = None;
             let mut sets: Vec<Vec<Move>> = moves.iter().map(|&m| vec![m]).collect();
             for (i, &a) in moves.iter().enumerate() {
                 for &b in &moves[i + 1..] {
