@@ -114,16 +114,19 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
     }
 
     // A UPN the export gives to rows that are not one child: none of them is used.
+    let mut first_with_upn: HashMap<&str, &MisPupil> = HashMap::new();
+    let mut mixed: BTreeSet<&str> = BTreeSet::new();
+    for m in &read.rows {
+        if let Some(u) = &m.upn {
+            let first = *first_with_upn.entry(u.as_str()).or_insert(m);
+            if !same_child(first, m) {
+                mixed.insert(u.as_str());
+            }
+        }
+    }
     let shared: BTreeMap<String, Vec<usize>> = mis::shared_upns(&read.rows)
         .into_iter()
-        .filter(|(u, _)| {
-            let rows: Vec<&MisPupil> = read
-                .rows
-                .iter()
-                .filter(|m| m.upn.as_ref() == Some(u))
-                .collect();
-            rows.iter().any(|m| !same_child(m, rows[0]))
-        })
+        .filter(|(u, _)| mixed.contains(u.as_str()))
         .collect();
 
     // Plan every file before writing one.
