@@ -6,6 +6,10 @@
 #
 #   bench/mis.sh            # prints the figures and the verdicts
 #
+# It then times reading alone (`sen import pupils --dry-run` into an empty school) over
+# invented exports of 20,000 and 200,000 rows: reading is linear (issue #23: 10x the rows
+# within 11x the time; 200,000 rows in a few seconds).
+#
 # SEN_BIN=PATH times that binary instead of building target/release/sen.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,3 +62,25 @@ printf 'rows in the export: %s\n' "$rows"
 printf 'sen check (10,000 pupils):  %.2f s\n' "$check"
 printf 'sen census (10,000 rows):   %.2f s  (%s)\n' "$census" "$(verdict "$census" "$check")"
 printf 'sen import (10,000 rows):   %.2f s  (%s)\n' "$import" "$(verdict "$import" "$check")"
+
+# Reading alone, linear in the rows: invented exports of 20,000 and 200,000 rows, every
+# pupil new, so import plans (and --dry-run lists) every one.
+rows_export() { # rows file
+    python3 - "$1" "$2" <<'PY'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+needs = ["SPLD", "MLD", "SEMH", "SLCN", "ASD", "HI"]
+with open(out, "w", newline="") as f:
+    f.write("UPN,Legal Surname,Legal Forename,DOB,SEN Status,SEN Start Date,Primary Need\r\n")
+    for i in range(n):
+        f.write(f",\"Family{i}, Jr\",Given{i},{1 + i % 28:02d}/{1 + i % 12:02d}/{2010 + i % 10},K,01/09/2025,{needs[i % 6]}\r\n")
+PY
+}
+rows_export 20000 "$TMP/rows-20000.csv"
+rows_export 200000 "$TMP/rows-200000.csv"
+rm -rf "$TMP/empty-read"
+"$SEN_BIN" init "$TMP/empty-read" --school "Bench School" --senco "Ms A Senco" --senco-email a@example.org >/dev/null
+small=$(for _ in $(seq $runs); do time_of "$SEN_BIN" --records "$TMP/empty-read" --as-of "$AS_OF" import pupils "$TMP/rows-20000.csv" --dry-run; done | median)
+large=$(for _ in $(seq $runs); do time_of "$SEN_BIN" --records "$TMP/empty-read" --as-of "$AS_OF" import pupils "$TMP/rows-200000.csv" --dry-run; done | median)
+printf 'import --dry-run (20,000 rows):   %.2f s\n' "$small"
+printf 'import --dry-run (200,000 rows):  %.2f s  (%s)\n' "$large" "$(awk -v a="$large" -v b="$small" 'BEGIN { printf "%.2fx the 20,000-row time: %s", a / b, (a <= 11 * b ? "MET (<= 11x)" : "NOT MET") }')"

@@ -356,8 +356,9 @@ pub enum ImportWhat {
 /// Compare the SEN register in the records with the MIS export before census day (6.83).
 ///
 /// Lists each pupil who is on the register (K or E) on one side and not on the other, and
-/// each difference in status, primary need, secondary need, date of birth or UPN. Exit
-/// status: 0 when they agree, 1 when they differ, 2 for a usage error.
+/// each difference in status, primary need, secondary need, date of birth, given or family
+/// name, or UPN, and each UPN the export gives to more than one row. Exit status: 0 when
+/// they agree, 1 when they differ, 2 for a usage error.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  sen census sen-report.csv\n  sen census sen-report.csv --format json"

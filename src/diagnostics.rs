@@ -245,7 +245,8 @@ pub fn render_error(e: &anyhow::Error) -> String {
     for cause in e.chain().skip(1) {
         let _ = write!(out, "\n  caused by: {cause}");
     }
-    out
+    // An error may quote a file name or a value: nothing it prints can drive a terminal.
+    crate::yaml::printable(&out).into_owned()
 }
 
 /// True when an error is only that the reader of standard output went away.

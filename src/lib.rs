@@ -28,4 +28,5 @@ pub mod skeleton;
 pub mod suppress;
 pub mod validate;
 pub mod views;
+pub mod write;
 pub mod yaml;

@@ -292,6 +292,8 @@ fn records(
     // A spreadsheet numbers rows, not lines: a blank line is a row (the CSV reader skips
     // it), and a quoted value holding line breaks is one row over several lines.
     let mut extra_lines = 0usize;
+    // Lines are counted once, from where the last row began: reading stays linear.
+    let (mut counted_to, mut lines_before) = (0usize, 0usize);
     for rec in reader.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -312,7 +314,13 @@ fn records(
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        let line = bytes[..start].iter().filter(|b| **b == b'\n').count() + 1;
+        let start = start.max(counted_to);
+        lines_before += bytes[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = start;
+        let line = lines_before + 1;
         let row = line.saturating_sub(extra_lines);
         extra_lines += rec.iter().map(|f| f.matches('\n').count()).sum::<usize>();
         match &header {
@@ -352,6 +360,21 @@ impl Row<'_> {
     /// that disagree, that is an error.
     fn text(&mut self, key: &str) -> Option<String> {
         let idx = self.cols.by_key.get(key)?;
+        // Every value read is one line of printable text, before anything else looks at
+        // it: what is refused here is never echoed, written or printed.
+        for &i in idx {
+            let cell = self.rec.get(i).map(|c| c.trim_matches([' ', '\t']));
+            if let Some(why) = cell.and_then(not_one_line) {
+                self.errors.push(CellError {
+                    row: self.row,
+                    column: self.cols.name(i),
+                    message: format!(
+                        "the value {why}: a value from the MIS is one line of printable text; correct it in the MIS"
+                    ),
+                });
+                return None;
+            }
+        }
         let values: Vec<(usize, String)> = idx
             .iter()
             .filter_map(|&i| {
@@ -415,6 +438,30 @@ impl Row<'_> {
             }
         }
     }
+}
+
+/// Why a cell (or a name) is not one line of printable text (records.md 0.3), or `None`: a line break
+/// anywhere (at the end too), a control character, a bidirectional control (U+202A to
+/// U+202E, U+2066 to U+2069) or a noncharacter. The character is named, never shown.
+pub fn not_one_line(cell: &str) -> Option<String> {
+    let c = cell.chars().find(|&c| {
+        let n = u32::from(c);
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}')
+            || (0x202A..=0x202E).contains(&n)
+            || (0x2066..=0x2069).contains(&n)
+            || (0xFDD0..=0xFDEF).contains(&n)
+            || n & 0xFFFE == 0xFFFE
+    })?;
+    let what = match c {
+        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            "a bidirectional control, which makes text read one way on screen and another in the file"
+        }
+        c if c.is_control() => "a control character",
+        _ => "a noncharacter, which a Word document cannot hold",
+    };
+    Some(format!("holds {what} (U+{:04X})", u32::from(c)))
 }
 
 /// dd/mm/yyyy (or d/m/yyyy, with `-` or `.`), or ISO yyyy-mm-dd; a time after the date (as
@@ -529,12 +576,14 @@ pub fn read_pupils(bytes: &[u8], map: &[(String, String)]) -> Result<Read<MisPup
         {
             r.error("upn", e);
         }
+        let before = r.errors.len();
         let family = r.text("family").unwrap_or_default();
-        let given = r.text("given").unwrap_or_default();
-        if family.is_empty() {
+        if family.is_empty() && r.errors.len() == before {
             r.error("family", "the family name is empty".into());
         }
-        if given.is_empty() {
+        let before = r.errors.len();
+        let given = r.text("given").unwrap_or_default();
+        if given.is_empty() && r.errors.len() == before {
             r.error("given", "the given name is empty".into());
         }
         let status = match r.text("status") {
@@ -615,8 +664,9 @@ pub fn read_contacts(bytes: &[u8], map: &[(String, String)]) -> Result<Read<MisC
                 }
             },
         };
+        let before = r.errors.len();
         let name = r.text("name").unwrap_or_default();
-        if name.is_empty() {
+        if name.is_empty() && r.errors.len() == before {
             r.error("name", "the contact's name is empty".into());
         }
         let c = MisContact {
@@ -826,7 +876,8 @@ pub struct Difference {
 }
 
 /// The fields compared between the records and the MIS (cli.md: status, primary need,
-/// secondary need, date of birth, UPN). `status` is the records' status as of `as_of`
+/// secondary need, date of birth, UPN; 0.3: given and family name, ignoring case and
+/// surrounding spaces). `status` is the records' status as of `as_of`
 /// (N when the pupil is not on the register then).
 pub fn differences(p: &Pupil, m: &MisPupil, on_register: bool) -> Vec<Difference> {
     let status = if on_register { p.status } else { Status::N };
@@ -869,6 +920,20 @@ pub fn differences(p: &Pupil, m: &MisPupil, on_register: bool) -> Vec<Difference
     }
     if let Some(u) = &m.upn {
         diff("upn", p.upn.clone(), Some(u.clone()));
+    }
+    // Names are compared as a person would: case and surrounding spaces aside.
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    for (field, records, mis) in [
+        ("given", &p.given, &m.given),
+        ("family", &p.family, &m.family),
+    ] {
+        if !mis.trim().is_empty() && !same(records, mis) {
+            out.push(Difference {
+                field,
+                records: Some(records.clone()),
+                mis: Some(mis.clone()),
+            });
+        }
     }
     out
 }
@@ -919,6 +984,21 @@ impl<'a> Pupils<'a> {
         };
         by_upn.or_else(by_name).map(|&i| self.all[i])
     }
+
+    /// The records' pupil with an MIS row's given name, family name and date of birth (for
+    /// a row whose UPN cannot be trusted).
+    pub fn find_by_name(&self, m: &MisPupil) -> Option<(&'a str, &'a Pupil)> {
+        m.dob
+            .and_then(|d| self.by_name.get(&name_key(&m.given, &m.family, d)))
+            .map(|&i| self.all[i])
+    }
+
+    /// The records' pupil holding a UPN.
+    pub fn with_upn(&self, upn: &str) -> Option<(&'a str, &'a Pupil)> {
+        self.by_upn
+            .get(&upn.trim().to_ascii_uppercase())
+            .map(|&i| self.all[i])
+    }
 }
 
 fn name_key(
@@ -931,6 +1011,28 @@ fn name_key(
         family.trim().to_lowercase(),
         dob,
     )
+}
+
+/// The UPNs the export gives to more than one row, each with those rows' numbers.
+pub fn shared_upns(rows: &[MisPupil]) -> BTreeMap<String, Vec<usize>> {
+    let mut by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for m in rows {
+        if let Some(u) = &m.upn {
+            by.entry(u.clone()).or_default().push(m.row);
+        }
+    }
+    by.retain(|_, rows| rows.len() > 1);
+    by
+}
+
+/// "rows 3 and 7", "rows 3, 5 and 8".
+pub fn rows_list(rows: &[usize]) -> String {
+    let n: Vec<String> = rows.iter().map(ToString::to_string).collect();
+    match n.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("rows {} and {last}", rest.join(", ")),
+        Some((last, _)) => format!("row {last}"),
+        None => String::new(),
+    }
 }
 
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {

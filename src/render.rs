@@ -765,7 +765,7 @@ pub fn check_output_path(root: Option<&Path>, path: &Path) -> Result<()> {
 /// An absolute, normalised path whose existing part has symlinks resolved.
 fn absolute(path: &Path) -> Result<PathBuf> {
     // `..` is resolved by name first, so `out/../pupils` cannot pass as `out/`.
-    let abs = lexical(path)?;
+    let abs = crate::write::lexical(path)?;
     let mut existing = abs.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();
     loop {
@@ -796,57 +796,21 @@ pub fn check_no_link_into(root: Option<&Path>, path: &Path) -> Result<()> {
     let Ok(root_real) = root.canonicalize() else {
         return Ok(());
     };
-    let root_given = lexical(root)?;
-    let target = lexical(path)?;
-    let mut prefix = PathBuf::new();
-    for c in target.components() {
-        prefix.push(c);
-        if root_given.starts_with(&prefix) {
-            continue;
-        }
-        let Ok(meta) = fs::symlink_metadata(&prefix) else {
-            // Nothing exists from here on: no link to pass through.
-            break;
+    for link in crate::write::links_on_the_way(root, path)? {
+        let leads_in = match link.canonicalize() {
+            Ok(real) => real.starts_with(&root_real),
+            // A dangling link: what it would create is unknown, so refuse it.
+            Err(_) => true,
         };
-        if meta.file_type().is_symlink() {
-            let leads_in = match prefix.canonicalize() {
-                Ok(real) => real.starts_with(&root_real),
-                // A dangling link: what it would create is unknown, so refuse it.
-                Err(_) => true,
-            };
-            if leads_in {
-                bail!(
-                    "refusing to write `{}`: `{}` is a symbolic link into the records, so the file would land among pupils' records\n  help: remove the link; outputs go under `out/` or outside the records folder",
-                    path.display(),
-                    prefix.display()
-                );
-            }
+        if leads_in {
+            bail!(
+                "refusing to write `{}`: `{}` is a symbolic link into the records, so the file would land among pupils' records\n  help: remove the link; outputs go under `out/` or outside the records folder",
+                path.display(),
+                link.display()
+            );
         }
     }
     Ok(())
-}
-
-/// `path` made absolute against the current folder, `.` and `..` resolved by name, links
-/// left as they are.
-fn lexical(path: &Path) -> Result<PathBuf> {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .context("cannot read the current folder")?
-            .join(path)
-    };
-    let mut abs = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                abs.pop();
-            }
-            Component::CurDir => {}
-            other => abs.push(other),
-        }
-    }
-    Ok(abs)
 }
 
 /// Create `dir` and any missing parents, new folders with mode 0700 on Unix (they hold
@@ -884,33 +848,12 @@ pub fn write_private(root: Option<&Path>, path: &Path, contents: &[u8]) -> Resul
     if path.file_name().is_none() {
         bail!("`{}` is not a file name", path.display());
     }
-    let mut n = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".sen-{}-{n}.tmp", std::process::id()));
-        let mut o = fs::OpenOptions::new();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        match o.open(&tmp) {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot write `{}`", path.display()));
-            }
-        }
-    };
-    let written = file
-        .write_all(contents)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| fs::rename(&tmp, path));
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write `{}`", path.display()));
-    }
-    Ok(())
+    let written = crate::write::write_temp(&dir, contents, true).and_then(|tmp| {
+        fs::rename(&tmp, path).inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
+    });
+    written.with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// `--out FILE` as given, with `-` meaning standard output (as `sen letter --out -` does).

@@ -2,30 +2,10 @@
 //! commented skeletons, written only where no file exists, so sen never rewrites a file a
 //! person wrote.
 
-use std::io::Write;
-use std::path::Path;
-
-use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::dates::iso;
 use crate::schema::{SCHEMA_DIR, file_name};
-
-/// Create `path` (and its folders); fails rather than replace a file that exists.
-pub fn write_new(path: &Path, text: &str) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create `{}`", path.display()))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    Ok(())
-}
 
 /// The `yaml-language-server` header for a file at `rel`, pointing at the schema `name`
 /// in the root's schema folder by a path relative to the file.
@@ -37,9 +17,58 @@ pub fn header(rel: &str, name: &str) -> String {
     )
 }
 
-/// A YAML scalar holding `s` exactly: JSON's quoting is valid YAML.
+/// A YAML double-quoted scalar holding `s` exactly, whatever it holds: `"` and `\\` are
+/// escaped, and so is every character that is not plainly visible text (controls, line
+/// breaks, bidirectional controls, noncharacters, the byte-order mark), so no value can
+/// end the scalar, start a comment or a key, or hide in the file.
 pub fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if unseen(c) => {
+                let n = u32::from(c);
+                if n > 0xFFFF {
+                    out.push_str(&format!("\\U{n:08X}"));
+                } else {
+                    out.push_str(&format!("\\u{n:04X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A character that is not plainly visible in a file: a control, a line or paragraph
+/// separator, a bidirectional control, a noncharacter, the byte-order mark.
+fn unseen(c: char) -> bool {
+    let n = u32::from(c);
+    c.is_control()
+        || matches!(n, 0x2028 | 0x2029 | 0xFEFF | 0x200E | 0x200F | 0x061C)
+        || (0x202A..=0x202E).contains(&n)
+        || (0x2066..=0x2069).contains(&n)
+        || (0xFDD0..=0xFDEF).contains(&n)
+        || n & 0xFFFE == 0xFFFE
+}
+
+/// `value` padded to `width`, with at least one space after it: YAML reads `#` as a comment
+/// only after a space, so a long value never runs into the comment beside it.
+fn pad(value: impl std::fmt::Display, width: usize) -> String {
+    let v = value.to_string();
+    if v.chars().count() >= width {
+        format!("{v} ")
+    } else {
+        format!("{v:<width$}")
+    }
+}
+
+/// `s` for a `#` comment: one line, whatever it holds (anything unseen becomes `?`).
+fn comment(s: &str) -> String {
+    s.chars().map(|c| if unseen(c) { '?' } else { c }).collect()
 }
 
 /// What a new pupil.yaml says: `sen new pupil` fills the name, date of birth and start;
@@ -88,7 +117,7 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
     let since_note = p
         .since_note
         .as_deref()
-        .map_or_else(String::new, |n| format!("  # {n}\n"));
+        .map_or_else(String::new, |n| format!("  # {}\n", comment(n)));
     let year_group = p
         .year_group
         .map_or_else(|| "null".to_string(), |y| y.to_string());
@@ -127,12 +156,12 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
     t.push_str(&format!(
         "# {given} {family}: who the pupil is and their SEN status. Replace each null with what\n\
          # you know; `sen check` says what is still needed.\n\
-         name:\n  given: {}\n  family: {}\n  preferred: {:<13}# the name the pupil goes by in letters, if not the given name\n\
-         dob: {:<22}# date of birth\n\
-         upn: {:<21}# Unique Pupil Number: 13 characters, e.g. A123456789012\n\
-         year_group: {:<14}# only if taught out of their age group: NC year 0 (Reception) to 14\n\
-         class: {:<19}# the pupil's class, e.g. 4B\n\
-         sen:\n  status: {:<16}# K = SEN support, E = EHC plan, N = no longer on the register\n{since_note}  since: {:<20}# the date the school decided to make special educational provision\n  parents_notified: null  # the date parents were formally told (6.43, 6.48); null until then\n  primary_need: {:<10}# census code of the main need: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD\n                          # ASD DS OTH; NSA until the need has been assessed (K only)\n  secondary_need: {:<8}# another code, if there is one (never NSA)\n  # ended: YYYY-MM-DD     # with status N: the date the pupil came off the register\n  summary: null           # the needs in plain words (6.45); write `|` and indent for paragraphs\n  strengths: null         # what the pupil is good at\n\
+         name:\n  given: {}\n  family: {}\n  preferred: {}# the name the pupil goes by in letters, if not the given name\n\
+         dob: {}# date of birth\n\
+         upn: {}# Unique Pupil Number: 13 characters, e.g. A123456789012\n\
+         year_group: {}# only if taught out of their age group: NC year 0 (Reception) to 14\n\
+         class: {}# the pupil's class, e.g. 4B\n\
+         sen:\n  status: {}# K = SEN support, E = EHC plan, N = no longer on the register\n{since_note}  since: {}# the date the school decided to make special educational provision\n  parents_notified: null  # the date parents were formally told (6.43, 6.48); null until then\n  primary_need: {}# census code of the main need: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD\n                          # ASD DS OTH; NSA until the need has been assessed (K only)\n  secondary_need: {}# another code, if there is one (never NSA)\n  # ended: YYYY-MM-DD     # with status N: the date the pupil came off the register\n  summary: null           # the needs in plain words (6.45); write `|` and indent for paragraphs\n  strengths: null         # what the pupil is good at\n\
          flags:\n  looked_after: false     # looked after by the local authority (6.90)\n  eal: false              # English as an additional language (6.24)\n  pupil_premium: false\n  medical_plan: false     # has an individual healthcare plan (6.11)\n\
          {contacts}\
          what_helps: null          # what helps, in the words staff use (6.49); `|` and indent for lines\n\
@@ -143,17 +172,81 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
          #   sen_record_sent: null # the date the SEN record reached it: within 15 school days\n",
         quote(&p.given),
         quote(&p.family),
-        or_null(p.preferred.as_deref()),
-        dob,
-        or_null(p.upn.as_deref()),
-        year_group,
-        or_null(p.class.as_deref()),
-        p.status.unwrap_or("K"),
-        since,
-        p.primary_need.unwrap_or("NSA"),
-        p.secondary_need.unwrap_or("null"),
-        given = p.given,
-        family = p.family,
+        pad(or_null(p.preferred.as_deref()), 13),
+        pad(dob, 22),
+        pad(or_null(p.upn.as_deref()), 21),
+        pad(year_group, 14),
+        pad(or_null(p.class.as_deref()), 19),
+        pad(p.status.unwrap_or("K"), 16),
+        pad(since, 20),
+        pad(p.primary_need.unwrap_or("NSA"), 10),
+        pad(p.secondary_need.unwrap_or("null"), 8),
+        given = comment(&p.given),
+        family = comment(&p.family),
     ));
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::ymd;
+
+    #[test]
+    fn any_text_stays_one_quoted_value_and_never_becomes_structure() {
+        let hostile = [
+            "Smith\ntransfer:\n  school: X",
+            "O'Brien # not a comment",
+            "\"quoted\" \\ back",
+            "Ell\r",
+            "bidi \u{202E}olleh",
+            "nul \u{0} del \u{7f} c1 \u{85} ls \u{2028} nonchar \u{FFFE} \u{10FFFF}",
+        ];
+        for text in hostile {
+            let t = pupil_yaml(
+                "pupils/a/pupil.yaml",
+                &PupilSkeleton {
+                    given: text.to_string(),
+                    family: text.to_string(),
+                    preferred: Some(format!("{text} and a long preferred name")),
+                    dob: Some(ymd(2017, 3, 14)),
+                    class: Some(format!("{text} a class name longer than its column")),
+                    upn: Some("C801200021001".into()),
+                    since: Some(ymd(2026, 11, 23)),
+                    ..PupilSkeleton::default()
+                },
+            );
+            // Nothing unseen is written raw, and the top-level keys are the skeleton's own.
+            assert!(!t.chars().any(|c| c != '\n' && unseen(c)), "{t:?}");
+            let keys: Vec<&str> = t
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#']) && !l.is_empty())
+                .map(|l| l.split(':').next().unwrap_or_default())
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "name",
+                    "dob",
+                    "upn",
+                    "year_group",
+                    "class",
+                    "sen",
+                    "flags",
+                    "contacts",
+                    "what_helps",
+                    "left"
+                ],
+                "{t}"
+            );
+            match crate::yaml::parse::<crate::records::RawPupil>(&t) {
+                Ok(raw) => {
+                    assert_eq!(raw.name.value.given.value, text);
+                    assert_eq!(raw.name.value.family.value, text);
+                }
+                // A control character, escaped, is refused as a `schema` finding when read.
+                Err(e) => assert_eq!(e.failure, crate::yaml::Failure::Schema, "{text:?}: {e:?}"),
+            }
+        }
+    }
 }

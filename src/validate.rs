@@ -1304,14 +1304,68 @@ pub fn school(
     school
 }
 
-/// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-'.
+/// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-', at most
+/// [`MAX_PUPIL_ID`] characters, not a [`reserved_name`] (records.md 0.3).
 pub fn valid_pupil_id(id: &str) -> bool {
-    !id.is_empty()
+    pupil_id_problem(id).is_none()
+}
+
+/// The longest pupil id (records.md 0.3): a path through it stays well within what every
+/// operating system and zip tool holds.
+pub const MAX_PUPIL_ID: usize = 60;
+
+/// A name Windows keeps for a device (`con`, `prn`, `aux`, `nul`, `com1` to `com9`, `lpt1`
+/// to `lpt9`), which no folder there can have (records.md 0.3).
+pub fn reserved_name(id: &str) -> bool {
+    let id = id.to_ascii_lowercase();
+    matches!(id.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((id.starts_with("com") || id.starts_with("lpt"))
+            && id.len() == 4
+            && matches!(id.as_bytes()[3], b'1'..=b'9'))
+}
+
+/// `id` cut to at most `max` characters, at a '-' where one falls in the second half, with
+/// no '-' at the end.
+pub fn shortened_id(id: &str, max: usize) -> String {
+    if id.len() <= max {
+        return id.to_string();
+    }
+    let mut end = max.min(id.len());
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &id[..end];
+    let cut = match cut.rfind('-') {
+        Some(i) if i >= max / 2 => &cut[..i],
+        _ => cut,
+    };
+    cut.trim_end_matches('-').to_string()
+}
+
+/// Why `id` cannot be a pupil id, as the end of a sentence, or `None` when it can:
+/// lowercase ASCII letters and digits in groups joined by single '-', at most
+/// [`MAX_PUPIL_ID`] characters, and not a [`reserved_name`].
+pub fn pupil_id_problem(id: &str) -> Option<String> {
+    let shaped = !id.is_empty()
         && id.split('-').all(|g| {
             !g.is_empty()
                 && g.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        });
+    if !shaped {
+        Some("an id is lowercase letters and digits, in groups joined by single '-'".into())
+    } else if id.len() > MAX_PUPIL_ID {
+        Some(format!(
+            "it is {} characters long, and an id is at most {MAX_PUPIL_ID}",
+            id.len()
+        ))
+    } else if reserved_name(id) {
+        Some(format!(
+            "`{id}` is a name Windows keeps for a device, so no Windows machine could hold the folder"
+        ))
+    } else {
+        None
+    }
 }
 
 /// The checks of one pupil folder that read more than one file: the folder's name, that it
@@ -1325,18 +1379,31 @@ pub fn folder_across(
     let id = out.id.clone();
     let mut findings = Vec::new();
     if !valid_pupil_id(&id) {
-        let mut f = Finding::new(
-            Rule::Schema,
-            Kind::Invalid,
-            format!("pupil folder name `pupils/{id}` is not lowercase letters and digits joined by single '-'"),
-        )
-        .pupil(&id);
-        let suggestion: String = id
+        let shaped: String = id
             .to_ascii_lowercase()
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("-");
+        let mut suggestion = shortened_id(&shaped, MAX_PUPIL_ID);
+        if reserved_name(&suggestion) {
+            suggestion.push_str("-2");
+        }
+        let message = if shaped != id {
+            format!(
+                "pupil folder name `pupils/{id}` is not lowercase letters and digits joined by single '-'"
+            )
+        } else if id.len() > MAX_PUPIL_ID {
+            format!(
+                "pupil folder name `pupils/{id}` is {} characters long: a pupil id is at most {MAX_PUPIL_ID}, so the records can be copied to any machine",
+                id.len()
+            )
+        } else {
+            format!(
+                "pupil folder name `pupils/{id}` is a name Windows keeps for a device: no Windows machine could hold the folder"
+            )
+        };
+        let mut f = Finding::new(Rule::Schema, Kind::Invalid, message).pupil(&id);
         f.help = Some(format!("rename the folder, for example to `{suggestion}`"));
         findings.push(f);
     }

@@ -34,6 +34,12 @@ fn hashes(root: &Path) -> BTreeMap<String, String> {
         if rel == "out" || rel.starts_with("out/") || entry.file_type().is_dir() {
             continue;
         }
+        // A link is recorded by where it points (a link to a folder cannot be read).
+        if entry.file_type().is_symlink() {
+            let to = std::fs::read_link(entry.path()).expect("read link");
+            out.insert(rel, format!("link to {}", to.display()));
+            continue;
+        }
         let bytes = std::fs::read(entry.path()).expect("read");
         let digest = Sha256::digest(&bytes);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -445,5 +451,192 @@ fn no_command_writes_through_a_link_into_the_records() {
     ] {
         sen(&root, &args);
         intact(&before, &hashes(&root), &args);
+    }
+}
+
+/// The argument lists of `sen import` and `sen new` that would write under `pupils/`.
+fn import_and_new(export: &Path) -> Vec<Vec<String>> {
+    let e = export.to_string_lossy().into_owned();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["import", "pupils", &e, "--dry-run"],
+        vec!["import", "pupils", &e],
+        vec!["import", "pupils", &e],
+        vec![
+            "new",
+            "pupil",
+            "amy-smith",
+            "--given",
+            "Amy",
+            "--family",
+            "Smith",
+            "--dob",
+            "2018-02-01",
+        ],
+        vec![
+            "new",
+            "pupil",
+            "ben-jones",
+            "--given",
+            "Ben",
+            "--family",
+            "Jones",
+            "--dob",
+            "2018-02-01",
+        ],
+        vec![
+            "new",
+            "pupil",
+            "cara-dunn",
+            "--given",
+            "Cara",
+            "--family",
+            "Dunn",
+            "--dob",
+            "2018-02-01",
+        ],
+        vec!["new", "meeting", "ethan-murphy"],
+        vec!["new", "cycle", "ethan-murphy"],
+        vec![
+            "new",
+            "annual-review",
+            "ruby-osei",
+            "--meeting",
+            "2027-01-10",
+        ],
+        vec!["new", "ehcp", "theo-bennett"],
+        vec!["new", "meeting", "amara-okafor"],
+        vec!["new", "cycle", "amara-okafor"],
+    ];
+    runs.into_iter()
+        .map(|r| r.into_iter().map(String::from).collect())
+        .collect()
+}
+
+/// An export of three pupils the example school does not have.
+fn three_new_pupils(dir: &Path) -> PathBuf {
+    let p = dir.join("export.csv");
+    std::fs::write(
+        &p,
+        "Legal Surname,Legal Forename,DOB,SEN Status,Primary Need\n\
+         Smith,Amy,01/02/2018,K,SLCN\n\
+         Jones,Ben,01/02/2018,K,SEMH\n\
+         Dunn,Cara,01/02/2018,K,SPLD\n",
+    )
+    .expect("write export");
+    p
+}
+
+/// No folder on the way from `root` to `rel` is a link.
+fn through_real_folders(root: &Path, rel: &str) -> bool {
+    let mut at = root.to_path_buf();
+    rel.split('/').all(|part| {
+        at.push(part);
+        !std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+    })
+}
+
+/// `sen import` and `sen new` with links of every kind laid in the records: a pupil's
+/// folder linked to another pupil's `meetings/`, to a folder outside the records, to
+/// nothing; a pupil's `meetings/` linked to another pupil's, their `cycles/` and
+/// `annual-reviews/` linked outside. Not one record changes, nothing lands outside, and
+/// what is added is added through real folders only.
+#[cfg(unix)]
+#[test]
+fn import_and_new_never_write_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_dir(&example(), &root);
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    let p = |rel: &str| root.join("pupils").join(rel);
+    symlink(p("amara-okafor/meetings"), p("amy-smith")).expect("link");
+    symlink(&outside, p("ben-jones")).expect("link");
+    symlink(dir.path().join("nowhere"), p("cara-dunn")).expect("link");
+    symlink(p("amara-okafor/meetings"), p("ethan-murphy/meetings")).expect("link");
+    std::fs::rename(p("ethan-murphy/cycles"), outside.join("ethan-cycles")).expect("move");
+    symlink(outside.join("ethan-cycles"), p("ethan-murphy/cycles")).expect("link");
+    std::fs::rename(p("ruby-osei/annual-reviews"), outside.join("ruby-reviews")).expect("move");
+    symlink(outside.join("ruby-reviews"), p("ruby-osei/annual-reviews")).expect("link");
+    symlink(p("aisha-begum/ehcp.yaml"), p("theo-bennett/ehcp.yaml")).expect("link");
+    // Amara's own folders are real: `sen new` may add to them.
+    let export = three_new_pupils(dir.path());
+    let before = hashes(&root);
+    let outside_before = hashes(&outside);
+    for args in import_and_new(&export) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sen(&root, &args);
+        let after = hashes(&root);
+        for (file, hash) in &before {
+            assert_eq!(
+                after.get(file),
+                Some(hash),
+                "`sen {}` changed {file}",
+                args.join(" ")
+            );
+        }
+        for file in after.keys().filter(|f| !before.contains_key(*f)) {
+            assert!(
+                through_real_folders(&root, file),
+                "`sen {}` wrote {file} through a link",
+                args.join(" ")
+            );
+            assert!(
+                !file.starts_with("pupils/amara-okafor/meetings/")
+                    || args.contains(&"amara-okafor"),
+                "`sen {}` wrote {file} into Amara's meetings",
+                args.join(" ")
+            );
+        }
+        assert_eq!(
+            hashes(&outside),
+            outside_before,
+            "`sen {}` wrote outside",
+            args.join(" ")
+        );
+        assert!(!dir.path().join("nowhere").exists());
+    }
+    // The import itself went ahead, into folders of its own.
+    let after = hashes(&root);
+    for id in ["amy-smith-2", "ben-jones-2", "cara-dunn-2"] {
+        assert!(
+            after.contains_key(&format!("pupils/{id}/pupil.yaml")),
+            "{id}"
+        );
+    }
+    assert!(after.contains_key("pupils/amara-okafor/meetings/2026-11-23.yaml"));
+}
+
+/// `pupils/` itself a link (to a folder outside the records, or inside them): import and
+/// new write nothing, dry run or not.
+#[cfg(unix)]
+#[test]
+fn import_and_new_never_write_when_pupils_is_a_link() {
+    use std::os::unix::fs::symlink;
+    for inside in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("oakfield");
+        copy_dir(&example(), &root);
+        let real = if inside {
+            root.join("store")
+        } else {
+            dir.path().join("real-pupils")
+        };
+        std::fs::rename(root.join("pupils"), &real).expect("move");
+        symlink(&real, root.join("pupils")).expect("link");
+        let export = three_new_pupils(dir.path());
+        let before = hashes(&real);
+        let root_before = hashes(&root);
+        for args in import_and_new(&export) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sen(&root, &args);
+            assert_eq!(
+                hashes(&real),
+                before,
+                "`sen {}` wrote through pupils/",
+                args.join(" ")
+            );
+            assert_eq!(hashes(&root), root_before, "`sen {}`", args.join(" "));
+        }
     }
 }

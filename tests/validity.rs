@@ -252,6 +252,13 @@ cases! {
         ("schema", Some("amy-fisher"), Some("pupils/amy-fisher/notes.yaml"), None),
     ];
     uppercase_pupil_folder: "uppercase-folder", 2, [("schema", Some("Amy-Fisher"), None, None)];
+    // 0.3: a folder name over 60 characters (63 here).
+    long_pupil_folder: "long-folder", 2, [(
+        "schema",
+        Some("amelia-grace-fisher-montgomery-wolstenholme-bartholomew-fitzroy"),
+        None,
+        None
+    )];
     folder_without_pupil_yaml: "folder-without-pupil-yaml", 1, [
         ("schema", Some("amy-fisher"), Some(AMY), None),
     ];
@@ -421,6 +428,61 @@ fn a_50_mb_file_is_refused_by_size() {
         )],
         2,
     );
+}
+
+/// A pupil folder named as Windows names a device (records.md 0.3). Planted at run time:
+/// a folder of such a name in the repository could not be checked out on Windows.
+#[cfg(not(windows))]
+#[test]
+fn a_pupil_folder_named_as_a_windows_device_is_reported() {
+    let dir = base_copy();
+    std::fs::rename(
+        dir.path().join("pupils/amy-fisher"),
+        dir.path().join("pupils/con"),
+    )
+    .expect("rename");
+    check_case(
+        "reserved-folder",
+        dir.path(),
+        &[("schema", Some("con"), None, None)],
+        2,
+    );
+    for name in ["prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"] {
+        let dir = base_copy();
+        std::fs::rename(
+            dir.path().join("pupils/amy-fisher"),
+            dir.path().join("pupils").join(name),
+        )
+        .expect("rename");
+        let json = sen(dir.path(), &["check", "--format", "json"]);
+        let v: Value = serde_json::from_str(&json.stdout).expect("json");
+        assert!(
+            v["findings"].as_array().expect("findings").iter().any(|f| {
+                f["rule"] == "schema"
+                    && f["pupil"] == name
+                    && f["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("a name Windows keeps for a device"))
+            }),
+            "{name}: {v}"
+        );
+    }
+    // Names that only begin like one are fine.
+    for name in ["con-smith", "com10", "lpt0", "nula"] {
+        let dir = base_copy();
+        std::fs::rename(
+            dir.path().join("pupils/amy-fisher"),
+            dir.path().join("pupils").join(name),
+        )
+        .expect("rename");
+        let json = sen(dir.path(), &["check", "--format", "json"]);
+        assert!(!json.stdout.contains("keeps for a device"), "{name}");
+        assert!(
+            !json.stdout.contains("folder name"),
+            "{name}: {}",
+            json.stdout
+        );
+    }
 }
 
 #[test]

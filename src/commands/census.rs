@@ -13,6 +13,7 @@ use crate::mis;
 use crate::mis::{Pupils, differences, read_file};
 use crate::model::Status;
 use crate::settings::Ctx;
+use crate::yaml::printable;
 
 /// One disagreement, as cli.md's JSON gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,7 +22,8 @@ pub struct CensusDifference {
     pub pupil: Option<String>,
     pub upn: Option<String>,
     /// `register` (on one side's register and missing from the other), `status`,
-    /// `primary_need`, `secondary_need`, `dob` or `upn`.
+    /// `primary_need`, `secondary_need`, `dob`, `given`, `family` or `upn` (0.3: also a UPN
+    /// the export gives to more than one row, naming the rows in `mis`).
     pub field: String,
     pub records: Option<String>,
     pub mis: Option<String>,
@@ -46,7 +48,8 @@ fn rank(field: &str) -> u8 {
         "primary_need" => 2,
         "secondary_need" => 3,
         "dob" => 4,
-        _ => 5,
+        "given" | "family" => 5,
+        _ => 6,
     }
 }
 
@@ -63,19 +66,44 @@ pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
     let map = mis::parse_map(&args.map, false)?;
     let read = mis::read_pupils(&read_file(&args.file)?, &map)?;
     for note in &read.notes {
-        eprintln!("note: {note}");
+        eprintln!("{}", printable(&format!("note: {note}")));
     }
     for e in &read.errors {
-        eprintln!("error: {}: {e}", args.file.display());
+        eprintln!(
+            "{}",
+            printable(&format!("error: {}: {e}", args.file.display()))
+        );
     }
     let loaded = crate::load::load(&root, ctx.as_of);
     let records = Pupils::of(&loaded.records);
     let mut diffs: Vec<CensusDifference> = Vec::new();
     let mut matched_ids = std::collections::BTreeSet::new();
     let mut matched = 0usize;
+    // A UPN the export gives to more than one row says nothing about which child is which:
+    // a difference of its own, and none of those rows is matched by it.
+    let shared = mis::shared_upns(&read.rows);
+    for (upn, rows) in &shared {
+        let holder = records.with_upn(upn);
+        diffs.push(CensusDifference {
+            pupil: holder.map(|(id, _)| id.to_string()),
+            upn: Some(upn.clone()),
+            field: "upn".into(),
+            records: holder.and_then(|(_, p)| p.upn.clone()),
+            mis: Some(format!("{upn} in {}", mis::rows_list(rows))),
+            name: match holder {
+                Some((_, p)) => format!("{} {}", p.given, p.family),
+                None => format!("{} of the export", mis::rows_list(rows)),
+            },
+        });
+    }
     for m in &read.rows {
         let mis_on = matches!(m.status, Some(Status::K | Status::E));
-        match records.find(m) {
+        let found = if m.upn.as_ref().is_some_and(|u| shared.contains_key(u)) {
+            records.find_by_name(m)
+        } else {
+            records.find(m)
+        };
+        match found {
             Some((id, p)) => {
                 matched += 1;
                 matched_ids.insert(id);
@@ -160,18 +188,25 @@ fn print(args: &CensusArgs, ctx: &Ctx, matched: usize, diffs: &[CensusDifference
                         "primary_need" => "primary need",
                         "secondary_need" => "secondary need",
                         "dob" => "date of birth",
+                        "given" => "given name",
+                        "family" => "family name",
+                        "upn" if d.mis.as_deref().is_some_and(|m| m.contains(" in row")) => {
+                            "UPN on more than one row"
+                        }
                         _ => "UPN",
                     };
                     let who = match &d.pupil {
                         Some(id) => format!("{id}\n{}", d.name),
                         None => d.name.clone(),
                     };
+                    let cell =
+                        |v: &Option<String>| printable(v.as_deref().unwrap_or("-")).into_owned();
                     t.add_row([
-                        crate::yaml::printable(&who).into_owned(),
-                        d.upn.clone().unwrap_or_default(),
+                        printable(&who).into_owned(),
+                        cell(&d.upn),
                         what.to_string(),
-                        d.records.clone().unwrap_or_else(|| "-".into()),
-                        d.mis.clone().unwrap_or_else(|| "-".into()),
+                        cell(&d.records),
+                        cell(&d.mis),
                     ]);
                 }
                 writeln!(out, "{t}")?;

@@ -1,5 +1,6 @@
 //! `sen new`: write a new record file from a commented skeleton, at the date-named path
-//! records.md gives, and print its path. It never writes over a file that exists.
+//! records.md gives, and print its path. It never writes over a file that exists, and writes
+//! only through [`crate::write`], so never through a link.
 //!
 //! Every skeleton starts with a `yaml-language-server` header pointing at the record's JSON
 //! Schema in the root's `.schemas/` folder (written by `sen init` or `sen schema --out-dir
@@ -16,8 +17,7 @@ use crate::cli::{NewArgs, NewWhat};
 use crate::dates::{add_days, iso, uk};
 use crate::schema::SCHEMA_DIR;
 use crate::settings::{Ctx, parse_date};
-use crate::skeleton::{PupilSkeleton, header, or_null, pupil_yaml, write_new};
-use crate::validate::valid_pupil_id;
+use crate::skeleton::{PupilSkeleton, header, or_null, pupil_yaml};
 
 /// A new cycle's plan is reviewed this many weeks after the cycle starts (cli.md).
 pub const REVIEW_WEEKS: i64 = 6;
@@ -94,7 +94,7 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
         }
     };
     let path = root.join(&rel);
-    write_new(&path, &text)?;
+    crate::write::create_new(root, &rel, text.as_bytes())?;
     if !root.join(SCHEMA_DIR).is_dir() {
         eprintln!(
             "note: no {SCHEMA_DIR}/ folder in the records, so editors cannot check this file yet\n  help: run `sen schema --out-dir {}` once (see docs/editors.md)",
@@ -113,17 +113,22 @@ fn date_or(text: Option<&str>, what: &str, default: NaiveDate) -> Result<NaiveDa
 }
 
 fn required<'a>(what: &str, value: &'a str) -> Result<&'a str> {
-    let v = value.trim();
+    let v = value.trim_matches([' ', '\t']);
     if v.is_empty() {
         bail!("{what} is empty: give the pupil's name as it is on the school's roll");
+    }
+    // A name is one line of printable text (records.md 0.3): it heads letters and is
+    // written into the file, where a line break would start a key of its own.
+    if let Some(why) = crate::mis::not_one_line(v) {
+        bail!("{what} {why}: a name is one line of printable text");
     }
     Ok(v)
 }
 
 fn check_id(id: &str) -> Result<()> {
-    if !valid_pupil_id(id) {
+    if let Some(why) = crate::validate::pupil_id_problem(id) {
         bail!(
-            "`{id}` is not a pupil id: an id is lowercase letters and digits, in groups joined by single '-'\n  help: for example `amara-okafor`, or `amara-okafor-2` for a second pupil of that name"
+            "`{id}` is not a pupil id: {why}\n  help: for example `amara-okafor`, or `amara-okafor-2` for a second pupil of that name"
         );
     }
     Ok(())
