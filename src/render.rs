@@ -1136,7 +1136,7 @@ mod tests {
             .render("x", &serde_json::json!({}))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("ran too long"), "{err}");
+        assert!(err.contains("too much work"), "{err}");
     }
 
     #[test]
