@@ -11,6 +11,7 @@
 //! Record text cannot add markup: raw HTML in the Markdown is written as text, as in
 //! [`crate::render::html_page`].
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use anyhow::{Context, Result};
@@ -50,8 +51,10 @@ pub fn document(markdowns: &[&str], layout: Layout, footer: Option<&str>) -> Res
     let mut w = Writer::new(text_width);
     for (i, md) in markdowns.iter().enumerate() {
         w.page_break = i > 0;
-        w.markdown(md);
+        w.markdown(&xml_text(md));
     }
+    let footer = footer.map(xml_text);
+    let footer = footer.as_deref();
     let mut doc = Docx::new()
         .page_size(width, height)
         .page_margin(
@@ -93,6 +96,26 @@ pub fn document(markdowns: &[&str], layout: Layout, footer: Option<&str>) -> Res
         .pack(&mut bytes)
         .context("cannot build the Word document")?;
     Ok(bytes.into_inner())
+}
+
+/// `text` as a Word document may hold it: the one place text enters the document, so
+/// whatever it is given, no character XML 1.0 forbids (C0 controls but tab and line breaks,
+/// U+FFFE, U+FFFF) and no noncharacter reaches the XML; each becomes U+FFFD, the mark for a
+/// character that could not be shown, so a reader sees that something stood there.
+fn xml_text(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (u32::from(c) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || (c.is_control() && u32::from(c) >= 0x7F)
+            || crate::yaml::unseen_hazard(c)
+    };
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
 }
 
 fn heading_style(level: usize, half_points: usize) -> Style {

@@ -296,6 +296,18 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
         let name = lossless(entry.file_name());
         let ft = entry.file_type();
         if ft.is_symlink() {
+            if entry.depth() == 1 && name == "pupils" {
+                // A link in place of the pupils' folder, whatever it points at: every pupil
+                // would vanish from the check without a word (records.md 0.3).
+                findings.push(invalid(
+                    Rule::Schema,
+                    &rel,
+                    None,
+                    "`pupils` is a symbolic link, not a folder; sen does not follow links, so no pupil's records are read".into(),
+                    Some("make `pupils` a real folder holding one folder per pupil"),
+                ));
+                continue;
+            }
             if is_yaml(&name)
                 || std::fs::metadata(entry.path())
                     .map(|m| m.is_dir())

@@ -74,9 +74,14 @@ pub const BUILTIN: [(&str, &str); 14] = [
     ),
 ];
 
-/// How much work one render may do before it is stopped as a runaway (minijinja fuel: about
-/// one unit per instruction). Enough for a register of tens of thousands of pupils.
-pub const FUEL: u64 = 20_000_000;
+/// How much work one render may do before it is stopped as a runaway. minijinja's fuel is
+/// one unit per instruction and one per 64 bytes of data a template makes (strings, lists,
+/// captured output, a macro's result), checked before a known-size value is made; so it
+/// bounds memory as well as time: 4 million is at most about 256 MB of template data, while
+/// the largest built-in report on a 10,000-pupil school (the provision map) uses 2.1 million.
+/// What fuel does not see (minijinja walking a lazily joined list item by item) is stopped
+/// by [`Watchdog`] after [`MAX_RENDER`].
+pub const FUEL: u64 = 4_000_000;
 
 /// The compiled templates of one run.
 pub struct Renderer {
@@ -142,6 +147,7 @@ impl Renderer {
             .get_template(name)
             .map_err(|e| template_error(&e))?;
         let mut out = Capped::default();
+        let _watched = Watchdog::watch(name);
         match tmpl.render_captured_to(Value::from(minijinja::value::Serde(view)), &mut out) {
             Ok(_) => String::from_utf8(out.buf)
                 .map_err(|_| anyhow!("template `{name}` wrote text that is not UTF-8")),
@@ -150,6 +156,69 @@ impl Renderer {
                 MAX_OUTPUT >> 20
             ),
             Err(e) => Err(template_error(&e)),
+        }
+    }
+}
+
+/// The longest one render may run (wall clock) before `sen` stops: a built-in report on a
+/// 10,000-pupil school renders in well under a second.
+pub const MAX_RENDER: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The renders under way, each with its template's name and when it began, looked at by one
+/// thread that ends the run (exit 2, naming the template) when one runs past
+/// [`MAX_RENDER`]. minijinja cannot be interrupted from outside, and a render writes nothing
+/// to disk (outputs are written whole, after rendering), so ending the process leaves no
+/// half-written file.
+struct Watchdog {
+    id: u64,
+}
+
+type Watched = std::sync::Mutex<Vec<(u64, String, std::time::Instant)>>;
+
+impl Watchdog {
+    fn renders() -> &'static Watched {
+        static RENDERS: std::sync::OnceLock<Watched> = std::sync::OnceLock::new();
+        RENDERS.get_or_init(|| {
+            std::thread::spawn(|| {
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    let late = Watchdog::renders()
+                        .lock()
+                        .ok()
+                        .and_then(|r| {
+                            r.iter()
+                                .find(|(_, _, t)| t.elapsed() > MAX_RENDER)
+                                .map(|(_, n, _)| n.clone())
+                        });
+                    if let Some(name) = late {
+                        eprintln!(
+                            "error: template `{}` ran for more than {} seconds and was stopped (a loop or a list that grows without end?)\n  help: docs/templates.md lists every variable and filter a template can use",
+                            crate::yaml::printable(&name),
+                            MAX_RENDER.as_secs()
+                        );
+                        std::process::exit(2);
+                    }
+                }
+            });
+            std::sync::Mutex::new(Vec::new())
+        })
+    }
+
+    /// Watch one render of `name` until the guard is dropped.
+    fn watch(name: &str) -> Watchdog {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut r) = Watchdog::renders().lock() {
+            r.push((id, name.to_string(), std::time::Instant::now()));
+        }
+        Watchdog { id }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        if let Ok(mut r) = Watchdog::renders().lock() {
+            r.retain(|(id, _, _)| *id != self.id);
         }
     }
 }
@@ -265,7 +334,7 @@ pub fn template_error(e: &Error) -> anyhow::Error {
             "undefined value (a misspelt variable or field?)".to_string()
         }
         (ErrorKind::OutOfFuel, _) => {
-            "the template ran too long and was stopped (a loop that never ends?)".to_string()
+            "the template did too much work or built too much text and was stopped (a loop that never ends, or text or a list that doubles?)".to_string()
         }
         (k, Some(d)) => format!("{k}: {d}"),
         (k, None) => k.to_string(),
@@ -544,6 +613,19 @@ impl Stationery {
             None => String::new(),
         }
     }
+}
+
+/// The warning for a logo that cannot be used: what is wrong with it, that the letters go
+/// without it, and its help.
+pub fn without_logo(e: &anyhow::Error) -> String {
+    let text = format!("{e:#}");
+    let (what, help) = text.split_once("\n  help: ").unwrap_or((&text, ""));
+    let mut out = format!("{what}; the letters are written without the logo");
+    if !help.is_empty() {
+        out.push_str("\n  help: ");
+        out.push_str(help);
+    }
+    crate::yaml::printable(&out).into_owned()
 }
 
 /// A CSS string literal of `text`: every character but letters, digits and spaces
@@ -997,7 +1079,7 @@ mod tests {
             .render("x", &serde_json::json!({}))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("ran too long"), "{err}");
+        assert!(err.contains("too much work"), "{err}");
     }
 
     #[test]

@@ -52,9 +52,23 @@ pub fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
     }
 }
 
+/// A date given on the command line inside the years records may hold (cli.md 0.3: before
+/// 1900 or after 2199 is a usage error), so no later step meets a year it cannot show.
+fn in_range(what: &str, text: &str, date: NaiveDate) -> Result<NaiveDate> {
+    use chrono::Datelike;
+    let (first, last) = (crate::validate::FIRST_YEAR, crate::validate::LAST_YEAR);
+    if (first..=last).contains(&date.year()) {
+        return Ok(date);
+    }
+    bail!(
+        "{what} `{}` is out of range: give a date from {first}-01-01 to {last}-12-31",
+        text.trim()
+    )
+}
+
 pub fn resolve(global: &GlobalArgs) -> Result<Ctx> {
     let as_of = match &global.as_of {
-        Some(t) => parse_date("--as-of", t)?,
+        Some(t) => in_range("--as-of", t, parse_date("--as-of", t)?)?,
         None => chrono::Local::now().date_naive(),
     };
     let root = match &global.records {

@@ -287,9 +287,12 @@ fn need(check: &mut FileCheck, raw: &Option<Text>) -> Option<Need> {
     None
 }
 
-/// A `schema` finding when a name holds a line break.
-fn one_line(check: &mut FileCheck, key: &str, value: &str, line: u32, col: u32) {
-    if value.trim_end().contains(['\n', '\r']) {
+/// A `schema` finding when a name holds a line break anywhere, at its end too (records.md
+/// 0.3): the value is looked at as written, never trimmed first.
+pub fn one_line(check: &mut FileCheck, key: &str, value: &str, line: u32, col: u32) {
+    if value.contains([
+        '\n', '\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}',
+    ]) {
         check.report(
             Rule::Schema,
             line,

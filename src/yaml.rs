@@ -133,34 +133,56 @@ fn control_error(c: char, line: usize, col: usize) -> ParseError {
         failure: Failure::Schema,
         line: Some(u32::try_from(line).unwrap_or(u32::MAX)),
         col: Some(u32::try_from(col).unwrap_or(u32::MAX)),
-        message: format!(
-            "a control character (U+{:04X}) in the text: it could rewrite a terminal or a printed page",
-            u32::from(c)
-        ),
+        message: if !unseen_hazard(c) {
+            format!(
+                "a control character (U+{:04X}) in the text: it could rewrite a terminal or a printed page",
+                u32::from(c)
+            )
+        } else if u32::from(c) & 0xFFFE == 0xFFFE || (0xFDD0..=0xFDEF).contains(&u32::from(c)) {
+            format!(
+                "a noncharacter (U+{:04X}) in the text: it is no letter of any language, and Word may refuse a document that holds it",
+                u32::from(c)
+            )
+        } else {
+            format!(
+                "a bidirectional control character (U+{:04X}) in the text: it makes text read one way on screen and another in the file",
+                u32::from(c)
+            )
+        },
         help: Some(
             "delete it; text may hold tabs and line breaks, nothing else unseen".to_string(),
         ),
     }
 }
 
-/// A control character records may not hold (records.md): all but tab and line breaks.
+/// A character records may not hold (records.md): every control character but tab and
+/// line breaks, the bidirectional controls, and the noncharacters. The one test of it:
+/// everything that takes text into the records (the loader, import) asks here.
 pub fn forbidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || unseen_hazard(c)
 }
 
-/// `text` with every control character but tab and newline shown as `\u{..}`: whatever a
-/// record, a file name or a message holds, nothing `sen` prints can drive a terminal.
+/// The characters records.md (0.3) adds to the control characters: the bidirectional
+/// controls (U+202A to U+202E, U+2066 to U+2069), which make text read one way on screen
+/// and another in a file, and the noncharacters (U+FDD0 to U+FDEF, and the last two code
+/// points of every plane), which no document format need hold and XML 1.0 forbids in part.
+pub fn unseen_hazard(c: char) -> bool {
+    let n = u32::from(c);
+    matches!(n, 0x202A..=0x202E | 0x2066..=0x2069 | 0xFDD0..=0xFDEF) || n & 0xFFFE == 0xFFFE
+}
+
+/// `text` with every control character but tab and newline, and every character of
+/// [`unseen_hazard`], shown as `\u{..}`: whatever a record, a file name or a message holds,
+/// nothing `sen` prints can drive a terminal or turn a line around.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n'))
-    {
+    let shown_escaped = |c: char| (c.is_control() && !matches!(c, '\t' | '\n')) || unseen_hazard(c);
+    if !text.chars().any(shown_escaped) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
             .map(|c| {
-                if c.is_control() && !matches!(c, '\t' | '\n') {
+                if shown_escaped(c) {
                     format!("\\u{{{:x}}}", u32::from(c))
                 } else {
                     c.to_string()

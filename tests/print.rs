@@ -88,7 +88,7 @@ fn the_schools_logo_is_embedded_and_an_svg_cannot_run_anything() {
 
 #[cfg(unix)]
 #[test]
-fn a_logo_that_is_a_link_is_refused_and_no_letter_is_written() {
+fn a_logo_that_is_a_link_is_refused_and_the_letter_written_without_it() {
     let school = oakfield_copy();
     let templates = school.path().join("templates");
     fs::create_dir_all(&templates).expect("mkdir");
@@ -103,13 +103,67 @@ fn a_logo_that_is_a_link_is_refused_and_no_letter_is_written() {
             "html",
         ],
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("templates/logo.png") && err.contains("link"),
+        err.contains("warning") && err.contains("templates/logo.png") && err.contains("link"),
         "{err}"
     );
-    assert!(!school.path().join("out").exists(), "nothing written");
+    assert_eq!(err.matches("logo.png").count(), 1, "one warning: {err}");
+    let letters = school.path().join("out/letters");
+    let html: Vec<String> = walkdir::WalkDir::new(&letters)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| fs::read_to_string(e.path()).expect("read"))
+        .collect();
+    assert!(!html.is_empty(), "the letters are written");
+    assert!(html.iter().all(|h| !h.contains("<img")), "without the logo");
+}
+
+/// A logo over the size limit (or unreadable) is one warning, and every letter `--due` asks
+/// for is still written, without it (issue 23).
+#[test]
+fn a_logo_too_large_is_one_warning_and_every_due_letter_is_written() {
+    let school = oakfield_copy();
+    let templates = school.path().join("templates");
+    fs::create_dir_all(&templates).expect("mkdir");
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(2 * 1024 * 1024, 7);
+    fs::write(templates.join("logo.png"), png).expect("write");
+    let o = run(school.path(), &["letter", "--due", "--format", "html"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "exit {:?}: {err}",
+        o.status.code()
+    );
+    assert_eq!(
+        err.matches("templates/logo.png").count(),
+        1,
+        "one warning: {err}"
+    );
+    assert!(err.contains("without the logo"), "{err}");
+    let written: Vec<String> = walkdir::WalkDir::new(school.path().join("out/letters"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| fs::read_to_string(e.path()).expect("read"))
+        .collect();
+    assert!(
+        written.len() >= 4,
+        "the due letters are written: {}",
+        written.len()
+    );
+    assert!(
+        written.iter().all(|h| !h.contains("<img")),
+        "none with the logo"
+    );
 }
 
 #[test]

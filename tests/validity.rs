@@ -305,6 +305,13 @@ cases! {
     custom_tag: "tag-custom", 1, [amy("schema", 2)];
     number_where_a_date_belongs: "number-for-date", 1, [amy("schema", 2)];
     mapping_where_a_list_belongs: "mapping-for-list", 1, [amy("schema", 11)];
+    // issue 23: names that end in a line break, noncharacters and bidirectional controls
+    name_ending_in_a_carriage_return: "name-ends-in-cr", 1, [amy("schema", 1)];
+    contact_name_ending_in_a_line_break: "contact-name-ends-in-newline", 1, [amy("schema", 12)];
+    noncharacter_written_as_an_escape: "noncharacter-escaped", 1, [amy("schema", 1)];
+    noncharacter_in_plane_1_typed_in: "noncharacter-raw", 1, [amy("schema", 11)];
+    bidirectional_override_typed_in: "bidi-override", 1, [amy("schema", 9)];
+    bidirectional_isolate_written_as_an_escape: "bidi-isolate-escaped", 1, [amy("schema", 9)];
 }
 
 #[test]
@@ -332,6 +339,7 @@ fn every_file_check_calls_schema_invalid_fails_the_json_schema_where_it_can() {
     const ACROSS_KEYS: &str =
         "depends on another key's value (if/then would give an editor an unreadable message)";
     const ACROSS_FILES: &str = "depends on another file";
+    const ONE_LINE: &str = "a name's line break is sen check's: a pattern on every name would give an editor an unreadable message";
     const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
         ("date-year-0001", CALENDAR),
         ("date-year-9999", CALENDAR),
@@ -348,6 +356,8 @@ fn every_file_check_calls_schema_invalid_fails_the_json_schema_where_it_can() {
         ("ref-and-fields", ACROSS_KEYS),
         ("review-outcome-unknown", ACROSS_KEYS),
         ("review-outcomes-without-plan", ACROSS_KEYS),
+        ("name-ends-in-cr", ONE_LINE),
+        ("contact-name-ends-in-newline", ONE_LINE),
     ];
     let mut passed = BTreeSet::new();
     for name in FIXTURE_CASES {
@@ -718,5 +728,37 @@ fn every_validity_code_has_a_fixture() {
         validity.is_subset(&seen),
         "no fixture plants {:?}",
         validity.difference(&seen).collect::<Vec<_>>()
+    );
+}
+
+/// `pupils` as a link, to a file or to a folder, is a finding naming it, never an empty school
+/// with exit 0 (issue 23).
+#[cfg(unix)]
+#[test]
+fn pupils_as_a_link_to_school_yaml_is_reported() {
+    let dir = base_copy();
+    std::fs::remove_dir_all(dir.path().join("pupils")).expect("rm");
+    std::os::unix::fs::symlink("school.yaml", dir.path().join("pupils")).expect("symlink");
+    check_case(
+        "pupils-link-to-file",
+        dir.path(),
+        &[("schema", None, Some("pupils"), None)],
+        0,
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn pupils_as_a_link_to_a_folder_is_reported() {
+    let dir = base_copy();
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::rename(dir.path().join("pupils"), outside.path().join("pupils")).expect("mv");
+    std::os::unix::fs::symlink(outside.path().join("pupils"), dir.path().join("pupils"))
+        .expect("symlink");
+    check_case(
+        "pupils-link-to-folder",
+        dir.path(),
+        &[("schema", None, Some("pupils"), None)],
+        0,
     );
 }

@@ -190,9 +190,13 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         OutputFormat::Html => "html",
         OutputFormat::Docx => "docx",
     };
-    // The logo is read once, before anything is written: a bad one stops the run.
+    // The logo is read once, before anything is written: a bad one (too large, a link,
+    // unreadable) is one warning, and the letters are written without it.
     let stationery = match args.format {
-        OutputFormat::Html => render::Stationery::of(&root)?,
+        OutputFormat::Html => render::Stationery::of(&root).unwrap_or_else(|e| {
+            eprintln!("warning: {}", render::without_logo(&e));
+            render::Stationery::default()
+        }),
         _ => render::Stationery::default(),
     };
     // From page 2 a letter names its pupil, so a loose page finds its way back.

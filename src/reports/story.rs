@@ -522,6 +522,22 @@ impl PassportsView {
     }
 }
 
+/// Why a pupil is not on the register on `as_of`, in words, or `None` when they are.
+fn off_register(p: &Pupil, as_of: NaiveDate) -> Option<String> {
+    if rules::on_register(p, as_of) {
+        return None;
+    }
+    let name = p.known_as();
+    Some(match &p.left {
+        Some(l) if l.value <= as_of => format!("{name} left the school on {}", dates::uk(l.value)),
+        _ if p.status == crate::model::Status::N => match p.ended {
+            Some(e) => format!("{name} came off the register on {}", dates::uk(e)),
+            None => format!("{name} is no longer on the register (status N)"),
+        },
+        _ => format!("{name} joins the register on {}", dates::uk(p.since.value)),
+    })
+}
+
 /// Which pupils the passports are for.
 pub enum Whom<'a> {
     Ids(&'a [String]),
@@ -536,7 +552,14 @@ pub fn passports(records: &Records, whom: Whom, as_of: NaiveDate) -> Result<Pass
     match whom {
         Whom::Ids(ids) => {
             for id in ids {
-                chosen.push(find(records, id)?);
+                let (folder, p) = find(records, id)?;
+                if let Some(why) = off_register(p, as_of) {
+                    bail!(
+                        "no passport for `{id}`: {why}, so is not on the SEN register on {}\n  help: a passport is for the adults who work with a pupil on the register now; `sen report pupil {id}` gives the whole record",
+                        dates::uk(as_of)
+                    );
+                }
+                chosen.push((folder, p));
             }
         }
         Whom::Class(_) | Whom::Years(_) => {
