@@ -414,3 +414,141 @@ fn the_governors_counts_leave_out_duties_from_before_the_records_as_check_does()
         .count();
     assert_eq!(incomplete, before.len());
 }
+
+/// A school `sen init` made on AS_OF, nothing else filled in.
+fn new_school() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("records");
+    let init = sen()
+        .args(["--as-of", AS_OF, "init", path(&root)])
+        .args(["--school", "Oakfield Primary School", "--senco", "Ms Priya Shah"])
+        .args(["--senco-email", "senco@oakfield.example.org"])
+        .output()
+        .expect("init");
+    assert!(init.status.success());
+    (dir, root)
+}
+
+#[test]
+fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is_unchanged() {
+    let (_dir, root) = new_school();
+    let r = run(&root, &["check"]);
+    let tail = &r.stdout[r.stdout.find("school.yaml does not yet say").expect(&r.stdout)..];
+    for key in [
+        "`school.address`",
+        "`school.phone`",
+        "`iass.name`",
+        "`iass.phone` or `iass.website`",
+        "`local_offer`",
+    ] {
+        assert!(tail.contains(key), "{key}: {tail}");
+    }
+    assert!(!tail.contains("senco"), "the SENCO can be reached: {tail}");
+    // It is the end of the output.
+    assert!(r.stdout.trim_end().ends_with("`school.website`"), "{}", r.stdout);
+    let json = run(&root, &["check", "--format", "json"]).stdout;
+    assert!(!json.contains("does not yet say"));
+    let v: Value = serde_json::from_str(&json).expect("json");
+    let keys: Vec<&String> = v.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["as_of", "counts", "findings", "pupils_on_register", "window_days"]);
+    // Filled in, the list goes; one thing left, only it is named.
+    let school = root.join("school.yaml");
+    letters_ready(&school);
+    let r = run(&root, &["check"]);
+    assert!(r.stdout.contains("does not yet say"), "{}", r.stdout);
+    assert!(r.stdout.contains("`school.website`") && !r.stdout.contains("`iass.name`"));
+    edit(&school, "  website: null", "  website: https://oakfield.example.org");
+    let r = run(&root, &["check"]);
+    assert!(!r.stdout.contains("does not yet say"), "{}", r.stdout);
+}
+
+#[test]
+fn letter_refuses_to_name_the_iass_without_a_way_to_reach_it() {
+    let (_dir, root) = new_school();
+    let school = root.join("school.yaml");
+    letters_ready(&school);
+    // Take the website away again: the service has only its name.
+    edit(&school, "  website: https://www.example.org/sendiass", "  website: null");
+    fs::create_dir_all(root.join("pupils/sam-jones")).expect("mkdir");
+    fs::write(
+        root.join("pupils/sam-jones/pupil.yaml"),
+        "name: { given: Sam, family: Jones }\ndob: 2018-05-01\nsen:\n  status: K\n  since: 2026-11-16\n  primary_need: SPLD\ncontacts:\n  - name: Mrs Ann Jones\n    relationship: mother\n    parental_responsibility: true\n    address: [\"3 Elm Road\", \"Salford\", \"M2 2BB\"]\n",
+    )
+    .expect("pupil");
+    let r = run(&root, &["letter", "notification", "sam-jones"]);
+    assert_eq!(r.status, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("has only its name"), "{}", r.stderr);
+    assert!(r.stderr.contains("`phone` or `website`"), "{}", r.stderr);
+    assert!(!root.join("out").exists());
+    edit(
+        &school,
+        "name: Salford SENDIASS\n  phone: null",
+        "name: Salford SENDIASS\n  phone: \"0161 000 0002\"",
+    );
+    let r = run(&root, &["letter", "notification", "sam-jones"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+fn invite_freya(as_of: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "letter",
+        "annual-review-invitation",
+        "freya-morgan",
+        "--out",
+        "-",
+    ];
+    args.extend_from_slice(extra);
+    run_at(std::path::Path::new("examples/oakfield"), as_of, &args)
+}
+
+#[test]
+fn an_annual_review_invitation_under_two_weeks_ahead_is_written_with_a_warning() {
+    // Freya's annual review meets on 3 December 2026.
+    let late = invite_freya("2026-11-23", &["--time", "10:00", "--place", "the library"]);
+    assert_eq!(late.status, 0, "{}", late.stderr);
+    assert!(late.stdout.contains("3 December 2026"), "the letter is written");
+    assert!(late.stderr.contains("warning:"), "{}", late.stderr);
+    assert!(late.stderr.contains("reg 20(3)"), "{}", late.stderr);
+    assert!(late.stderr.contains("two weeks"), "{}", late.stderr);
+    assert!(late.stderr.contains("only 10 days away"), "{}", late.stderr);
+    // One warning for the review, however many parents are written to.
+    assert_eq!(late.stderr.matches("warning:").count(), 1, "{}", late.stderr);
+    let on_time = invite_freya("2026-11-19", &["--time", "10:00", "--place", "the library"]);
+    assert_eq!(on_time.status, 0, "{}", on_time.stderr);
+    assert!(!on_time.stderr.contains("reg 20(3)"), "{}", on_time.stderr);
+    // Exactly two weeks is enough notice.
+    let two_weeks = invite_freya("2026-11-19", &[]);
+    assert!(!two_weeks.stderr.contains("warning"), "{}", two_weeks.stderr);
+}
+
+#[test]
+fn invitations_with_no_time_or_place_say_they_will_follow() {
+    let none = invite_freya("2026-11-19", &[]);
+    assert!(
+        none.stdout
+            .contains("I will write again with the time and place of the meeting."),
+        "{}",
+        none.stdout
+    );
+    let time = invite_freya("2026-11-19", &["--time", "10:00"]);
+    assert!(time.stdout.contains("I will write again to say where"), "{}", time.stdout);
+    let both = invite_freya("2026-11-19", &["--time", "10:00", "--place", "the library"]);
+    assert!(!both.stdout.contains("I will write again"), "{}", both.stdout);
+    // `--due` gives no time or place: every invitation it writes says they will follow.
+    let dir = oakfield_copy();
+    let r = run(dir.path(), &["letter", "--due"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let invitations: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("invitation-"))
+        .collect();
+    assert!(!invitations.is_empty(), "{}", r.stdout);
+    for p in invitations {
+        let text = fs::read_to_string(p).expect("letter");
+        assert!(
+            text.contains("I will write again with the time and place of the meeting."),
+            "{p}"
+        );
+    }
+}

@@ -61,7 +61,18 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
     // The exit status is the findings', decided before a byte is written: a reader that
     // closes the pipe early (`sen check | head`) ends the listing, never changes the verdict.
     let status = i32::from(findings.iter().any(Finding::fails));
-    let printed = print(args, ctx, &findings, &counts, window, on_register);
+    // What school.yaml lacks is the school's, not a pupil's or a rule's: listed when the
+    // whole check is asked for.
+    let lacks = if args.pupil.is_empty()
+        && rules.is_empty()
+        && kinds.is_empty()
+        && !loaded.records.school_bad.all
+    {
+        crate::commands::letter::school_lacks(&loaded.records.school)
+    } else {
+        Vec::new()
+    };
+    let printed = print(args, ctx, &findings, &counts, window, on_register, &lacks);
     match printed {
         Err(e) if diagnostics::is_broken_pipe(&e) => Ok(status),
         Err(e) => Err(e),
@@ -76,6 +87,7 @@ fn print(
     counts: &Counts,
     window: u32,
     on_register: usize,
+    lacks: &[String],
 ) -> Result<()> {
     match args.format {
         FindingsFormat::Json => {
@@ -120,6 +132,15 @@ fn print(
                 writeln!(out, "{}", diagnostics::table(&rest, color, ctx.width))?;
             }
             writeln!(out, "{}", diagnostics::summary(counts, window, on_register))?;
+            if !lacks.is_empty() {
+                writeln!(
+                    out,
+                    "\nschool.yaml does not yet say what letters and the information report need:"
+                )?;
+                for l in lacks {
+                    writeln!(out, "  - {l}")?;
+                }
+            }
             out.flush()?;
         }
     }
