@@ -421,7 +421,12 @@ fn new_school() -> (tempfile::TempDir, std::path::PathBuf) {
     let root = dir.path().join("records");
     let init = sen()
         .args(["--as-of", AS_OF, "init", path(&root)])
-        .args(["--school", "Oakfield Primary School", "--senco", "Ms Priya Shah"])
+        .args([
+            "--school",
+            "Oakfield Primary School",
+            "--senco",
+            "Ms Priya Shah",
+        ])
         .args(["--senco-email", "senco@oakfield.example.org"])
         .output()
         .expect("init");
@@ -433,7 +438,10 @@ fn new_school() -> (tempfile::TempDir, std::path::PathBuf) {
 fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is_unchanged() {
     let (_dir, root) = new_school();
     let r = run(&root, &["check"]);
-    let tail = &r.stdout[r.stdout.find("school.yaml does not yet say").expect(&r.stdout)..];
+    let tail = &r.stdout[r
+        .stdout
+        .find("school.yaml does not yet say")
+        .expect(&r.stdout)..];
     for key in [
         "`school.address`",
         "`school.phone`",
@@ -445,19 +453,36 @@ fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is
     }
     assert!(!tail.contains("senco"), "the SENCO can be reached: {tail}");
     // It is the end of the output.
-    assert!(r.stdout.trim_end().ends_with("`school.website`"), "{}", r.stdout);
+    assert!(
+        r.stdout.trim_end().ends_with("`school.website`"),
+        "{}",
+        r.stdout
+    );
     let json = run(&root, &["check", "--format", "json"]).stdout;
     assert!(!json.contains("does not yet say"));
     let v: Value = serde_json::from_str(&json).expect("json");
     let keys: Vec<&String> = v.as_object().expect("object").keys().collect();
-    assert_eq!(keys, ["as_of", "counts", "findings", "pupils_on_register", "window_days"]);
+    assert_eq!(
+        keys,
+        [
+            "as_of",
+            "counts",
+            "findings",
+            "pupils_on_register",
+            "window_days"
+        ]
+    );
     // Filled in, the list goes; one thing left, only it is named.
     let school = root.join("school.yaml");
     letters_ready(&school);
     let r = run(&root, &["check"]);
     assert!(r.stdout.contains("does not yet say"), "{}", r.stdout);
     assert!(r.stdout.contains("`school.website`") && !r.stdout.contains("`iass.name`"));
-    edit(&school, "  website: null", "  website: https://oakfield.example.org");
+    edit(
+        &school,
+        "  website: null",
+        "  website: https://oakfield.example.org",
+    );
     let r = run(&root, &["check"]);
     assert!(!r.stdout.contains("does not yet say"), "{}", r.stdout);
 }
@@ -468,7 +493,11 @@ fn letter_refuses_to_name_the_iass_without_a_way_to_reach_it() {
     let school = root.join("school.yaml");
     letters_ready(&school);
     // Take the website away again: the service has only its name.
-    edit(&school, "  website: https://www.example.org/sendiass", "  website: null");
+    edit(
+        &school,
+        "  website: https://www.example.org/sendiass",
+        "  website: null",
+    );
     fs::create_dir_all(root.join("pupils/sam-jones")).expect("mkdir");
     fs::write(
         root.join("pupils/sam-jones/pupil.yaml"),
@@ -506,19 +535,31 @@ fn an_annual_review_invitation_under_two_weeks_ahead_is_written_with_a_warning()
     // Freya's annual review meets on 3 December 2026.
     let late = invite_freya("2026-11-23", &["--time", "10:00", "--place", "the library"]);
     assert_eq!(late.status, 0, "{}", late.stderr);
-    assert!(late.stdout.contains("3 December 2026"), "the letter is written");
+    assert!(
+        late.stdout.contains("3 December 2026"),
+        "the letter is written"
+    );
     assert!(late.stderr.contains("warning:"), "{}", late.stderr);
     assert!(late.stderr.contains("reg 20(3)"), "{}", late.stderr);
     assert!(late.stderr.contains("two weeks"), "{}", late.stderr);
     assert!(late.stderr.contains("only 10 days away"), "{}", late.stderr);
     // One warning for the review, however many parents are written to.
-    assert_eq!(late.stderr.matches("warning:").count(), 1, "{}", late.stderr);
+    assert_eq!(
+        late.stderr.matches("warning:").count(),
+        1,
+        "{}",
+        late.stderr
+    );
     let on_time = invite_freya("2026-11-19", &["--time", "10:00", "--place", "the library"]);
     assert_eq!(on_time.status, 0, "{}", on_time.stderr);
     assert!(!on_time.stderr.contains("reg 20(3)"), "{}", on_time.stderr);
     // Exactly two weeks is enough notice.
     let two_weeks = invite_freya("2026-11-19", &[]);
-    assert!(!two_weeks.stderr.contains("warning"), "{}", two_weeks.stderr);
+    assert!(
+        !two_weeks.stderr.contains("warning"),
+        "{}",
+        two_weeks.stderr
+    );
 }
 
 #[test]
@@ -531,9 +572,17 @@ fn invitations_with_no_time_or_place_say_they_will_follow() {
         none.stdout
     );
     let time = invite_freya("2026-11-19", &["--time", "10:00"]);
-    assert!(time.stdout.contains("I will write again to say where"), "{}", time.stdout);
+    assert!(
+        time.stdout.contains("I will write again to say where"),
+        "{}",
+        time.stdout
+    );
     let both = invite_freya("2026-11-19", &["--time", "10:00", "--place", "the library"]);
-    assert!(!both.stdout.contains("I will write again"), "{}", both.stdout);
+    assert!(
+        !both.stdout.contains("I will write again"),
+        "{}",
+        both.stdout
+    );
     // `--due` gives no time or place: every invitation it writes says they will follow.
     let dir = oakfield_copy();
     let r = run(dir.path(), &["letter", "--due"]);
@@ -551,4 +600,51 @@ fn invitations_with_no_time_or_place_say_they_will_follow() {
             "{p}"
         );
     }
+}
+
+fn widest_line(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn the_check_table_fits_the_terminal_width_wrapping_the_message() {
+    for width in [80, 100, 150] {
+        let out = sen()
+            .env("COLUMNS", width.to_string())
+            .args(["--records", "examples/oakfield", "--as-of", AS_OF, "check"])
+            .output()
+            .expect("check");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("aisha-begum"), "{text}");
+        assert!(widest_line(&text) <= width, "{width}:\n{text}");
+        // Every word of every message is still there.
+        assert!(text.contains("(ehc-assessment; 9.14, 9.17, 9.40)") || width > 100, "{text}");
+    }
+    // Not a terminal and no COLUMNS: a fixed 120, so piped output is the same everywhere.
+    let piped = sen()
+        .env_remove("COLUMNS")
+        .args(["--records", "examples/oakfield", "--as-of", AS_OF, "check"])
+        .output()
+        .expect("check");
+    let text = String::from_utf8_lossy(&piped.stdout);
+    assert!(widest_line(&text) <= 120, "{text}");
+    assert!(widest_line(&text) > 100, "the width is used: {text}");
+}
+
+#[test]
+fn the_summary_counts_pupils_whose_records_need_fixing() {
+    let dir = imported_school(EXPORTS[2]);
+    let root = dir.path().join("records");
+    let r = run(&root, &["check"]);
+    assert!(
+        r.stdout.contains(
+            "across 8 pupils on the register; 4 more pupils have records that need fixing"
+        ),
+        "{}",
+        r.stdout
+    );
+    plans_from_before(&root);
+    let r = run(&root, &["check"]);
+    assert!(r.stdout.contains("across 12 pupils on the register"), "{}", r.stdout);
+    assert!(!r.stdout.contains("need fixing"), "{}", r.stdout);
 }

@@ -58,6 +58,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
     });
     let counts = Counts::of(&findings);
     let on_register = pupils_on_register(&loaded, ctx.as_of);
+    let to_fix = crate::commands::pupils_to_fix(&loaded, ctx.as_of);
     // The exit status is the findings', decided before a byte is written: a reader that
     // closes the pipe early (`sen check | head`) ends the listing, never changes the verdict.
     let status = i32::from(findings.iter().any(Finding::fails));
@@ -72,7 +73,15 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
     } else {
         Vec::new()
     };
-    let printed = print(args, ctx, &findings, &counts, window, on_register, &lacks);
+    let printed = print(
+        args,
+        ctx,
+        &findings,
+        &counts,
+        window,
+        (on_register, to_fix),
+        &lacks,
+    );
     match printed {
         Err(e) if diagnostics::is_broken_pipe(&e) => Ok(status),
         Err(e) => Err(e),
@@ -86,7 +95,7 @@ fn print(
     findings: &[Finding],
     counts: &Counts,
     window: u32,
-    on_register: usize,
+    (on_register, to_fix): (usize, usize),
     lacks: &[String],
 ) -> Result<()> {
     match args.format {
@@ -131,14 +140,16 @@ fn print(
                 };
                 writeln!(out, "{}", diagnostics::table(&rest, color, ctx.width))?;
             }
-            writeln!(out, "{}", diagnostics::summary(counts, window, on_register))?;
+            let width = ctx.width.max(40);
+            let summary = diagnostics::summary(counts, window, on_register, to_fix);
+            writeln!(out, "{}", diagnostics::wrap(&summary, width))?;
             if !lacks.is_empty() {
-                writeln!(
-                    out,
-                    "\nschool.yaml does not yet say what letters and the information report need:"
-                )?;
+                let head =
+                    "school.yaml does not yet say what letters and the information report need:";
+                writeln!(out, "\n{}", diagnostics::wrap(head, width))?;
                 for l in lacks {
-                    writeln!(out, "  - {l}")?;
+                    let item = diagnostics::wrap(l, width - 4).replace('\n', "\n    ");
+                    writeln!(out, "  - {item}")?;
                 }
             }
             out.flush()?;

@@ -429,26 +429,37 @@ fn short_notice(planned: &[Planned], as_of: NaiveDate) -> Vec<String> {
 pub fn school_lacks(school: &crate::model::School) -> Vec<String> {
     let mut out = Vec::new();
     if school.address.is_empty() {
-        out.push("the school's postal address, for the letterhead: `school.address`, a list of lines".into());
+        out.push(
+            "the school's postal address, for the letterhead: `school.address`, a list of lines"
+                .into(),
+        );
     }
     if school.phone.is_none() {
         out.push("the school's phone number, for the letterhead: `school.phone`".into());
     }
     if !school.senco.as_ref().is_some_and(|s| s.can_be_reached()) {
-        out.push("how parents reach the SENCO: `senco.name` with `senco.email` or `senco.phone`".into());
+        out.push(
+            "how parents reach the SENCO: `senco.name` with `senco.email` or `senco.phone`".into(),
+        );
     }
     let iass = school.iass.clone().unwrap_or_default();
     if iass.name.is_none() {
         out.push("the local Information, Advice and Support Service (6.39), which every letter names: `iass.name`".into());
     }
     if !iass_reachable(&iass) {
-        out.push("how parents reach that service: `iass.phone` or `iass.website` (or `iass.email`)".into());
+        out.push(
+            "how parents reach that service: `iass.phone` or `iass.website` (or `iass.email`)"
+                .into(),
+        );
     }
     if school.local_offer.is_none() {
         out.push("the web address of the local authority's local offer (6.81), which every letter and the information report give: `local_offer`".into());
     }
     if school.website.is_none() {
-        out.push("the school's website, where the information report is published: `school.website`".into());
+        out.push(
+            "the school's website, where the information report is published: `school.website`"
+                .into(),
+        );
     }
     out
 }

@@ -56,6 +56,23 @@ pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>,
     Ok((loaded, findings, window))
 }
 
+/// Pupil folders left out of [`pupils_on_register`] because pupil.yaml has a `yaml` or
+/// `schema` finding: those whose record says they are on the register at as-of, or that
+/// cannot be read far enough to say.
+pub fn pupils_to_fix(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
+    loaded
+        .records
+        .pupils
+        .iter()
+        .filter(|f| f.bad.pupil_shape)
+        .filter(|f| {
+            f.pupil
+                .as_ref()
+                .is_none_or(|p| rules::on_register(p, as_of))
+        })
+        .count()
+}
+
 /// Pupils on the register at as-of whose pupil.yaml loaded.
 pub fn pupils_on_register(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
     loaded
