@@ -618,7 +618,10 @@ fn the_check_table_fits_the_terminal_width_wrapping_the_message() {
         assert!(text.contains("aisha-begum"), "{text}");
         assert!(widest_line(&text) <= width, "{width}:\n{text}");
         // Every word of every message is still there.
-        assert!(text.contains("(ehc-assessment; 9.14, 9.17, 9.40)") || width > 100, "{text}");
+        assert!(
+            text.contains("(ehc-assessment; 9.14, 9.17, 9.40)") || width > 100,
+            "{text}"
+        );
     }
     // Not a terminal and no COLUMNS: a fixed 120, so piped output is the same everywhere.
     let piped = sen()
@@ -645,6 +648,10 @@ fn the_summary_counts_pupils_whose_records_need_fixing() {
     );
     plans_from_before(&root);
     let r = run(&root, &["check"]);
-    assert!(r.stdout.contains("across 12 pupils on the register"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("across 12 pupils on the register"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains("need fixing"), "{}", r.stdout);
 }
