@@ -655,3 +655,89 @@ fn the_summary_counts_pupils_whose_records_need_fixing() {
     );
     assert!(!r.stdout.contains("need fixing"), "{}", r.stdout);
 }
+
+#[test]
+fn the_readme_gives_the_real_letter_path_and_a_first_session_outside_the_source() {
+    let readme = fs::read_to_string("README.md").expect("README");
+    let dir = oakfield_copy();
+    let r = run(
+        dir.path(),
+        &["letter", "notification", "amara-okafor", "--format", "html"],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for line in r.stdout.lines() {
+        let line = line.replace('\\', "/");
+        let rel = &line[line.find("out/letters/").expect("out/letters")..];
+        assert!(readme.contains(rel), "README lacks the real path {rel}");
+    }
+    assert!(readme.contains("out/letters/PUPIL/KIND-DATE-CONTACT.html"));
+    let session = &readme[readme.find("## A first session").expect("first session")..];
+    let session = &session[..session.find("## Documentation").expect("next section")];
+    let init = session.find("sen init").expect("sen init");
+    let git = session
+        .find("git init")
+        .expect("the first session says git init");
+    assert!(init < git);
+    // The school is made after leaving the source folder, and the examples are reached
+    // from where the source is.
+    let leave = session.find("cd ~").expect("leaves the source folder");
+    assert!(leave < init);
+    assert!(!session.contains("../examples"), "{session}");
+}
+
+#[test]
+fn a_notification_for_provision_already_begun_reads_in_the_past() {
+    let root = Path::new("examples/oakfield");
+    // Zainab's SEN support began on 16 November 2026.
+    let on_the_day = run_at(
+        root,
+        "2026-11-16",
+        &["letter", "notification", "zainab-hussain", "--out", "-"],
+    );
+    assert_eq!(on_the_day.status, 0, "{}", on_the_day.stderr);
+    assert!(
+        on_the_day
+            .stdout
+            .contains("from 16 November 2026 the school is making"),
+        "{}",
+        on_the_day.stdout
+    );
+    let later = run_at(
+        root,
+        "2026-11-23",
+        &["letter", "notification", "zainab-hussain", "--out", "-"],
+    );
+    assert!(
+        later
+            .stdout
+            .contains("since 16 November 2026 the school has been making"),
+        "{}",
+        later.stdout
+    );
+    assert!(!later.stdout.contains("is making"), "{}", later.stdout);
+}
+
+#[test]
+fn a_mistyped_pupil_id_gets_did_you_mean() {
+    let root = Path::new("examples/oakfield");
+    let letter = run(
+        root,
+        &["letter", "notification", "amara-okafr", "--out", "-"],
+    );
+    assert_eq!(letter.status, 2, "{}", letter.stderr);
+    assert!(
+        letter.stderr.contains("did you mean `amara-okafor`?"),
+        "{}",
+        letter.stderr
+    );
+    let report = run(root, &["report", "pupil", "amra-okafor", "--out", "-"]);
+    assert_ne!(report.status, 0);
+    assert!(
+        report.stderr.contains("did you mean `amara-okafor`?"),
+        "{}",
+        report.stderr
+    );
+    // Nothing near: no guess.
+    let far = run(root, &["report", "pupil", "zzzzzz", "--out", "-"]);
+    assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
+}

@@ -49,7 +49,10 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
         .iter()
         .find(|p| !loaded.records.pupils.iter().any(|f| &f.id == *p))
     {
-        bail!("no pupil `{unknown}`: there is no folder pupils/{unknown}");
+        bail!(
+            "no pupil `{unknown}`: there is no folder pupils/{unknown}{}",
+            crate::commands::did_you_mean(&loaded.records, unknown)
+        );
     }
     findings.retain(|f| {
         (args.pupil.is_empty() || f.pupil.as_ref().is_some_and(|p| args.pupil.contains(p)))

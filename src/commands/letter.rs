@@ -526,7 +526,10 @@ fn plan_one(
     let id = r.pupil.as_str();
     let kind = r.kind.kind();
     let Some(folder) = records.pupils.iter().find(|f| f.id == id) else {
-        return Err(format!("no pupil `{id}`: there is no folder pupils/{id}"));
+        return Err(format!(
+            "no pupil `{id}`: there is no folder pupils/{id}{}",
+            crate::commands::did_you_mean(records, id)
+        ));
     };
     let Some(pupil) = folder.pupil.as_ref().filter(|_| !folder.bad.pupil) else {
         return Err(format!(

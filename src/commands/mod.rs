@@ -56,6 +56,13 @@ pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>,
     Ok((loaded, findings, window))
 }
 
+/// ": did you mean `x`?" for a pupil id that names no folder but is close to one (a
+/// mistyped id in `sen letter` or `sen report pupil`), else nothing.
+pub fn did_you_mean(records: &crate::model::Records, id: &str) -> String {
+    let ids: Vec<&str> = records.pupils.iter().map(|f| f.id.as_str()).collect();
+    crate::yaml::closest(id, &ids).map_or_else(String::new, |n| format!(": did you mean `{n}`?"))
+}
+
 /// Pupil folders left out of [`pupils_on_register`] because pupil.yaml has a `yaml` or
 /// `schema` finding: those whose record says they are on the register at as-of, or that
 /// cannot be read far enough to say.
