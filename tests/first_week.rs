@@ -741,3 +741,50 @@ fn a_mistyped_pupil_id_gets_did_you_mean() {
     let far = run(root, &["report", "pupil", "zzzzzz", "--out", "-"]);
     assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn bash_completion_completes_pupil_ids_from_the_records() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no bash: skipped");
+        return;
+    }
+    let script = sen()
+        .args(["completions", "bash"])
+        .output()
+        .expect("completions");
+    assert!(script.status.success());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("sen.bash");
+    fs::write(&file, &script.stdout).expect("write");
+    let complete = |words: &str| -> Vec<String> {
+        let n = words.split(' ').count() - 1;
+        let out = std::process::Command::new("bash")
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield/pupils"))
+            .env_remove("SEN_RECORDS")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({words}); COMP_CWORD={n}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; _sen_with_pupils sen x y; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                file.display()
+            ))
+            .output()
+            .expect("bash");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(complete("sen letter notification am"), ["amara-okafor"]);
+    assert_eq!(
+        complete("sen report pupil f"),
+        ["filip-kowalczyk", "freya-morgan"]
+    );
+    assert_eq!(complete("sen check --pupil le"), ["leo-santos"]);
+    // Not where a pupil goes: no pupil ids.
+    assert!(!complete("sen check am").contains(&"amara-okafor".to_string()));
+}
