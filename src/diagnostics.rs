@@ -130,49 +130,110 @@ fn marker(line: &str, col: usize) -> (usize, usize) {
     (start, width.max(1))
 }
 
-/// The table of findings other than `invalid`.
-/// `width` is the terminal's, in columns; the message column takes what the others leave.
+/// The findings other than `invalid` as a table that fits `width` columns (the terminal's):
+/// the message column is wrapped to what the others leave. When that is under
+/// [`MIN_MESSAGE`] columns, the table folds to three columns (the due date under the kind,
+/// the rule and its paragraphs under the message) so it still fits an 80-column terminal.
+/// Only a pupil id too long for the width can push it wider.
 pub fn table(findings: &[&Finding], color: bool, width: usize) -> String {
+    struct Row {
+        when: String,
+        kind: Kind,
+        due: String,
+        who: String,
+        message: String,
+        rule: String,
+        paragraphs: String,
+    }
+    let rows: Vec<Row> = findings
+        .iter()
+        .map(|f| Row {
+            when: match (f.kind, f.days) {
+                (Kind::Overdue, Some(d)) => format!("overdue {}", days(d)),
+                (Kind::Overdue, None) => "overdue".to_string(),
+                (Kind::Due, Some(0)) => "due today".to_string(),
+                (Kind::Due, Some(d)) => format!("due in {}", days(d)),
+                (Kind::Late, Some(d)) => format!("late by {}", days(d)),
+                (k, _) => k.id().to_string(),
+            },
+            kind: f.kind,
+            due: f.due.map(uk).unwrap_or_default(),
+            who: match (&f.pupil, f.rule.owner()) {
+                (Some(p), crate::findings::Owner::La) => format!("{p} (LA)"),
+                (Some(p), _) => p.clone(),
+                (None, _) => "school".to_string(),
+            },
+            message: f.message.clone(),
+            rule: f.rule.id().to_string(),
+            paragraphs: f.rule.paragraphs().join(", "),
+        })
+        .collect();
+    let widest = |get: &dyn Fn(&Row) -> usize, header: usize| {
+        rows.iter().map(get).max().unwrap_or(0).max(header)
+    };
+    let chars = |s: &str| s.chars().count();
+    let w_when = widest(&|r| chars(&r.when), 0);
+    let w_due = widest(&|r| chars(&r.due), 3);
+    let w_who = widest(&|r| chars(&r.who), 5);
+    let w_rule = widest(&|r| chars(&r.rule).max(chars(&r.paragraphs)), 12);
+    // Each column adds a border and a space either side: 3 columns, then one more border.
+    let frame = |columns: usize| columns * 3 + 1;
+    let wide_message = width.saturating_sub(w_when + w_due + w_who + w_rule + frame(5));
+    let wide = wide_message >= MIN_MESSAGE;
+    let message_width = if wide {
+        wide_message
+    } else {
+        width
+            .saturating_sub(w_when.max(w_due) + w_who + frame(3))
+            .max(MIN_MESSAGE.min(24))
+    };
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Disabled);
-    // The other columns and the borders take about 88 of the terminal's columns.
-    let width = width.saturating_sub(88).max(32);
-    t.set_header(["", "due", "pupil", "what", "rule, Code §"]);
-    for f in findings {
-        let when = match (f.kind, f.days) {
-            (Kind::Overdue, Some(d)) => format!("overdue {}", days(d)),
-            (Kind::Overdue, None) => "overdue".to_string(),
-            (Kind::Due, Some(0)) => "due today".to_string(),
-            (Kind::Due, Some(d)) => format!("due in {}", days(d)),
-            (Kind::Late, Some(d)) => format!("late by {}", days(d)),
-            (k, _) => k.id().to_string(),
+    if wide {
+        t.set_header(["", "due", "pupil", "what", "rule, Code §"]);
+    } else {
+        t.set_header(["", "pupil", "what (rule, Code §)"]);
+    }
+    for r in rows {
+        let when = if wide || r.due.is_empty() {
+            r.when
+        } else {
+            format!("{}\n{}", r.when, r.due)
         };
         let mut kind = comfy_table::Cell::new(when);
         if color {
-            kind = kind.fg(match f.kind {
+            kind = kind.fg(match r.kind {
                 Kind::Overdue => comfy_table::Color::Red,
                 Kind::Due => comfy_table::Color::Yellow,
                 Kind::Late => comfy_table::Color::Magenta,
                 _ => comfy_table::Color::Cyan,
             });
         }
-        let who = match (&f.pupil, f.rule.owner()) {
-            (Some(p), crate::findings::Owner::La) => format!("{p} (LA)"),
-            (Some(p), _) => p.clone(),
-            (None, _) => "school".to_string(),
-        };
-        t.add_row(vec![
-            kind,
-            comfy_table::Cell::new(f.due.map(uk).unwrap_or_default()),
-            comfy_table::Cell::new(who),
-            comfy_table::Cell::new(wrap(&f.message, width)),
-            comfy_table::Cell::new(format!(
-                "{}\n{}",
-                f.rule.id(),
-                f.rule.paragraphs().join(", ")
-            )),
-        ]);
+        if wide {
+            t.add_row(vec![
+                kind,
+                comfy_table::Cell::new(r.due),
+                comfy_table::Cell::new(r.who),
+                comfy_table::Cell::new(wrap(&r.message, message_width)),
+                comfy_table::Cell::new(format!("{}\n{}", r.rule, r.paragraphs)),
+            ]);
+        } else {
+            let rule = if r.paragraphs.is_empty() {
+                format!("({})", r.rule)
+            } else {
+                format!("({}; {})", r.rule, r.paragraphs)
+            };
+            t.add_row(vec![
+                kind,
+                comfy_table::Cell::new(r.who),
+                comfy_table::Cell::new(format!(
+                    "{}\n{}",
+                    wrap(&r.message, message_width),
+                    wrap(&rule, message_width)
+                )),
+            ]);
+        }
     }
     // The caller has decided (--color, NO_COLOR, the terminal); comfy-table must not guess.
     if color {
@@ -183,21 +244,33 @@ pub fn table(findings: &[&Finding], color: bool, width: usize) -> String {
     t.to_string()
 }
 
-/// Wrap `text` at word boundaries to lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> String {
+/// The narrowest message column of the five-column table; narrower, the table folds.
+const MIN_MESSAGE: usize = 30;
+
+/// Wrap `text` at word boundaries to lines of at most `width` characters; a word longer
+/// than a line is broken across lines.
+pub fn wrap(text: &str, width: usize) -> String {
+    let width = width.max(1);
     let mut out = String::new();
     let mut line = 0;
     for word in text.split_whitespace() {
-        let n = word.chars().count();
-        if line > 0 && line + 1 + n > width {
+        let mut word: Vec<char> = word.chars().collect();
+        if line > 0 && line + 1 + word.len() > width {
             out.push('\n');
             line = 0;
         } else if line > 0 {
             out.push(' ');
             line += 1;
         }
-        out.push_str(word);
-        line += n;
+        while word.len() > width - line {
+            let rest = word.split_off(width - line);
+            out.extend(word);
+            out.push('\n');
+            line = 0;
+            word = rest;
+        }
+        line += word.len();
+        out.extend(word);
     }
     out
 }
@@ -211,7 +284,9 @@ fn days(d: i64) -> String {
 }
 
 /// "3 overdue, 2 due in the next 14 days, 1 advice across 42 pupils on the register".
-pub fn summary(counts: &Counts, window: u32, on_register: usize) -> String {
+/// `to_fix` pupils more have records that cannot be read far enough to count (see
+/// `commands::pupils_to_fix`): the sentence says so.
+pub fn summary(counts: &Counts, window: u32, on_register: usize, to_fix: usize) -> String {
     let mut parts = Vec::new();
     let mut add = |n: usize, what: String| {
         if n > 0 {
@@ -229,11 +304,16 @@ pub fn summary(counts: &Counts, window: u32, on_register: usize) -> String {
     } else {
         "pupils".to_string()
     };
+    let more = match to_fix {
+        0 => String::new(),
+        1 => "; 1 more pupil has records that need fixing before sen can count them".to_string(),
+        n => format!("; {n} more pupils have records that need fixing before sen can count them"),
+    };
     if parts.is_empty() {
-        format!("nothing to report across {on_register} {pupils} on the register")
+        format!("nothing to report across {on_register} {pupils} on the register{more}")
     } else {
         format!(
-            "{} across {on_register} {pupils} on the register",
+            "{} across {on_register} {pupils} on the register{more}",
             parts.join(", ")
         )
     }
@@ -303,8 +383,36 @@ mod tests {
             ..Counts::default()
         };
         assert_eq!(
-            summary(&c, 14, 42),
+            summary(&c, 14, 42, 0),
             "3 overdue, 2 due in the next 14 days, 1 advice across 42 pupils on the register"
+        );
+    }
+
+    #[test]
+    fn summary_counts_the_pupils_whose_records_need_fixing() {
+        let c = Counts {
+            invalid: 4,
+            ..Counts::default()
+        };
+        assert_eq!(
+            summary(&c, 14, 8, 4),
+            "4 invalid across 8 pupils on the register; 4 more pupils have records that need fixing before sen can count them"
+        );
+        assert!(
+            summary(&c, 14, 8, 1)
+                .ends_with("; 1 more pupil has records that need fixing before sen can count them")
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_at_words_and_splits_a_word_longer_than_the_line() {
+        assert_eq!(
+            wrap("the record of the meeting", 10),
+            "the record\nof the\nmeeting"
+        );
+        assert_eq!(
+            wrap("`accessibility_and_admissions` is", 12),
+            "`accessibili\nty_and_admis\nsions` is"
         );
     }
 }

@@ -695,6 +695,34 @@ pub fn read_contacts(bytes: &[u8], map: &[(String, String)]) -> Result<Read<MisC
     Ok(out)
 }
 
+/// Whether a contact's relationship says they care for the child: a foster carer, a carer, a
+/// kinship carer, a special or legal guardian (any case, spacing or hyphens). In education
+/// law a parent includes whoever has care of the child (Education Act 1996 s.576), so such
+/// a contact gets the school's letters even without parental responsibility. A respite
+/// carer or a young carer is not one who has the child's care.
+pub fn cares_for_child(relationship: &str) -> bool {
+    let lower = relationship.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    if has("respite") || has("young") {
+        return false;
+    }
+    has("carer")
+        || has("carers")
+        || has("guardian")
+        || has("guardians")
+        || has("guardianship")
+        || has("kinship")
+        || has("fostercarer")
+        || (has("foster")
+            && ["parent", "parents", "mother", "father", "mum", "dad"]
+                .iter()
+                .any(|w| has(w)))
+}
+
 /// A note for each key found in more than one column (the first non-empty value is used,
 /// and a row where they disagree is named).
 fn duplicate_notes(cols: &Columns) -> Vec<String> {
@@ -735,6 +763,37 @@ pub fn pupil_id(given: &str, family: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn carers_and_guardians_care_for_the_child_and_others_do_not() {
+        for r in [
+            "foster carer",
+            "Foster Carer",
+            "foster-carer",
+            "FOSTER MOTHER",
+            "Carer",
+            "kinship carer",
+            "Kinship care (grandmother)",
+            "Special Guardian",
+            "special guardianship",
+            "legal guardian",
+            "Guardian",
+            "carer (aunt)",
+        ] {
+            assert!(super::cares_for_child(r), "{r}");
+        }
+        for r in [
+            "mother",
+            "grandfather",
+            "social worker (the local authority shares parental responsibility)",
+            "respite carer",
+            "young carer",
+            "childminder",
+            "",
+        ] {
+            assert!(!super::cares_for_child(r), "{r}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -110,6 +110,8 @@ pub struct Settings {
     pub transfer_years: Vec<i64>,
     pub suppress_below: u32,
     pub one_letter_per_address: bool,
+    /// (0.3) `records_begin`: overdue pupil duties due before it are `incomplete`.
+    pub records_begin: Option<NaiveDate>,
 }
 
 impl Default for Settings {
@@ -121,6 +123,7 @@ impl Default for Settings {
             transfer_years: vec![6, 11],
             suppress_below: 5,
             one_letter_per_address: false,
+            records_begin: None,
         }
     }
 }

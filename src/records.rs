@@ -153,6 +153,10 @@ pub struct RawSettings {
     /// One letter to all the letter contacts at the same address, "Dear Mr and Mrs Okafor"
     /// (default false: one letter each).
     pub one_letter_per_address: Option<bool>,
+    /// (0.3) The day the school began keeping these records: an overdue pupil duty that fell
+    /// due before it is reported as incomplete, asking for the date it was done (rules.md).
+    /// `sen init` writes the day it runs.
+    pub records_begin: Option<Date>,
 }
 
 /// A provision in the catalogue, or described in place in a plan.

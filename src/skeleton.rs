@@ -102,6 +102,8 @@ pub struct ContactSkeleton {
     pub phone: Option<String>,
     pub address: Vec<String>,
     pub language: Option<String>,
+    /// `letters: true` without parental responsibility: one who cares for the child.
+    pub letters: bool,
 }
 
 /// `value` as a YAML scalar, or `null`.
@@ -149,6 +151,11 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
             }
             if let Some(l) = &k.language {
                 c.push_str(&format!("    language: {}\n", quote(l)));
+            }
+            if k.letters && !k.parental_responsibility {
+                c.push_str(
+                    "    letters: true             # cares for the child: a parent in education law\n",
+                );
             }
         }
         c

@@ -1242,6 +1242,11 @@ pub fn school(
                 None => d.suppress_below,
             },
             one_letter_per_address: v.one_letter_per_address.unwrap_or(d.one_letter_per_address),
+            records_begin: v
+                .records_begin
+                .as_ref()
+                .and_then(|b| check.date("records_begin", b))
+                .map(|b| b.value),
         };
     }
     bad.all |= check.findings.len() > n;

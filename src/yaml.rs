@@ -118,13 +118,329 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     }
     serde_saphyr::from_str_with_options(text, options()).map_err(|e| {
         let described = describe(&e);
+        let syntax = !matches!(
+            e.without_snippet(),
+            Error::DuplicateMappingKey { .. }
+                | Error::Budget { .. }
+                | Error::AliasReplayLimitExceeded { .. }
+                | Error::AliasExpansionLimitExceeded { .. }
+                | Error::AliasReplayStackDepthExceeded { .. }
+                | Error::AliasReplayCounterOverflow { .. }
+                | Error::InvalidUtf8Input
+                | Error::MultipleDocuments { .. }
+        );
         // serde-saphyr reads lazily, so a value of the wrong shape before a syntax error is
         // met first; a file that is not YAML is a `yaml` finding, whatever else is wrong.
         match described.failure {
-            Failure::Schema => scan(text).syntax.unwrap_or(described),
+            Failure::Schema => match scan(text).syntax {
+                Some(found) => plain_mistake(text, found),
+                // `key:value` is valid YAML (one text) of the wrong shape: say what was meant.
+                None => mistake(text, described.line.map_or(usize::MAX, |l| l as usize + 1))
+                    .filter(|m| m.message.starts_with("no space after"))
+                    .unwrap_or(described),
+            },
+            Failure::Yaml if syntax => plain_mistake(text, described),
             Failure::Yaml => described,
         }
     })
+}
+
+/// A syntax error in the words of the mistake a person makes typing YAML by hand (a tab, an
+/// indent that matches no key above, a missing `:` or a missing space after it, a quote or
+/// bracket left open), pointing at the line to change: the parser notices later, at the
+/// line after the mistake, in its own words. The first such mistake at or before the line
+/// the parser stopped at is taken; without one the parser's error stands.
+fn plain_mistake(text: &str, parser: ParseError) -> ParseError {
+    if parser.message.contains("nested too deeply") {
+        return parser;
+    }
+    // The parser may stop at the end of the line before the mistake (a tab that begins the
+    // next line ends the value it was reading): one line more is looked at.
+    let limit = parser.line.map_or(usize::MAX, |l| l as usize + 1);
+    mistake(text, limit).unwrap_or(parser)
+}
+
+/// The first hand-typing mistake on lines 1..=`limit`, if any (see [`plain_mistake`]).
+fn mistake(text: &str, limit: usize) -> Option<ParseError> {
+    let found = |line: usize, col: usize, message: &str, help: String| ParseError {
+        failure: Failure::Yaml,
+        line: u32::try_from(line).ok(),
+        col: u32::try_from(col).ok(),
+        message: message.to_string(),
+        help: Some(help),
+    };
+    // Indents of the keys whose mappings are open, innermost last.
+    let mut levels: Vec<usize> = vec![0];
+    // The previous key line opened a block (`key:` with nothing after it) at this indent.
+    let mut opened: Option<usize> = None;
+    // Inside a block scalar (`key: |`) of a key at this indent.
+    let mut block: Option<usize> = None;
+    let all: Vec<&str> = text.lines().collect();
+    // A flow collection or quoted value running on over the lines up to this one.
+    let mut skip_to = 0usize;
+    for (i, raw) in all.iter().enumerate().take(limit) {
+        let n = i + 1;
+        if n <= skip_to {
+            continue;
+        }
+        let line = raw.trim_end_matches('\r');
+        let body = line.trim_start_matches([' ', '\t']);
+        let indent_text = &line[..line.len() - body.len()];
+        if let Some(t) = indent_text.find('\t') {
+            return Some(found(
+                n,
+                indent_text[..t].chars().count() + 1,
+                "a tab in the indentation: YAML indents with spaces only",
+                "replace the tab with spaces, two for each level, lined up with the keys it belongs with".into(),
+            ));
+        }
+        let indent = indent_text.len();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if let Some(b) = block {
+            if indent > b {
+                continue;
+            }
+            block = None;
+        }
+        if body.starts_with("---") || body.starts_with("...") {
+            continue;
+        }
+        // A list entry: its own key (if any) stands two columns in.
+        let (indent, body) = match body.strip_prefix("- ") {
+            Some(rest) => {
+                let inner = rest.trim_start();
+                (indent + 2 + rest.len() - inner.len(), inner)
+            }
+            None if body == "-" => (indent + 2, ""),
+            None => (indent, body),
+        };
+        let listed = indent != indent_text.len();
+        let content = strip_comment(body);
+        if let Some((col, what)) = unclosed(content) {
+            if let Some(closed) = runs_on(&all, i, indent_text.len(), content, what) {
+                skip_to = closed;
+                continue;
+            }
+            let (message, help) = match what {
+                '"' | '\'' => (
+                    "a quote that is never closed",
+                    format!(
+                        "end the value with `{what}` on the same line, or remove the opening `{what}`"
+                    ),
+                ),
+                '[' => (
+                    "a list in brackets that is never closed",
+                    "end the list with `]` on the same line: `[a, b]`".to_string(),
+                ),
+                _ => (
+                    "a mapping in braces that is never closed",
+                    "end it with `}` on the same line: `{ given: Sam, family: Jones }`".to_string(),
+                ),
+            };
+            return Some(found(n, indent + col + 1, message, help));
+        }
+        let key = key_of(content);
+        if let Some(k) = key
+            && content.len() > k.len() + 1
+            && !content[k.len() + 1..].starts_with([' ', '\t', '/'])
+        {
+            return Some(found(
+                n,
+                indent + k.len() + 2,
+                "no space after the `:`",
+                format!(
+                    "write a space between the key and its value: `{k}: {}`",
+                    &content[k.len() + 1..]
+                ),
+            ));
+        }
+        let expects_key =
+            !listed && (levels.contains(&indent) || opened.is_some_and(|o| indent > o));
+        if key.is_none() && expects_key && !content.is_empty() && !content.contains(": ") {
+            if opened.is_none() && !levels.contains(&indent) {
+                continue;
+            }
+            return Some(found(
+                n,
+                indent + 1,
+                "a key with no `:`",
+                "each line here is `key: value`: add the `:` after the key".to_string(),
+            ));
+        }
+        if key.is_none() && !listed {
+            // A value running on from the line above, or a plain list entry.
+            continue;
+        }
+        // Where this key stands among the open mappings.
+        match opened {
+            Some(o) if indent > o => levels.push(indent),
+            _ => {
+                if !levels.contains(&indent) {
+                    let above = levels.last().copied().unwrap_or(0);
+                    let spaces = |n: usize| {
+                        if n == 1 {
+                            "1 space".to_string()
+                        } else {
+                            format!("{n} spaces")
+                        }
+                    };
+                    let (message, help) = if indent > above {
+                        (
+                            format!(
+                                "indented {}, further than the key above it ({})",
+                                spaces(indent),
+                                spaces(above)
+                            ),
+                            "indent the keys of one mapping alike, by the same number of spaces: two for each level is usual".to_string(),
+                        )
+                    } else {
+                        let near = levels
+                            .iter()
+                            .rev()
+                            .find(|l| **l < indent)
+                            .copied()
+                            .unwrap_or(0);
+                        (
+                            format!(
+                                "indented {}, which lines up with no key above it",
+                                spaces(indent)
+                            ),
+                            format!(
+                                "line it up with the keys it belongs with: {} before it",
+                                spaces(near)
+                            ),
+                        )
+                    };
+                    return Some(found(n, indent + 1, &message, help));
+                }
+                while levels.last().is_some_and(|l| *l > indent) {
+                    levels.pop();
+                }
+            }
+        }
+        let value = key.map_or("", |k| content[k.len() + 1..].trim());
+        opened = (key.is_some() && value.is_empty()).then_some(indent);
+        if listed && !levels.contains(&indent) {
+            levels.push(indent);
+        }
+        if matches!(value.chars().next(), Some('|' | '>')) {
+            block = Some(indent);
+            opened = None;
+        }
+    }
+    None
+}
+
+/// Where a bracket or quote left open on line `i` (0-based, its indent `indent`) is closed on
+/// a later line more indented than it (a flow mapping or quoted text written over several
+/// lines, which YAML allows): that line's number (1-based), or `None` if it never is.
+fn runs_on(all: &[&str], i: usize, indent: usize, content: &str, what: char) -> Option<usize> {
+    let mut depth = balance(content);
+    for (j, line) in all.iter().enumerate().skip(i + 1) {
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if line.len() - body.len() <= indent {
+            return None;
+        }
+        match what {
+            '"' | '\'' => {
+                if body.contains(what) {
+                    return Some(j + 1);
+                }
+            }
+            _ => {
+                depth += balance(strip_comment(body));
+                if depth <= 0 {
+                    return Some(j + 1);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Brackets and braces opened less closed on a line, outside quoted values.
+fn balance(text: &str) -> i32 {
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' if value_start(&text[..i]) => quote = Some(c),
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                _ => {}
+            },
+        }
+    }
+    depth
+}
+
+/// `text` without a trailing comment (a `#` after a space, outside quotes).
+fn strip_comment(text: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if (c == '"' || c == '\'') && value_start(&text[..i]) => quote = Some(c),
+            None if c == '#' && (prev == ' ' || prev == '\t') => return text[..i].trim_end(),
+            None => {}
+        }
+        prev = c;
+    }
+    text.trim_end()
+}
+
+/// Whether a quote after `before` opens a quoted value (at the start of a value, not an
+/// apostrophe inside one).
+fn value_start(before: &str) -> bool {
+    let b = before.trim_end();
+    b.is_empty()
+        || b.ends_with([':', '[', '{', ',', '-']) && before.len() > b.len()
+        || b.ends_with(['[', '{', ','])
+}
+
+/// The byte column and the character of the first quote, `[` or `{` left open on the line.
+fn unclosed(content: &str) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<(usize, char)> = None;
+    let mut escaped = false;
+    for (i, c) in content.char_indices() {
+        if let Some((_, q)) = quote {
+            if escaped {
+                escaped = false;
+            } else if q == '"' && c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' if value_start(&content[..i]) => quote = Some((i, c)),
+            '[' | '{' if value_start(&content[..i]) || !open.is_empty() => open.push((i, c)),
+            ']' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    quote.or_else(|| open.first().copied())
+}
+
+/// The key of a `key:` line: letters, digits and `_` before a `:`.
+fn key_of(content: &str) -> Option<&str> {
+    let end = content.find(':')?;
+    let k = &content[..end];
+    (!k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(k)
 }
 
 /// The `schema` error for a control character at a line and column.
@@ -515,6 +831,81 @@ mod tests {
         assert_eq!(e.message, "unknown key `reveiw_due`");
         assert_eq!(e.help.as_deref(), Some("did you mean `review_due`?"));
         assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn no_file_of_the_example_school_looks_like_a_typing_mistake() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        let mut n = 0;
+        for e in walkdir::WalkDir::new(&root) {
+            let e = e.expect("walk");
+            if e.path().extension().is_some_and(|x| x == "yaml") {
+                let text = std::fs::read_to_string(e.path()).expect("read");
+                assert!(
+                    mistake(&text, usize::MAX).is_none(),
+                    "{}: {:?}",
+                    e.path().display(),
+                    mistake(&text, usize::MAX)
+                );
+                n += 1;
+            }
+        }
+        assert!(n > 20);
+    }
+
+    #[test]
+    fn typing_mistakes_are_named_at_their_line() {
+        let cases = [
+            ("sen:\n  status: K\n\tsince: 2026-01-05\n", 3, "a tab"),
+            (
+                "sen:\n  status: K\n   since: 2026-01-05\n",
+                3,
+                "indented 3 spaces",
+            ),
+            ("sen:\n  status: K\n  since 2026-01-05\n", 3, "no `:`"),
+            (
+                "sen:\n  status:K\n  since: 2026-01-05\n",
+                2,
+                "no space after",
+            ),
+            ("name: \"Sam\ndob: 2018-01-01\n", 1, "quote"),
+            (
+                "address: [\"1 Oak Lane\", \"Salford\"\ndob: 2018-01-01\n",
+                1,
+                "brackets",
+            ),
+            ("name: { given: Sam\ndob: 2018-01-01\n", 1, "braces"),
+        ];
+        for (text, line, words) in cases {
+            let e = parse::<serde_json::Value>(text).expect_err(text);
+            assert_eq!(e.line, Some(line), "{text:?}: {e:?}");
+            assert!(e.message.contains(words), "{text:?}: {e:?}");
+            assert!(e.help.is_some(), "{text:?}");
+        }
+        // An apostrophe inside a value, a URL, a time and a block of text are no mistakes.
+        let fine = "name: O'Brien\nwebsite: https://example.org\nlinks:\n  - https://example.org/a\ntime: 10:30\nnotes: |\n  Line one: two\n  no colon here\nsummary: >\n  text\n";
+        assert!(
+            mistake(fine, usize::MAX).is_none(),
+            "{:?}",
+            mistake(fine, usize::MAX)
+        );
+    }
+
+    #[test]
+    fn a_key_run_into_its_value_is_named_even_where_it_is_valid_yaml() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Sen {
+            status: String,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct File {
+            sen: Sen,
+        }
+        let e = parse::<File>("sen:\n  status:K\n").expect_err("a text, not a mapping");
+        assert_eq!(e.line, Some(2), "{e:?}");
+        assert!(e.message.contains("no space after"), "{e:?}");
     }
 
     #[test]

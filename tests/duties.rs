@@ -49,12 +49,15 @@ fn agree(root: &Path, as_of: NaiveDate, window: u32) -> BTreeMap<&'static str, u
             DutyState::Overdue => "overdue",
             DutyState::Due => "due",
             DutyState::Pending => "pending",
+            DutyState::BeforeRecords => "before-records",
         };
         *states.entry(state).or_default() += 1;
         // Only late, overdue and due are ever reported; late only inside the lookback.
         match d.state {
             DutyState::Overdue | DutyState::Due => assert!(d.reported, "{d:?}"),
-            DutyState::OnTime | DutyState::Pending => assert!(!d.reported, "{d:?}"),
+            DutyState::OnTime | DutyState::Pending | DutyState::BeforeRecords => {
+                assert!(!d.reported, "{d:?}")
+            }
             DutyState::Late => {}
         }
         // Done means on time or late; not done means overdue, due or pending.

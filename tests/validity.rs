@@ -222,7 +222,7 @@ const REVIEW: &str = "pupils/amy-fisher/annual-reviews/2026-11-10.yaml";
 
 cases! {
     // issue 2's list
-    yaml_syntax: "yaml-syntax", 1, [amy("yaml", 2)];
+    yaml_syntax: "yaml-syntax", 1, [amy("yaml", 1)];
     unknown_key_with_suggestion: "unknown-key", 2, [cycle("schema", 9)];
     wrong_type: "wrong-type", 1, [amy("schema", 4)];
     bad_enum_value: "bad-enum", 2, [cycle("schema", 14)];
@@ -292,6 +292,12 @@ cases! {
     // issue 8's list
     tab_indentation: "tab-indentation", 1, [amy("yaml", 5)];
     duplicate_key: "duplicate-key", 1, [amy("yaml", 3)];
+    yaml_indent_one_space: "yaml-indent-one-space", 1, [amy("yaml", 6)];
+    yaml_indent_one_space_more: "yaml-indent-one-space-more", 1, [amy("yaml", 6)];
+    yaml_missing_colon: "yaml-missing-colon", 1, [amy("yaml", 8)];
+    yaml_no_space_after_colon: "yaml-no-space-after-colon", 1, [amy("yaml", 6)];
+    yaml_unclosed_quote: "yaml-unclosed-quote", 1, [amy("yaml", 9)];
+    yaml_unclosed_bracket: "yaml-unclosed-bracket", 1, [amy("yaml", 14)];
     billion_laughs: "billion-laughs", 1, [amy("schema", 1)];
     billion_laughs_in_a_value: "billion-laughs-in-value", 1, [amy("schema", 10)];
     deep_flow_sequence_nesting: "deep-nesting", 1, [amy("yaml", 1)];

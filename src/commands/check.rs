@@ -49,7 +49,10 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
         .iter()
         .find(|p| !loaded.records.pupils.iter().any(|f| &f.id == *p))
     {
-        bail!("no pupil `{unknown}`: there is no folder pupils/{unknown}");
+        bail!(
+            "no pupil `{unknown}`: there is no folder pupils/{unknown}{}",
+            crate::commands::did_you_mean(&loaded.records, unknown)
+        );
     }
     findings.retain(|f| {
         (args.pupil.is_empty() || f.pupil.as_ref().is_some_and(|p| args.pupil.contains(p)))
@@ -58,10 +61,30 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<i32> {
     });
     let counts = Counts::of(&findings);
     let on_register = pupils_on_register(&loaded, ctx.as_of);
+    let to_fix = crate::commands::pupils_to_fix(&loaded, ctx.as_of);
     // The exit status is the findings', decided before a byte is written: a reader that
     // closes the pipe early (`sen check | head`) ends the listing, never changes the verdict.
     let status = i32::from(findings.iter().any(Finding::fails));
-    let printed = print(args, ctx, &findings, &counts, window, on_register);
+    // What school.yaml lacks is the school's, not a pupil's or a rule's: listed when the
+    // whole check is asked for.
+    let lacks = if args.pupil.is_empty()
+        && rules.is_empty()
+        && kinds.is_empty()
+        && !loaded.records.school_bad.all
+    {
+        crate::commands::letter::school_lacks(&loaded.records.school)
+    } else {
+        Vec::new()
+    };
+    let printed = print(
+        args,
+        ctx,
+        &findings,
+        &counts,
+        window,
+        (on_register, to_fix),
+        &lacks,
+    );
     match printed {
         Err(e) if diagnostics::is_broken_pipe(&e) => Ok(status),
         Err(e) => Err(e),
@@ -75,7 +98,8 @@ fn print(
     findings: &[Finding],
     counts: &Counts,
     window: u32,
-    on_register: usize,
+    (on_register, to_fix): (usize, usize),
+    lacks: &[String],
 ) -> Result<()> {
     match args.format {
         FindingsFormat::Json => {
@@ -119,7 +143,18 @@ fn print(
                 };
                 writeln!(out, "{}", diagnostics::table(&rest, color, ctx.width))?;
             }
-            writeln!(out, "{}", diagnostics::summary(counts, window, on_register))?;
+            let width = ctx.width.max(40);
+            let summary = diagnostics::summary(counts, window, on_register, to_fix);
+            writeln!(out, "{}", diagnostics::wrap(&summary, width))?;
+            if !lacks.is_empty() {
+                let head =
+                    "school.yaml does not yet say what letters and the information report need:";
+                writeln!(out, "\n{}", diagnostics::wrap(head, width))?;
+                for l in lacks {
+                    let item = diagnostics::wrap(l, width - 4).replace('\n', "\n    ");
+                    writeln!(out, "  - {item}")?;
+                }
+            }
             out.flush()?;
         }
     }

@@ -274,6 +274,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
                     phone: k.phone.clone(),
                     address: k.address.clone(),
                     language: k.language.clone(),
+                    letters: k.relationship.as_deref().is_some_and(mis::cares_for_child),
                 }),
                 None => {
                     let as_row = MisPupil {

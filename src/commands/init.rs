@@ -383,6 +383,9 @@ settings:                     # how sen check works; the defaults are shown
   transfer_years: [6, 11]     # NC years after which pupils change phase (9.179)
   suppress_below: 5           # published counts under this are shown as \"fewer than 5\"
   one_letter_per_address: false  # true: one letter to parents at the same address (\"Dear Mr and Mrs Okafor\")
+  records_begin: {appointed}  # the day these records began (the day sen init ran): a duty that fell
+                              # due before it and is not recorded as done asks for the date it was done
+                              # instead of being overdue; move it earlier only if records go back further
 
 provisions:                   # the provision catalogue, the school's provision map (6.76): one entry
                               # for each intervention; cycles refer to it by `ref: ID`
@@ -485,5 +488,7 @@ mod tests {
         let senco = raw.senco.expect("senco").value;
         assert_eq!(senco.email.as_deref(), Some("senco@oakfield.example.org"));
         assert!(senco.phone.is_none());
+        let begun = raw.settings.expect("settings").value.records_begin;
+        assert_eq!(begun.map(|b| b.value).as_deref(), Some("2026-11-23"));
     }
 }

@@ -159,6 +159,9 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     for u in &unserved {
         eprintln!("error: {u}");
     }
+    for w in short_notice(&planned, ctx.as_of) {
+        eprintln!("warning: {w}");
+    }
     let status = i32::from(!unserved.is_empty());
     if planned.is_empty() {
         eprintln!(
@@ -401,6 +404,75 @@ pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
     out.into_iter().collect()
 }
 
+/// A warning for each annual review invited to with under two weeks' notice: reg 20(3) asks
+/// for the invitations at least two weeks before the meeting, and the letter promises advice
+/// two weeks before it. The letter is still written (a late invitation beats none).
+fn short_notice(planned: &[Planned], as_of: NaiveDate) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    planned
+        .iter()
+        .filter_map(|l| {
+            let a = l.view.annual_review.as_ref()?;
+            let meeting = crate::dates::parse(&a.meeting)?;
+            let days = crate::dates::days_between(as_of, meeting);
+            (days < 14 && seen.insert((l.pupil.clone(), a.meeting.clone()))).then(|| {
+                format!(
+                    "the annual review of `{}` meets on {}, only {days} {} away: reg 20(3) asks for two weeks' notice to everyone invited, and the letter promises the advice two weeks before; the letter is written, but think about moving the meeting",
+                    l.pupil,
+                    crate::dates::uk(meeting),
+                    if days == 1 { "day" } else { "days" }
+                )
+            })
+        })
+        .collect()
+}
+
+/// What school.yaml still lacks for letters and the information report, in plain words with
+/// the key to fill: `sen check` lists it at the end of its table, and `sen letter` refuses
+/// to write without the facts every letter needs (see [`plan`]). Empty when all is there.
+pub fn school_lacks(school: &crate::model::School) -> Vec<String> {
+    let mut out = Vec::new();
+    if school.address.is_empty() {
+        out.push(
+            "the school's postal address, for the letterhead: `school.address`, a list of lines"
+                .into(),
+        );
+    }
+    if school.phone.is_none() {
+        out.push("the school's phone number, for the letterhead: `school.phone`".into());
+    }
+    if !school.senco.as_ref().is_some_and(|s| s.can_be_reached()) {
+        out.push(
+            "how parents reach the SENCO: `senco.name` with `senco.email` or `senco.phone`".into(),
+        );
+    }
+    let iass = school.iass.clone().unwrap_or_default();
+    if iass.name.is_none() {
+        out.push("the local Information, Advice and Support Service (6.39), which every letter names: `iass.name`".into());
+    }
+    if !iass_reachable(&iass) {
+        out.push(
+            "how parents reach that service: `iass.phone` or `iass.website` (or `iass.email`)"
+                .into(),
+        );
+    }
+    if school.local_offer.is_none() {
+        out.push("the web address of the local authority's local offer (6.81), which every letter and the information report give: `local_offer`".into());
+    }
+    if school.website.is_none() {
+        out.push(
+            "the school's website, where the information report is published: `school.website`"
+                .into(),
+        );
+    }
+    out
+}
+
+/// The IASS can be reached: it has a phone, a website or an email.
+fn iass_reachable(iass: &crate::model::Iass) -> bool {
+    iass.phone.is_some() || iass.website.is_some() || iass.email.is_some()
+}
+
 /// Build every letter's view: the letters that can be written, and for each request that
 /// cannot, what to record. A fact every letter needs (the SENCO, the IASS, the local offer)
 /// fails the whole run.
@@ -422,6 +494,8 @@ fn plan(
     }
     if school.iass.name.is_none() {
         errors.push("school.yaml has no `iass` with its `name`: every letter says how to reach the Information, Advice and Support Service (6.39)".into());
+    } else if !iass_reachable(&records.school.iass.clone().unwrap_or_default()) {
+        errors.push("school.yaml's `iass` has only its name: every letter tells parents how to reach the Information, Advice and Support Service (6.39); record its `phone` or `website`".into());
     }
     if school.local_offer.is_none() {
         errors.push(
@@ -456,7 +530,10 @@ fn plan_one(
     let id = r.pupil.as_str();
     let kind = r.kind.kind();
     let Some(folder) = records.pupils.iter().find(|f| f.id == id) else {
-        return Err(format!("no pupil `{id}`: there is no folder pupils/{id}"));
+        return Err(format!(
+            "no pupil `{id}`: there is no folder pupils/{id}{}",
+            crate::commands::did_you_mean(records, id)
+        ));
     };
     let Some(pupil) = folder.pupil.as_ref().filter(|_| !folder.bad.pupil) else {
         return Err(format!(

@@ -56,6 +56,30 @@ pub fn evaluate(ctx: &Ctx, within: Option<u32>) -> Result<(Loaded, Vec<Finding>,
     Ok((loaded, findings, window))
 }
 
+/// ": did you mean `x`?" for a pupil id that names no folder but is close to one (a
+/// mistyped id in `sen letter` or `sen report pupil`), else nothing.
+pub fn did_you_mean(records: &crate::model::Records, id: &str) -> String {
+    let ids: Vec<&str> = records.pupils.iter().map(|f| f.id.as_str()).collect();
+    crate::yaml::closest(id, &ids).map_or_else(String::new, |n| format!(": did you mean `{n}`?"))
+}
+
+/// Pupil folders left out of [`pupils_on_register`] because pupil.yaml has a `yaml` or
+/// `schema` finding: those whose record says they are on the register at as-of, or that
+/// cannot be read far enough to say.
+pub fn pupils_to_fix(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
+    loaded
+        .records
+        .pupils
+        .iter()
+        .filter(|f| f.bad.pupil_shape)
+        .filter(|f| {
+            f.pupil
+                .as_ref()
+                .is_none_or(|p| rules::on_register(p, as_of))
+        })
+        .count()
+}
+
 /// Pupils on the register at as-of whose pupil.yaml loaded.
 pub fn pupils_on_register(loaded: &Loaded, as_of: chrono::NaiveDate) -> usize {
     loaded

@@ -72,9 +72,49 @@ pub fn run(args: &SchemaArgs, ctx: &Ctx) -> Result<i32> {
 pub fn completions(args: &crate::cli::CompletionsArgs) -> Result<i32> {
     use clap::CommandFactory;
     let mut cmd = crate::cli::Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "sen", &mut std::io::stdout());
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut cmd, "sen", &mut out);
+    if args.shell == clap_complete::Shell::Bash {
+        std::io::Write::write_all(&mut out, PUPIL_IDS_BASH.as_bytes())?;
+    }
     Ok(0)
 }
+
+/// Bash completes pupil ids too: after `letter`, `report pupil`, `report passport`, `report
+/// inspection`, `new cycle`, `new meeting`, `new annual-review`, `new ehcp` and `--pupil`, the
+/// folders under pupils/ of the records found as sen finds them (`SEN_RECORDS`, else the
+/// nearest folder up from here with a school.yaml). It wraps clap's generated `_sen`, so
+/// every other completion is clap's. (Other shells complete commands and options only.)
+const PUPIL_IDS_BASH: &str = r#"
+_sen_pupil_ids() {
+    local dir="${SEN_RECORDS:-$PWD}"
+    while [[ "$dir" != "/" && "$dir" != "." && ! -f "$dir/school.yaml" ]]; do
+        dir="$(dirname "$dir")"
+    done
+    [[ -d "$dir/pupils" ]] || return 0
+    local d
+    for d in "$dir"/pupils/*/; do
+        [[ -f "${d}pupil.yaml" ]] && printf '%s
+' "$(basename "$d")"
+    done
+}
+
+_sen_with_pupils() {
+    _sen "$@"
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    [[ "$cur" == -* ]] && return 0
+    local before=" ${COMP_WORDS[*]:1:COMP_CWORD-1} "
+    case "$before" in
+        *" letter "*|*" report pupil "*|*" report passport "*|*" report inspection "*|        *" new cycle "*|*" new meeting "*|*" new annual-review "*|*" new ehcp "*) ;;
+        *) [[ "$prev" == "--pupil" ]] || return 0 ;;
+    esac
+    local IFS=$'
+'
+    COMPREPLY+=( $(compgen -W "$(_sen_pupil_ids)" -- "$cur") )
+}
+
+complete -F _sen_with_pupils -o bashdefault -o default sen
+"#;
 
 pub fn man() -> Result<i32> {
     use clap::CommandFactory;

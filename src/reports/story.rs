@@ -181,9 +181,12 @@ pub fn default_period(records: &Records, as_of: NaiveDate) -> (NaiveDate, NaiveD
 
 fn find<'a>(records: &'a Records, id: &str) -> Result<(&'a PupilFolder, &'a Pupil)> {
     let Some(folder) = records.pupils.iter().find(|f| f.id == id) else {
-        bail!(
-            "no pupil `{id}`: give the folder name under pupils/ (see `sen check` or the register)"
-        );
+        match crate::commands::did_you_mean(records, id) {
+            near if near.is_empty() => bail!(
+                "no pupil `{id}`: give the folder name under pupils/ (see `sen check` or the register)"
+            ),
+            near => bail!("no pupil `{id}`{near}"),
+        }
     };
     let Some(pupil) = folder.pupil.as_ref() else {
         bail!("`pupils/{id}/pupil.yaml` could not be read: run `sen check` to see why");

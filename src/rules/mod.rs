@@ -99,7 +99,41 @@ fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
             apply(&ev, &mut out);
         }
     }
+    if let Some(begun) = records.school.settings.records_begin {
+        before_records(&mut out, begun);
+    }
     out
+}
+
+/// rules.md, "Before the records began": a school that starts using `sen` with pupils on its
+/// register cannot have recorded what was done before. An `overdue` finding of a listed pupil
+/// duty (the table's `before_records`) due before `begun` becomes `incomplete`: the same
+/// rule, owner, due, file and paragraphs, `days` null, and a message asking for the date it
+/// was done. Its duty instance becomes [`DutyState::BeforeRecords`], which the governors'
+/// counts leave out (neither done nor not done: the records cannot say).
+fn before_records(out: &mut Sink, begun: NaiveDate) {
+    let softened = |rule: Rule, due: Option<NaiveDate>| {
+        table::def(rule).before_records && due.is_some_and(|d| d < begun)
+    };
+    for f in &mut out.findings {
+        if f.kind == Kind::Overdue && softened(f.rule, f.due) {
+            f.kind = Kind::Incomplete;
+            f.days = None;
+            let due = f.due.map(crate::dates::uk).unwrap_or_default();
+            f.message = findings::printable(format!(
+                "{}; that fell due on {due}, before these records began on {}: record the date it was done, or, if it was not, do it now",
+                f.message,
+                crate::dates::uk(begun)
+            ));
+        }
+    }
+    for d in out.duties.iter_mut().flatten() {
+        if d.state == DutyState::Overdue && softened(d.rule, d.due) {
+            d.state = DutyState::BeforeRecords;
+            d.days = None;
+            d.reported = false;
+        }
+    }
 }
 
 /// The state of one duty instance on the as-of date.
@@ -115,6 +149,9 @@ pub enum DutyState {
     Due,
     /// Not done, due after the window.
     Pending,
+    /// Not recorded as done, and due before `settings.records_begin`: check reports it as
+    /// `incomplete` (rules.md, "Before the records began"); whether it was done is unknown.
+    BeforeRecords,
 }
 
 /// One instance of a duty: what `sen check` judges as overdue, due or late.

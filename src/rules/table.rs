@@ -67,6 +67,10 @@ pub(crate) struct RuleDef {
     pub owner: Owner,
     pub reads: Reads,
     pub apply: Apply,
+    /// One of the pupil duty rules of rules.md "Before the records began": its `overdue`
+    /// finding due before `settings.records_begin` is reported as `incomplete` instead
+    /// (see [`super::before_records`]). Every pupil duty is, unless [`kept`] takes it out.
+    pub before_records: bool,
 }
 
 const fn reads(cycles: bool, meetings: bool, ehcp: bool, annual_reviews: bool) -> Reads {
@@ -92,8 +96,16 @@ const fn row(
         paragraphs,
         owner: Owner::School,
         reads,
+        before_records: matches!(apply, Apply::Pupil(_) | Apply::AnyPupil(_)),
         apply,
     }
+}
+
+/// A pupil rule whose overdue findings stand whatever `settings.records_begin` says (rules.md
+/// lists the duties it softens; `specialist`, `ehc-consider` and `adulthood` are not among them).
+const fn kept(mut def: RuleDef) -> RuleDef {
+    def.before_records = false;
+    def
 }
 
 const fn la(mut def: RuleDef) -> RuleDef {
@@ -146,13 +158,13 @@ pub(crate) static TABLE: [RuleDef; 21] = [
         reads(true, true, false, false),
         Apply::Pupil(pupil::record_shared),
     ),
-    row(
+    kept(row(
         Rule::Specialist,
         "specialist",
         &["6.58", "6.59"],
         reads(true, false, false, false),
         Apply::Pupil(pupil::specialist),
-    ),
+    )),
     row(
         Rule::TransferRecord,
         "transfer-record",
@@ -160,13 +172,13 @@ pub(crate) static TABLE: [RuleDef; 21] = [
         NONE,
         Apply::AnyPupil(pupil::transfer_record),
     ),
-    row(
+    kept(row(
         Rule::EhcConsider,
         "ehc-consider",
         &["6.63"],
         reads(true, false, true, false),
         Apply::Pupil(pupil::ehc_consider),
-    ),
+    )),
     row(
         Rule::AnnualReview,
         "annual-review",
@@ -202,13 +214,13 @@ pub(crate) static TABLE: [RuleDef; 21] = [
         ANNUAL_REVIEWS,
         Apply::Pupil(ehc::phase_transfer),
     ),
-    row(
+    kept(row(
         Rule::Adulthood,
         "adulthood",
         &["8.9", "9.166", "reg 20(6)"],
         ANNUAL_REVIEWS,
         Apply::Pupil(ehc::adulthood),
-    ),
+    )),
     la(row(
         Rule::EhcAssessment,
         "ehc-assessment",
@@ -254,6 +266,39 @@ mod tests {
             assert_eq!(row.rule, rule, "{}", row.id);
             assert!(std::ptr::eq(def(rule), row));
         }
+    }
+
+    #[test]
+    fn records_begin_softens_exactly_the_duties_rules_md_lists() {
+        // rules.md, "Before the records began (0.3)"; a rule not (yet) in the table is skipped.
+        let listed = [
+            "notification",
+            "cycle-review",
+            "support-plan",
+            "parent-meetings",
+            "record-shared",
+            "transfer-record",
+            "annual-review",
+            "annual-review-notice",
+            "annual-review-advice",
+            "annual-review-report",
+            "la-decision",
+            "phase-transfer",
+            "ehc-assessment",
+        ];
+        let want: Vec<&str> = listed
+            .into_iter()
+            .filter(|id| Rule::from_id(id).is_some())
+            .collect();
+        let mut got: Vec<&str> = TABLE
+            .iter()
+            .filter(|r| r.before_records)
+            .map(|r| r.id)
+            .collect();
+        let mut want = want;
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want);
     }
 
     #[test]
