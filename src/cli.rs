@@ -177,12 +177,12 @@ pub struct LetterArgs {
     /// Review invitation: the meeting date (default: the cycle's review_due).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Review and annual-review invitations: the time of the meeting, 24-hour `HH:MM`
-    /// (printed as "3.30pm").
+    /// Review and annual-review invitations and advice requests: the time of the meeting,
+    /// 24-hour `HH:MM` (printed as "3.30pm").
     #[arg(long, value_name = "HH:MM")]
     pub time: Option<String>,
-    /// Review and annual-review invitations: where the meeting is (for example "the
-    /// library"; default: the school).
+    /// Review and annual-review invitations and advice requests: where the meeting is (for
+    /// example "the library"; default: the school).
     #[arg(long, value_name = "PLACE")]
     pub place: Option<String>,
     /// Folder to write into (default: out/letters under the records), or `-` for standard output.
@@ -203,6 +203,9 @@ pub enum LetterKind {
     ReviewRecord,
     MeetingRecord,
     AnnualReviewInvitation,
+    /// To each person invited to the next annual review (not the parents): a request for
+    /// advice and information (reg 20(4)).
+    AdviceRequest,
 }
 
 impl LetterKind {
@@ -213,6 +216,7 @@ impl LetterKind {
             LetterKind::ReviewRecord => "review-record",
             LetterKind::MeetingRecord => "meeting-record",
             LetterKind::AnnualReviewInvitation => "annual-review-invitation",
+            LetterKind::AdviceRequest => "advice-request",
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::dates;
 
 /// The built-in templates: (name, source). A file of the same name in the records'
 /// `templates/` folder replaces one.
-pub const BUILTIN: [(&str, &str); 14] = [
+pub const BUILTIN: [(&str, &str); 15] = [
     (
         "information.md.j2",
         include_str!("../templates/information.md.j2"),
@@ -58,6 +58,10 @@ pub const BUILTIN: [(&str, &str); 14] = [
     (
         "annual-review-invitation.md.j2",
         include_str!("../templates/annual-review-invitation.md.j2"),
+    ),
+    (
+        "advice-request.md.j2",
+        include_str!("../templates/advice-request.md.j2"),
     ),
     (
         "_letterhead.md.j2",
