@@ -217,3 +217,60 @@ fn due_writes_the_advice_requests_once() {
     );
     assert_eq!(text(&named.stdout).matches("Dear ").count(), 4);
 }
+
+/// The (summary, start, uid) of each calendar event about a pupil's annual review steps.
+fn prep_events(ics: &str, who: &str) -> Vec<(String, String, String)> {
+    let unfolded = ics.replace("\r\n ", "").replace("\r\n", "\n");
+    unfolded
+        .split("BEGIN:VEVENT")
+        .skip(1)
+        .filter_map(|e| {
+            let get = |k: &str| {
+                e.lines()
+                    .find_map(|l| l.strip_prefix(k))
+                    .map(str::to_string)
+                    .unwrap_or_default()
+            };
+            let summary = get("SUMMARY:");
+            (summary.starts_with(&format!("{who}: annual review")))
+                .then(|| (summary, get("DTSTART;VALUE=DATE:"), get("UID:")))
+        })
+        .collect()
+}
+
+#[test]
+fn the_calendar_gives_each_scheduled_review_its_preparation_dates_with_stable_uids() {
+    let out = run_at(Path::new(OAKFIELD), AS_OF, &["calendar"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ics = text(&out.stdout);
+    let sam = prep_events(&ics, "Sam Adeyemi");
+    let days: Vec<(&str, &str)> = sam
+        .iter()
+        .map(|(s, d, _)| (s.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            // 20 January 2027 - 21 - 21 days
+            ("Sam Adeyemi: annual review: ask for advice", "20261209"),
+            (
+                "Sam Adeyemi: annual review: invitations and advice out",
+                "20270106"
+            ),
+            ("Sam Adeyemi: annual review meeting", "20270120"),
+            ("Sam Adeyemi: annual review: report out", "20270203"),
+        ]
+    );
+    // Held reviews have no preparation events; Freya's scheduled one does.
+    assert!(prep_events(&ics, "Ruby Osei").is_empty());
+    assert_eq!(prep_events(&ics, "Freya Morgan").len(), 4);
+    // A week later the same events keep their UIDs (and the file is otherwise the same
+    // computation), so a subscribed calendar updates them in place.
+    let later = text(&run_at(Path::new(OAKFIELD), "2026-11-30", &["calendar"]).stdout);
+    assert_eq!(prep_events(&later, "Sam Adeyemi"), sam);
+    let uids: BTreeSet<&String> = sam.iter().map(|(_, _, u)| u).collect();
+    assert_eq!(uids.len(), 4);
+    // After the meeting, none.
+    let after = text(&run_at(Path::new(OAKFIELD), "2027-01-20", &["calendar"]).stdout);
+    assert!(prep_events(&after, "Sam Adeyemi").is_empty());
+}
