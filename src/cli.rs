@@ -108,8 +108,8 @@ pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum, default_value_t = ReportKind::Information)]
     pub kind: ReportKind,
-    /// Pupil and passport: the pupils (folder names under pupils/); the pupil report takes
-    /// one.
+    /// Pupil, passport and inspection: the pupils (folder names under pupils/); the pupil
+    /// report takes one, the inspection report the inspector's sample (none: the school only).
     #[arg(value_name = "PUPIL")]
     pub pupils: Vec<String>,
     /// Passport: every pupil on the register in this class.
@@ -150,6 +150,8 @@ pub enum ReportKind {
     Governors,
     Pupil,
     Passport,
+    /// For an inspection: the school's SEN, then each pupil named, each on a new page.
+    Inspection,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

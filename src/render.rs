@@ -624,6 +624,27 @@ pub fn html_report(title: &str, parts: &[Part], layout: Layout) -> String {
     page(title, &css, &body)
 }
 
+/// One printable HTML document of several pages, each of Markdown with charts between its
+/// parts, each starting on a new page (the inspection report).
+pub fn html_pages(title: &str, pages: &[Vec<Part>]) -> String {
+    let mut body = String::new();
+    for parts in pages {
+        body.push_str("<main>\n");
+        for p in parts {
+            match p {
+                Part::Markdown(md) => body.push_str(&html_body(md)),
+                Part::Svg(svg) => {
+                    body.push_str("<figure class=\"chart\">");
+                    body.push_str(svg);
+                    body.push_str("</figure>\n");
+                }
+            }
+        }
+        body.push_str("</main>\n");
+    }
+    page(title, NUMBERED, &body)
+}
+
 /// One printable HTML report of Markdown with charts between its parts (portrait).
 pub fn html_page_parts(title: &str, parts: &[Part]) -> String {
     html_report(title, parts, Layout::Portrait)
