@@ -97,7 +97,7 @@ fn one_advice_request_per_invitee_who_is_not_a_parent() {
     )))
     .expect("read");
     assert!(lund.contains("**To:** Mr Peter Lund (p.lund@nhs.example.net)"));
-    assert!(lund.contains("**Subject:**") && lund.contains("Dear Mr Lund,"));
+    assert!(lund.contains("**Subject:**") && lund.contains("2026\n\nDear Mr Lund,"));
     assert!(!lund.contains("Private and confidential") && !lund.contains("1 Oak Lane"));
     assert!(lund.contains("Your health advice"));
 }
