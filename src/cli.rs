@@ -150,7 +150,6 @@ pub enum ReportKind {
     Governors,
     Pupil,
     Passport,
-    /// For an inspection: the school's SEN, then each pupil named, each on a new page.
     Inspection,
 }
 
@@ -205,8 +204,6 @@ pub enum LetterKind {
     ReviewRecord,
     MeetingRecord,
     AnnualReviewInvitation,
-    /// To each person invited to the next annual review (not the parents): a request for
-    /// advice and information (reg 20(4)).
     AdviceRequest,
 }
 
