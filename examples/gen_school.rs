@@ -1314,6 +1314,10 @@ impl<'a> Pupil<'a> {
         let mut d = Doc::default();
         d.date("", "meeting", r.meeting);
         d.opt("", "invitations_sent", r.invitations);
+        // The advice gathered goes out with the invitations (reg 20(4)): the same day, or
+        // not recorded when they are not. No draw from the generator, so every other value
+        // of the school stays as it was.
+        d.opt("", "advice_circulated", r.invitations);
         if r.held {
             d.raw(&format!("parents_present: {}\n", r.parents_present));
             if r.pupil_views {

@@ -108,8 +108,8 @@ pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum, default_value_t = ReportKind::Information)]
     pub kind: ReportKind,
-    /// Pupil and passport: the pupils (folder names under pupils/); the pupil report takes
-    /// one.
+    /// Pupil, passport and inspection: the pupils (folder names under pupils/); the pupil
+    /// report takes one, the inspection report the inspector's sample (none: the school only).
     #[arg(value_name = "PUPIL")]
     pub pupils: Vec<String>,
     /// Passport: every pupil on the register in this class.
@@ -150,6 +150,7 @@ pub enum ReportKind {
     Governors,
     Pupil,
     Passport,
+    Inspection,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -177,12 +178,12 @@ pub struct LetterArgs {
     /// Review invitation: the meeting date (default: the cycle's review_due).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Review and annual-review invitations: the time of the meeting, 24-hour `HH:MM`
-    /// (printed as "3.30pm").
+    /// Review and annual-review invitations and advice requests: the time of the meeting,
+    /// 24-hour `HH:MM` (printed as "3.30pm").
     #[arg(long, value_name = "HH:MM")]
     pub time: Option<String>,
-    /// Review and annual-review invitations: where the meeting is (for example "the
-    /// library"; default: the school).
+    /// Review and annual-review invitations and advice requests: where the meeting is (for
+    /// example "the library"; default: the school).
     #[arg(long, value_name = "PLACE")]
     pub place: Option<String>,
     /// Folder to write into (default: out/letters under the records), or `-` for standard output.
@@ -203,6 +204,7 @@ pub enum LetterKind {
     ReviewRecord,
     MeetingRecord,
     AnnualReviewInvitation,
+    AdviceRequest,
 }
 
 impl LetterKind {
@@ -213,6 +215,7 @@ impl LetterKind {
             LetterKind::ReviewRecord => "review-record",
             LetterKind::MeetingRecord => "meeting-record",
             LetterKind::AnnualReviewInvitation => "annual-review-invitation",
+            LetterKind::AdviceRequest => "advice-request",
         }
     }
 }

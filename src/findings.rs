@@ -23,6 +23,7 @@ pub enum Rule {
     EhcConsider,
     AnnualReview,
     AnnualReviewNotice,
+    AnnualReviewAdvice,
     AnnualReviewReport,
     LaDecision,
     PhaseTransfer,
@@ -33,7 +34,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 22] = [
         Rule::Yaml,
         Rule::Schema,
         Rule::Upn,
@@ -48,6 +49,7 @@ impl Rule {
         Rule::EhcConsider,
         Rule::AnnualReview,
         Rule::AnnualReviewNotice,
+        Rule::AnnualReviewAdvice,
         Rule::AnnualReviewReport,
         Rule::LaDecision,
         Rule::PhaseTransfer,

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-pub use crate::records::{Achieved, Area, DecisionOutcome, LaOutcome, Next, Phase, Progress};
+pub use crate::records::{
+    Achieved, Area, DecisionOutcome, InvitedRole, LaOutcome, Next, Phase, Progress,
+};
 pub use crate::sections::{SECTIONS, Section};
 use crate::yaml::Loc;
 
@@ -112,6 +114,7 @@ pub struct Settings {
     pub one_letter_per_address: bool,
     /// (0.3) `records_begin`: overdue pupil duties due before it are `incomplete`.
     pub records_begin: Option<NaiveDate>,
+    pub advice_wanted_days_before: u32,
 }
 
 impl Default for Settings {
@@ -124,6 +127,7 @@ impl Default for Settings {
             suppress_below: 5,
             one_letter_per_address: false,
             records_begin: None,
+            advice_wanted_days_before: 21,
         }
     }
 }
@@ -468,6 +472,18 @@ pub struct Ehcp {
     pub local_authority: String,
     pub assessment: Option<Assessment>,
     pub issued: Option<Day>,
+    /// The LA's SEN officer for this child.
+    pub la_officer: Option<Invitee>,
+}
+
+/// Someone invited to an annual review and asked for advice (or the LA's officer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitee {
+    pub role: InvitedRole,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -485,6 +501,9 @@ pub struct AnnualReview {
     pub file: String,
     pub meeting: Day,
     pub invitations_sent: Option<Day>,
+    pub invited: Vec<Invitee>,
+    pub advice_requested: Option<Day>,
+    pub advice_circulated: Option<Day>,
     pub parents_present: bool,
     pub pupil_views: Option<String>,
     pub preparing_for_adulthood: Option<String>,

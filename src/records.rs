@@ -157,6 +157,10 @@ pub struct RawSettings {
     /// due before it is reported as incomplete, asking for the date it was done (rules.md).
     /// `sen init` writes the day it runs.
     pub records_begin: Option<Date>,
+    /// Advice for an annual review is asked for by the meeting less this many days (1 to 90,
+    /// default 21).
+    #[schemars(range(min = 1, max = 90))]
+    pub advice_wanted_days_before: Option<Loc<u32>>,
 }
 
 /// A provision in the catalogue, or described in place in a plan.
@@ -429,6 +433,21 @@ pub struct RawEhcp {
     pub assessment: Option<Loc<RawAssessment>>,
     /// The date the plan was first issued; required when sen.status is E.
     pub issued: Option<Date>,
+    /// The LA's SEN officer for this child (name required within).
+    pub la_officer: Option<Loc<RawLaOfficer>>,
+}
+
+/// The local authority's SEN officer for a child (ehcp.yaml `la_officer`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLaOfficer {
+    /// One line.
+    #[schemars(required)]
+    pub name: Option<Text>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Postal address, one line per item.
+    pub address: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -458,6 +477,12 @@ pub struct RawAnnualReview {
     /// The date of the meeting, held or scheduled.
     pub meeting: Date,
     pub invitations_sent: Option<Date>,
+    /// Those invited and asked for advice and information (reg 20(2)).
+    pub invited: Option<Loc<Vec<Loc<RawInvited>>>>,
+    /// When the school asked those invited for advice and information.
+    pub advice_requested: Option<Date>,
+    /// When the advice gathered was sent to all those invited (reg 20(4)).
+    pub advice_circulated: Option<Date>,
     pub parents_present: Option<bool>,
     pub pupil_views: Option<String>,
     /// Needed from Year 9 on (rule `adulthood`).
@@ -467,6 +492,34 @@ pub struct RawAnnualReview {
     /// The LA's decision.
     pub la_decision: Option<Date>,
     pub la_outcome: Option<LaOutcome>,
+}
+
+/// One person invited to an annual review and asked for advice.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInvited {
+    #[schemars(required)]
+    pub role: Option<Loc<InvitedRole>>,
+    /// One line.
+    #[schemars(required)]
+    pub name: Option<Text>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Postal address, one line per item.
+    pub address: Option<Vec<String>>,
+}
+
+/// Who an invited person is: a parent, someone in school, the LA's officer, health, social
+/// care, or anyone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvitedRole {
+    Parent,
+    School,
+    LaOfficer,
+    Health,
+    SocialCare,
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -21,7 +21,7 @@ use crate::dates;
 
 /// The built-in templates: (name, source). A file of the same name in the records'
 /// `templates/` folder replaces one.
-pub const BUILTIN: [(&str, &str); 14] = [
+pub const BUILTIN: [(&str, &str); 15] = [
     (
         "information.md.j2",
         include_str!("../templates/information.md.j2"),
@@ -58,6 +58,10 @@ pub const BUILTIN: [(&str, &str); 14] = [
     (
         "annual-review-invitation.md.j2",
         include_str!("../templates/annual-review-invitation.md.j2"),
+    ),
+    (
+        "advice-request.md.j2",
+        include_str!("../templates/advice-request.md.j2"),
     ),
     (
         "_letterhead.md.j2",
@@ -700,6 +704,27 @@ pub fn html_report(title: &str, parts: &[Part], layout: Layout) -> String {
         _ => NUMBERED.to_string(),
     };
     page(title, &css, &body)
+}
+
+/// One printable HTML document of several pages, each of Markdown with charts between its
+/// parts, each starting on a new page (the inspection report).
+pub fn html_pages(title: &str, pages: &[Vec<Part>]) -> String {
+    let mut body = String::new();
+    for parts in pages {
+        body.push_str("<main>\n");
+        for p in parts {
+            match p {
+                Part::Markdown(md) => body.push_str(&html_body(md)),
+                Part::Svg(svg) => {
+                    body.push_str("<figure class=\"chart\">");
+                    body.push_str(svg);
+                    body.push_str("</figure>\n");
+                }
+            }
+        }
+        body.push_str("</main>\n");
+    }
+    page(title, NUMBERED, &body)
 }
 
 /// One printable HTML report of Markdown with charts between its parts (portrait).

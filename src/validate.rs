@@ -994,6 +994,20 @@ pub fn ehcp(check: &mut FileCheck, raw: &RawEhcp) -> Option<Ehcp> {
             final_plan,
         }
     });
+    let la_officer = raw.la_officer.as_ref().and_then(|o| {
+        let v = &o.value;
+        let name = check.required_text("name", &v.name, (o.line, o.col));
+        if let Some(n) = &v.name {
+            one_line(check, "name", &n.value, n.line, n.col);
+        }
+        Some(Invitee {
+            role: InvitedRole::LaOfficer,
+            name: name?,
+            email: plain(&v.email),
+            phone: plain(&v.phone),
+            address: v.address.clone().unwrap_or_default(),
+        })
+    });
     if check.has(Rule::Schema) {
         return None;
     }
@@ -1002,25 +1016,68 @@ pub fn ehcp(check: &mut FileCheck, raw: &RawEhcp) -> Option<Ehcp> {
         local_authority: la?,
         assessment,
         issued,
+        la_officer,
     })
 }
 
 pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<AnnualReview> {
     let meeting = check.date("meeting", &raw.meeting);
     let invitations = check.opt_date("invitations_sent", &raw.invitations_sent);
+    let advice_requested = check.opt_date("advice_requested", &raw.advice_requested);
+    let advice_circulated = check.opt_date("advice_circulated", &raw.advice_circulated);
     let report = check.opt_date("report_sent", &raw.report_sent);
     let decision = check.opt_date("la_decision", &raw.la_decision);
-    if let (Some(m), Some(i)) = (&meeting, &invitations)
-        && i.value > m.value
-    {
-        check.dates(
-            i,
-            format!(
-                "`invitations_sent` ({}) is after the `meeting` ({})",
-                uk(i.value),
-                uk(m.value)
-            ),
-        );
+    // What prepares a meeting cannot come after it (records.md).
+    for (key, d) in [
+        ("invitations_sent", &invitations),
+        ("advice_requested", &advice_requested),
+        ("advice_circulated", &advice_circulated),
+    ] {
+        if let (Some(m), Some(i)) = (&meeting, d)
+            && i.value > m.value
+        {
+            check.dates(
+                i,
+                format!(
+                    "`{key}` ({}) is after the `meeting` ({})",
+                    uk(i.value),
+                    uk(m.value)
+                ),
+            );
+        }
+    }
+    let mut invited = Vec::new();
+    for p in raw.invited.iter().flat_map(|l| l.value.iter()) {
+        let v = &p.value;
+        let name = check.required_text("name", &v.name, (p.line, p.col));
+        if let Some(n) = &v.name {
+            one_line(check, "name", &n.value, n.line, n.col);
+        }
+        let role = match &v.role {
+            Some(r) => Some(r.value),
+            None => {
+                check.report(
+                    Rule::Schema,
+                    p.line,
+                    p.col,
+                    "missing required key `role`".into(),
+                    Some(
+                        "add `role:` with one of parent, school, la-officer, health, social-care, other"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        };
+        if let (Some(role), Some(name)) = (role, name) {
+            invited.push(Invitee {
+                role,
+                name,
+                email: plain(&v.email),
+                phone: plain(&v.phone),
+                address: v.address.clone().unwrap_or_default(),
+            });
+        }
     }
     check.order(meeting.as_ref(), "meeting", report.as_ref(), "report_sent");
     check.order(
@@ -1036,6 +1093,9 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
         file: check.file.to_string(),
         meeting: meeting?,
         invitations_sent: invitations,
+        invited,
+        advice_requested,
+        advice_circulated,
         parents_present: raw.parents_present.unwrap_or(false),
         pupil_views: plain(&raw.pupil_views),
         preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
@@ -1247,6 +1307,21 @@ pub fn school(
                 .as_ref()
                 .and_then(|b| check.date("records_begin", b))
                 .map(|b| b.value),
+            advice_wanted_days_before: match &v.advice_wanted_days_before {
+                Some(n) if !(1..=90).contains(&n.value) => {
+                    check.schema(
+                        n,
+                        format!(
+                            "`advice_wanted_days_before` is {}, outside 1 to 90",
+                            n.value
+                        ),
+                        "advice is asked for this many days before the meeting; 21 is usual",
+                    );
+                    d.advice_wanted_days_before
+                }
+                Some(n) => n.value,
+                None => d.advice_wanted_days_before,
+            },
         };
     }
     bad.all |= check.findings.len() > n;

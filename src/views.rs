@@ -563,7 +563,7 @@ fn progress_id(p: Progress) -> &'static str {
     }
 }
 
-fn progress_label(p: Progress) -> &'static str {
+pub fn progress_label(p: Progress) -> &'static str {
     match p {
         Progress::Good => "good progress",
         Progress::Expected => "the progress we expected",
@@ -669,6 +669,83 @@ pub struct LetterView {
     /// (or there is one such contact): a parent who came to a meeting lives here, so a
     /// letter may thank them for coming.
     pub one_address: bool,
+    /// advice-request: what is asked of this person, and by when.
+    pub advice: Option<AdviceView>,
+}
+
+/// An advice request for an annual review (reg 20(4)): to one person invited.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdviceView {
+    /// Who the reader is: `school`, `la-officer`, `health`, `social-care` or `other`.
+    pub role: &'static str,
+    /// The day the advice is wanted by (ISO): the meeting less
+    /// `settings.advice_wanted_days_before`.
+    pub wanted_by: String,
+    /// The day the advice gathered goes to everyone invited (ISO): the meeting less 14 days.
+    pub circulate_by: String,
+    /// True when the meeting is under `advice_wanted_days_before` days from the letter's
+    /// date: the letter asks for the advice as soon as possible instead of by a day passed.
+    pub urgent: bool,
+    /// True when the reader has an email address: the letter is written to be pasted into
+    /// an email (no postal address block, no letterhead).
+    pub by_email: bool,
+    /// How the child did at the latest cycle review, in words ("the progress we expected"),
+    /// and its date (ISO); none before a first review.
+    pub progress_label: Option<&'static str>,
+    pub progress_date: Option<String>,
+}
+
+impl ContactView {
+    /// A person invited to an annual review (or the LA's SEN officer), as a letter's
+    /// addressee: the role stands in for the relationship.
+    pub fn invitee(i: &crate::model::Invitee) -> ContactView {
+        ContactView {
+            name: i.name.clone(),
+            // "Mr Tom Hale (Year 6 teacher)" is greeted as "Mr Hale".
+            salutation: salutation(name_without_note(&i.name)),
+            relationship: Some(invited_role_label(i.role).to_string()),
+            address: i.address.clone(),
+            email: i.email.clone(),
+            phone: i.phone.clone(),
+            language: None,
+            needs_translation: false,
+        }
+    }
+}
+
+/// A name without a closing note in brackets: "Mr Tom Hale (Year 6 teacher)" -> "Mr Tom
+/// Hale".
+pub fn name_without_note(name: &str) -> &str {
+    match name.split_once(" (") {
+        Some((n, _)) if name.trim_end().ends_with(')') && !n.trim().is_empty() => n,
+        _ => name,
+    }
+}
+
+/// An invited person's role in words.
+pub fn invited_role_label(r: crate::model::InvitedRole) -> &'static str {
+    use crate::model::InvitedRole::*;
+    match r {
+        Parent => "parent",
+        School => "school",
+        LaOfficer => "local authority SEN officer",
+        Health => "health",
+        SocialCare => "social care",
+        Other => "invited",
+    }
+}
+
+/// An invited person's role as a template tests it.
+pub fn invited_role_id(r: crate::model::InvitedRole) -> &'static str {
+    use crate::model::InvitedRole::*;
+    match r {
+        Parent => "parent",
+        School => "school",
+        LaOfficer => "la-officer",
+        Health => "health",
+        SocialCare => "social-care",
+        Other => "other",
+    }
 }
 
 /// A count in the published SEN in numbers, already made safe to publish.

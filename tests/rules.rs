@@ -1150,3 +1150,147 @@ fn a_bad_settings_section_silences_every_rule() {
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!((all[0].rule, all[0].kind), (Rule::Schema, Kind::Invalid));
 }
+
+// ------------------------------------------------------------------ annual-review-advice
+
+const AR: &str = "pupils/ava/annual-reviews/a.yaml";
+
+#[test]
+fn advice_circulated_fourteen_days_before_is_on_time_and_thirteen_is_late() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    // Meeting 12 January 2027: the advice must be out by 29 December 2026.
+    s.file(AR, "meeting: 2027-01-12\nadvice_circulated: 2026-12-29\n");
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2027-01-05"), vec![]);
+    s.file(AR, "meeting: 2027-01-12\nadvice_circulated: 2026-12-30\n");
+    // Late by a day, reported at once while the meeting is still to come.
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2027-01-05"),
+        one(Kind::Late, "ava", "2026-12-29", 1)
+    );
+    // And still reported after the meeting, within the lookback.
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2027-02-01"),
+        one(Kind::Late, "ava", "2026-12-29", 1)
+    );
+    let all = s.findings("2027-01-05");
+    let f = all
+        .iter()
+        .find(|f| f.rule == Rule::AnnualReviewAdvice)
+        .expect("finding");
+    assert_eq!(
+        Rule::AnnualReviewAdvice.paragraphs(),
+        ["9.176", "reg 20(4)"]
+    );
+    assert_eq!(f.file.as_deref(), Some(AR));
+    assert_eq!(f.line, Some(2), "the late date's line");
+}
+
+#[test]
+fn advice_not_circulated_is_due_then_overdue_inside_the_window() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file(AR, "meeting: 2027-01-12\ninvitations_sent: 2026-12-20\n");
+    // Beyond the window (14 days): nothing yet.
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2026-12-14"), vec![]);
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2026-12-15"),
+        one(Kind::Due, "ava", "2026-12-29", 14)
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2026-12-29"),
+        one(Kind::Due, "ava", "2026-12-29", 0)
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2027-01-11"),
+        one(Kind::Overdue, "ava", "2026-12-29", 13)
+    );
+    // On the meeting day itself the meeting is held: the circulation was not recorded.
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2027-01-12"),
+        vec![(Kind::Incomplete, Some("ava".into()), None, None)]
+    );
+}
+
+#[test]
+fn advice_circulated_after_as_of_has_not_happened_yet() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file(AR, "meeting: 2027-01-12\nadvice_circulated: 2026-12-28\n");
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2026-12-20"),
+        one(Kind::Due, "ava", "2026-12-29", 9)
+    );
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2026-12-28"), vec![]);
+}
+
+#[test]
+fn a_held_review_without_the_advice_date_is_incomplete_within_the_lookback() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2025-06-01");
+    s.file(
+        AR,
+        "meeting: 2026-05-12\ninvitations_sent: 2026-04-20\nreport_sent: 2026-05-20\nla_decision: 2026-06-01\n",
+    );
+    let incomplete = vec![(Kind::Incomplete, Some("ava".into()), None, None)];
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2026-11-23"), incomplete);
+    // as-of - 364 days = the meeting: still inside; a day later it is not.
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2027-05-11"), incomplete);
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2027-05-12"), vec![]);
+    // A late circulation of a held meeting: the same lookback on the meeting date.
+    s.file(
+        AR,
+        "meeting: 2026-05-12\nadvice_circulated: 2026-05-01\nreport_sent: 2026-05-20\n",
+    );
+    assert_eq!(
+        s.rule(Rule::AnnualReviewAdvice, "2027-05-11"),
+        one(Kind::Late, "ava", "2026-04-28", 3)
+    );
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2027-05-12"), vec![]);
+}
+
+#[test]
+fn advice_is_silenced_by_a_bad_annual_review_but_not_by_a_bad_cycle() {
+    let s = School::new();
+    ehc_pupil(&s, "ava", DOB, "2026-01-15");
+    s.file(AR, "meeting: 2027-01-12\n");
+    s.file(
+        "pupils/ava/annual-reviews/b.yaml",
+        "meeting: 2026-06-01\nadvice_circulated: 2026-06-05\n",
+    );
+    let all = s.findings("2026-12-20");
+    assert!(
+        all.iter().any(|f| f.rule == Rule::Dates
+            && f.file.as_deref() == Some("pupils/ava/annual-reviews/b.yaml")),
+        "{all:#?}"
+    );
+    assert!(
+        !all.iter().any(|f| f.rule == Rule::AnnualReviewAdvice),
+        "{all:#?}"
+    );
+    // A cycle file problem does not silence it (the rule reads annual-reviews/ only).
+    s.file(
+        "pupils/ava/annual-reviews/b.yaml",
+        "meeting: 2026-06-01\nadvice_circulated: 2026-05-05\nreport_sent: 2026-06-05\n",
+    );
+    s.file("pupils/ava/cycles/c.yaml", "started: 2026-02-30\n");
+    let all = s.findings("2026-12-20");
+    let advice: Vec<_> = all
+        .iter()
+        .filter(|f| f.rule == Rule::AnnualReviewAdvice)
+        .map(|f| (f.kind, f.due.map(sen::dates::iso)))
+        .collect();
+    assert_eq!(advice, vec![(Kind::Due, Some("2026-12-29".into()))]);
+}
+
+#[test]
+fn advice_applies_only_to_pupils_on_the_register() {
+    let s = School::new();
+    s.pupil("ava", "N", "2025-01-15", DOB, "");
+    s.file(
+        "pupils/ava/ehcp.yaml",
+        "local_authority: Leeds\nissued: 2025-01-15\n",
+    );
+    s.file(AR, "meeting: 2027-01-12\n");
+    assert_eq!(s.rule(Rule::AnnualReviewAdvice, "2026-12-20"), vec![]);
+}

@@ -282,6 +282,8 @@ cases! {
     ];
     dates_annual_review_before_issued: "dates-annual-review-before-issued", 2, [at("dates", REVIEW, 1)];
     dates_invitations_after_meeting: "dates-invitations-after-meeting", 2, [at("dates", REVIEW, 2)];
+    dates_advice_after_meeting: "dates-advice-after-meeting", 2, [at("dates", REVIEW, 4)];
+    invited_without_name: "invited-without-name", 2, [at("schema", REVIEW, 5)];
     dates_report_before_meeting: "dates-report-before-meeting", 2, [at("dates", REVIEW, 4)];
     dates_la_decision_before_meeting: "dates-la-decision-before-meeting", 2, [at("dates", REVIEW, 5)];
     dates_assessment_decision_before_request: "dates-assessment-order", 2, [at("dates", EHCP, 4)];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints every letter kind and every report of the example school to PDF with headless
 # Chromium, as a SENCO would ("Print -> Save as PDF"), and checks the pages with pdfinfo:
-# each letter fits one A4 page, the register and the provision map are A4 landscape, every
+# each letter (advice requests too) fits one A4 page, the register and the provision map are A4 landscape, every
 # other report A4 portrait. Leaves the PDFs (and PNGs of their first pages) in
 # target/print-check/ to look at. Exit 1 on any failure.
 #
@@ -58,6 +58,8 @@ letters=(
     "meeting-record kai-thompson"
     "meeting-record filip-kowalczyk"
     "annual-review-invitation freya-morgan"
+    "advice-request samuel-adeyemi"
+    "advice-request freya-morgan"
 )
 for l in "${letters[@]}"; do
     # shellcheck disable=SC2086 # the words are the arguments
@@ -78,10 +80,11 @@ while IFS= read -r html; do
 done < <(find "$school/out/letters" -name '*.html' | sort)
 
 # Reports: the wide ones landscape.
-for r in register provision-map information effectiveness governors passport pupil; do
+for r in register provision-map information effectiveness governors passport pupil inspection; do
     args=("$r")
     [[ $r == passport ]] && args+=(--class "5 Willow")
     [[ $r == pupil ]] && args+=(freya-morgan)
+    [[ $r == inspection ]] && args+=(samuel-adeyemi freya-morgan)
     "$SEN" --records "$school" --as-of "$AS_OF" report "${args[@]}" --format html --out "$school/out/$r.html" >/dev/null
     pdf "$school/out/$r.html" "$OUT/report-$r.pdf"
     orient=portrait

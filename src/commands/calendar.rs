@@ -158,7 +158,155 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
             .done();
         cal.push(event);
     }
+    for p in preparation(loaded, as_of) {
+        let who = names
+            .get(p.pupil)
+            .cloned()
+            .unwrap_or_else(|| p.pupil.to_string());
+        let mut description = format!("{}\n\nRecord: {}", p.what, p.file);
+        if p.step != Step::Meeting {
+            description.push_str("\nSEND Code of Practice: 9.176, reg 20.");
+        }
+        let event = icalendar::Event::new()
+            .uid(&p.uid())
+            .timestamp(stamp)
+            .summary(&format!("{who}: {}", p.step.title()))
+            .description(&description)
+            .starts(p.day)
+            .ends(add_days(p.day, 1))
+            .done();
+        cal.push(event);
+    }
     refold(&cal.done().to_string())
+}
+
+/// A step in preparing an annual review (cli.md 0.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    AskForAdvice,
+    InviteAndCirculate,
+    Meeting,
+    Report,
+}
+
+impl Step {
+    fn id(self) -> &'static str {
+        match self {
+            Step::AskForAdvice => "ask-for-advice",
+            Step::InviteAndCirculate => "invitations-and-advice",
+            Step::Meeting => "meeting",
+            Step::Report => "report",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Step::AskForAdvice => "annual review: ask for advice",
+            Step::InviteAndCirculate => "annual review: invitations and advice out",
+            Step::Meeting => "annual review meeting",
+            Step::Report => "annual review: report out",
+        }
+    }
+}
+
+/// One preparation date of a scheduled annual review.
+pub struct Prep<'a> {
+    pub pupil: &'a str,
+    pub file: &'a str,
+    pub step: Step,
+    pub day: NaiveDate,
+    pub what: String,
+}
+
+impl Prep<'_> {
+    /// Stable while the review's file stays: a meeting moved to another day moves its
+    /// events rather than adding new ones.
+    fn uid(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [
+            "annual-review-preparation",
+            self.pupil,
+            self.file,
+            self.step.id(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let hex: String = h.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{hex}@sen")
+    }
+}
+
+/// The preparation dates of each scheduled annual review (a meeting after as-of, within
+/// the calendar's year) of each pupil on the register whose annual reviews can be read:
+/// ask for advice (meeting − `advice_wanted_days_before` − 21 days, the three weeks the
+/// people asked need), invitations and advice circulated (meeting − 14 days, reg 20), the
+/// meeting, and the report (meeting + 14 days).
+pub fn preparation(loaded: &Loaded, as_of: NaiveDate) -> Vec<Prep<'_>> {
+    let before = i64::from(loaded.records.school.settings.advice_wanted_days_before);
+    let last = add_days(as_of, i64::from(WINDOW));
+    let mut out = Vec::new();
+    for folder in &loaded.records.pupils {
+        let Some(pupil) = folder.pupil.as_ref() else {
+            continue;
+        };
+        if folder.bad.pupil || folder.bad.annual_reviews || !crate::rules::on_register(pupil, as_of)
+        {
+            continue;
+        }
+        for r in &folder.annual_reviews {
+            let m = r.meeting.value;
+            if m <= as_of || m > last {
+                continue;
+            }
+            let wanted = add_days(m, -before);
+            let steps = [
+                (
+                    Step::AskForAdvice,
+                    add_days(wanted, -21),
+                    format!(
+                        "Send the requests for advice and information for the annual review of {}, asking for it by {}.",
+                        uk(m),
+                        uk(wanted)
+                    ),
+                ),
+                (
+                    Step::InviteAndCirculate,
+                    add_days(m, -14),
+                    format!(
+                        "The last day to send the invitations to the annual review of {}, and the advice gathered, to everyone invited.",
+                        uk(m)
+                    ),
+                ),
+                (
+                    Step::Meeting,
+                    m,
+                    "The annual review meeting of the EHC plan.".to_string(),
+                ),
+                (
+                    Step::Report,
+                    add_days(m, 14),
+                    format!(
+                        "The last day to send the report of the annual review of {} to the local authority and everyone invited.",
+                        uk(m)
+                    ),
+                ),
+            ];
+            for (step, day, what) in steps {
+                out.push(Prep {
+                    pupil: &folder.id,
+                    file: &r.file,
+                    step,
+                    day,
+                    what,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Fold content lines at 75 octets (RFC 5545 3.1) so that no folded line ends in a space.

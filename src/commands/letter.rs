@@ -16,13 +16,14 @@ use crate::cli::{LetterArgs, LetterKind, OutputFormat};
 use crate::dates::uk;
 use crate::docx;
 use crate::findings::{Finding, Kind, Rule};
-use crate::model::{Contact, Cycle, Records};
+use crate::model::{Contact, Cycle, InvitedRole, Invitee, Records};
 use crate::render::{self, Renderer};
 use crate::rules;
 use crate::rules::view::{open_cycle, plan_at, review_at};
 use crate::settings::{Ctx, parse_date};
 use crate::views::{
-    AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView, SchoolView, iso,
+    AdviceView, AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView,
+    SchoolView, invited_role_id, iso, progress_label,
 };
 
 /// Which record a letter is about.
@@ -48,12 +49,13 @@ pub struct Request {
 pub struct LetterKindOrd(u8);
 
 impl LetterKindOrd {
-    const KINDS: [LetterKind; 5] = [
+    const KINDS: [LetterKind; 6] = [
         LetterKind::Notification,
         LetterKind::ReviewInvitation,
         LetterKind::ReviewRecord,
         LetterKind::MeetingRecord,
         LetterKind::AnnualReviewInvitation,
+        LetterKind::AdviceRequest,
     ];
     pub fn of(k: LetterKind) -> Self {
         LetterKindOrd(Self::KINDS.iter().position(|x| *x == k).unwrap_or(0) as u8)
@@ -94,11 +96,15 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     };
     let invitation = matches!(
         args.kind,
-        Some(LetterKind::ReviewInvitation | LetterKind::AnnualReviewInvitation)
+        Some(
+            LetterKind::ReviewInvitation
+                | LetterKind::AnnualReviewInvitation
+                | LetterKind::AdviceRequest
+        )
     );
     if (args.time.is_some() || args.place.is_some()) && !invitation {
         bail!(
-            "`--time` and `--place` are for a `review-invitation` or an `annual-review-invitation`, not for other letters"
+            "`--time` and `--place` are for a `review-invitation`, an `annual-review-invitation` or an `advice-request`, not for other letters"
         );
     }
     let meeting_time = args.time.as_deref().map(parse_time).transpose()?;
@@ -207,6 +213,29 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     let date = iso(ctx.as_of);
     let paths = letter_paths(&out_dir, &planned, &date, ext);
 
+    // Advice asked for with less time than the school gives itself (cli.md): said once per
+    // review, so the SENCO can ring round rather than post.
+    let mut warned = BTreeSet::new();
+    for l in &planned {
+        if let (Some(a), Some(ar)) = (&l.view.advice, &l.view.annual_review)
+            && a.urgent
+            && warned.insert((l.pupil.clone(), ar.meeting.clone()))
+        {
+            let meeting = parse_iso(&ar.meeting);
+            eprintln!(
+                "warning: the annual review of `{}` on {} is {} days away, less than the {} days advice is asked for in: the letters ask for it as soon as possible{}",
+                l.pupil,
+                uk(meeting),
+                (meeting - ctx.as_of).num_days(),
+                records.school.settings.advice_wanted_days_before,
+                if a.circulate_by < l.view.date {
+                    ", and it can no longer be circulated two weeks before the meeting".to_string()
+                } else {
+                    format!(", to circulate it by {}", uk(parse_iso(&a.circulate_by)))
+                },
+            );
+        }
+    }
     for l in &planned {
         if l.view.contact.needs_translation {
             eprintln!(
@@ -362,7 +391,8 @@ fn letter_paths(out_dir: &Path, planned: &[Planned], date: &str, ext: &str) -> V
 
 /// The letters the current findings call for: `notification`, `record-shared` (a review
 /// or meeting record, as the finding's file says) and `annual-review-notice`, when
-/// `overdue` or `due`, and `cycle-review` when `due` (an invitation to the review).
+/// `overdue` or `due`, and `cycle-review` and `annual-review-advice` when `due` (an
+/// invitation to the review; the advice requests, unless already asked for).
 pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
     let mut out: BTreeSet<Request> = BTreeSet::new();
     for f in findings {
@@ -384,6 +414,7 @@ pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
             // A review falling due is when parents are invited to it; an overdue one needs a
             // new date first (`sen letter review-invitation ID --date DATE`).
             Rule::CycleReview if f.kind == Kind::Due => LetterKind::ReviewInvitation,
+            Rule::AnnualReviewAdvice if f.kind == Kind::Due => LetterKind::AdviceRequest,
             _ => continue,
         };
         // One notification, and one invitation to the open cycle's review, per pupil.
@@ -545,6 +576,7 @@ fn plan_one(
     let mut view_meeting = None;
     let mut view_ar = None;
     let mut view_date = None;
+    let mut advice: Option<(Vec<(&'static str, ContactView)>, NaiveDate)> = None;
     match kind {
         LetterKind::Notification => {
             if !rules::on_register(pupil, as_of) {
@@ -639,6 +671,92 @@ fn plan_one(
                 folder.ehcp.as_ref().map(|e| e.local_authority.clone()),
             ));
         }
+        LetterKind::AdviceRequest => {
+            bad(folder.bad.annual_reviews, id, "annual-reviews")?;
+            let ahead = folder
+                .annual_reviews
+                .iter()
+                .filter(|a| a.meeting.value > as_of);
+            let a = match &r.target {
+                Target::File(f) => ahead.into_iter().find(|a| &a.file == f),
+                Target::Current => ahead.min_by(|a, b| {
+                    a.meeting
+                        .value
+                        .cmp(&b.meeting.value)
+                        .then_with(|| a.file.cmp(&b.file))
+                }),
+            };
+            let Some(a) = a else {
+                return Err(format!(
+                    "`{id}` has no annual review with a meeting after {day}: record it with `sen new annual-review {id} --meeting DATE`"
+                ));
+            };
+            // `--due` asks once: requests already recorded as sent are not written again.
+            if matches!(r.target, Target::File(_))
+                && a.advice_requested
+                    .as_ref()
+                    .is_some_and(|d| d.value <= as_of)
+            {
+                return Ok(Vec::new());
+            }
+            if folder.bad.ehcp {
+                bad(true, id, "ehcp.yaml")?;
+            }
+            let people = advice_readers(a, folder.ehcp.as_ref());
+            if people.is_empty() {
+                return Err(format!(
+                    "{} lists no one to ask for advice: add those invited under `invited:` (role, name, email or address), or the LA's officer as `la_officer` in ehcp.yaml",
+                    a.file
+                ));
+            }
+            // The cycle whose plan the meeting reviews: the open one, else the latest.
+            view_cycle = open_cycle(&folder.cycles, as_of)
+                .filter(|c| plan_at(c, as_of).is_some())
+                .or_else(|| latest_reviewed(&folder.cycles, as_of))
+                .map(|c| CycleView::of(c, as_of));
+            view_ar = Some(AnnualReviewView::of(
+                a,
+                pupil,
+                folder.ehcp.as_ref().map(|e| e.local_authority.clone()),
+            ));
+            advice = Some((people, a.meeting.value));
+        }
+    }
+    let pupil_view = PupilView::of(id, pupil, as_of);
+    if let Some((people, meeting)) = advice {
+        let before = i64::from(records.school.settings.advice_wanted_days_before);
+        let last = latest_reviewed(&folder.cycles, as_of).and_then(|c| review_at(c, as_of));
+        return Ok(people
+            .into_iter()
+            .map(|(role, contact)| Planned {
+                pupil: id.to_string(),
+                kind,
+                contact_slug: slug(crate::views::name_without_note(&contact.name)),
+                view: LetterView {
+                    kind: kind.id(),
+                    date: iso(as_of),
+                    school: school.clone(),
+                    advice: Some(AdviceView {
+                        role,
+                        wanted_by: iso(crate::dates::add_days(meeting, -before)),
+                        urgent: crate::dates::add_days(meeting, -before) < as_of,
+                        circulate_by: iso(crate::dates::add_days(meeting, -14)),
+                        by_email: contact.email.is_some(),
+                        progress_label: last.map(|r| progress_label(r.progress)),
+                        progress_date: last.map(|r| iso(r.date.value)),
+                    }),
+                    contact,
+                    pupil: pupil_view.clone(),
+                    cycle: view_cycle.clone(),
+                    meeting: None,
+                    annual_review: view_ar.clone(),
+                    meeting_date: None,
+                    meeting_time: None,
+                    meeting_place: None,
+                    one_address: false,
+                },
+            })
+            .collect());
     }
     let contacts: Vec<_> = pupil.contacts.iter().filter(|c| c.letters).collect();
     if contacts.is_empty() {
@@ -658,7 +776,6 @@ fn plan_one(
     } else {
         contacts.iter().map(|c| ContactView::of(c)).collect()
     };
-    let pupil_view = PupilView::of(id, pupil, as_of);
     Ok(addressees
         .into_iter()
         .map(|contact| Planned {
@@ -678,9 +795,48 @@ fn plan_one(
                 meeting_time: None,
                 meeting_place: None,
                 one_address,
+                advice: None,
             },
         })
         .collect())
+}
+
+/// Who is asked for advice for an annual review: everyone in its `invited` list but the
+/// parents (their views come at the meeting and through the invitation), and the LA's SEN
+/// officer from ehcp.yaml when the list names no `la-officer`. A person listed twice (same
+/// name, ignoring case and spacing) is asked once.
+fn advice_readers(
+    a: &crate::model::AnnualReview,
+    ehcp: Option<&crate::model::Ehcp>,
+) -> Vec<(&'static str, ContactView)> {
+    let mut people: Vec<&Invitee> = a
+        .invited
+        .iter()
+        .filter(|i| i.role != InvitedRole::Parent)
+        .collect();
+    if !people.iter().any(|i| i.role == InvitedRole::LaOfficer)
+        && let Some(o) = ehcp.and_then(|e| e.la_officer.as_ref())
+    {
+        people.push(o);
+    }
+    let mut seen = HashSet::new();
+    people
+        .into_iter()
+        .filter(|i| {
+            seen.insert(
+                i.name
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            )
+        })
+        .map(|i| (invited_role_id(i.role), ContactView::invitee(i)))
+        .collect()
+}
+
+fn parse_iso(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
 }
 
 /// Two postal addresses are the same when their lines match, ignoring case, spacing and

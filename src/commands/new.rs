@@ -15,9 +15,10 @@ use chrono::NaiveDate;
 
 use crate::cli::{NewArgs, NewWhat};
 use crate::dates::{add_days, iso, uk};
+use crate::model::{InvitedRole, Invitee};
 use crate::schema::SCHEMA_DIR;
 use crate::settings::{Ctx, parse_date};
-use crate::skeleton::{PupilSkeleton, header, or_null, pupil_yaml};
+use crate::skeleton::{PupilSkeleton, header, or_null, pupil_yaml, quote};
 
 /// A new cycle's plan is reviewed this many weeks after the cycle starts (cli.md).
 pub const REVIEW_WEEKS: i64 = 6;
@@ -90,7 +91,37 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
                     "warning: `{id}` has no ehcp.yaml: an annual review is of an EHC plan; add pupils/{id}/ehcp.yaml with the date the plan was issued"
                 );
             }
-            (rel.clone(), annual_review(&rel, id, on))
+            // Those who will be asked for advice, as far as the records know them: the
+            // parents, and the LA's SEN officer from ehcp.yaml.
+            let loaded = crate::load::load(root, ctx.as_of);
+            let folder = loaded.records.pupils.iter().find(|f| &f.id == id);
+            let mut invited: Vec<Invitee> = folder
+                .and_then(|f| f.pupil.as_ref())
+                .map(|p| {
+                    p.contacts
+                        .iter()
+                        .filter(|c| c.parental_responsibility)
+                        .map(|c| Invitee {
+                            role: InvitedRole::Parent,
+                            name: c.name.clone(),
+                            email: c.email.clone(),
+                            phone: None,
+                            address: if c.email.is_some() {
+                                Vec::new()
+                            } else {
+                                c.address.clone()
+                            },
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let officer = folder.and_then(|f| f.ehcp.as_ref()?.la_officer.clone());
+            let has_officer = officer.is_some();
+            invited.extend(officer);
+            (
+                rel.clone(),
+                annual_review(&rel, id, on, &invited, has_officer),
+            )
         }
     };
     let path = root.join(&rel);
@@ -240,18 +271,63 @@ fn ehcp(rel: &str, id: &str, local_authority: Option<&str>) -> String {
          #   decision_outcome: assess   # assess | refuse\n\
          #   draft: YYYY-MM-DD       # the draft plan\n\
          #   final: YYYY-MM-DD       # the final plan: within 20 weeks of the request\n\
-         issued: null                # the date the plan was first issued (required for status E)\n",
+         issued: null                # the date the plan was first issued (required for status E)\n\
+         # The LA's SEN officer for this child, asked for advice before each annual review:\n\
+         # la_officer: {{ name: \"...\", email: \"...\", phone: \"...\" }}\n",
         or_null(local_authority),
     ));
     t
 }
 
-fn annual_review(rel: &str, id: &str, on: NaiveDate) -> String {
+/// One person invited, as a line of the `invited` list.
+fn invitee_line(i: &Invitee) -> String {
+    let mut fields = vec![
+        format!("role: {}", crate::views::invited_role_id(i.role)),
+        format!("name: {}", quote(&i.name)),
+    ];
+    if let Some(e) = &i.email {
+        fields.push(format!("email: {}", quote(e)));
+    }
+    if let Some(p) = &i.phone {
+        fields.push(format!("phone: {}", quote(p)));
+    }
+    if !i.address.is_empty() {
+        let lines: Vec<String> = i.address.iter().map(|l| quote(l)).collect();
+        fields.push(format!("address: [{}]", lines.join(", ")));
+    }
+    format!("  - {{ {} }}\n", fields.join(", "))
+}
+
+fn annual_review(
+    rel: &str,
+    id: &str,
+    on: NaiveDate,
+    invited: &[Invitee],
+    has_officer: bool,
+) -> String {
     let mut t = header(rel, "annual-review");
+    let mut list = String::from(
+        "invited:                    # those invited and asked for advice and information (reg 20(2))\n",
+    );
+    for i in invited {
+        list.push_str(&invitee_line(i));
+    }
+    if !has_officer {
+        list.push_str("  # - { role: la-officer, name: \"...\", email: \"...\" }   # or `la_officer` in ehcp.yaml\n");
+    }
+    list.push_str(
+        "  # - { role: health, name: \"...\", email: \"...\" }\n\
+         \x20 # - { role: social-care, name: \"...\", address: [\"...\", \"...\"] }\n\
+         \x20 # - { role: school, name: \"...\", email: \"...\" }   # a teacher or therapist in school\n\
+         \x20 # role: parent | school | la-officer | health | social-care | other\n",
+    );
     t.push_str(&format!(
         "# {id}: the annual review of the EHC plan (6.56), meeting on {}.\n\
          meeting: {}\n\
          invitations_sent: null      # the date invitations went out: at least 2 weeks before (9.176)\n\
+         {list}\
+         advice_requested: null      # the date everyone invited was asked for advice (`sen letter advice-request`)\n\
+         advice_circulated: null     # the date the advice went to everyone invited: at least 2 weeks before (reg 20(4))\n\
          parents_present: false      # true if a parent or carer took part\n\
          pupil_views: null\n\
          preparing_for_adulthood: null  # from Year 9 on: employment, independent living, community, health\n\
@@ -279,6 +355,43 @@ mod tests {
             header("school.yaml", "school"),
             "# yaml-language-server: $schema=.schemas/school.schema.json\n"
         );
+    }
+
+    #[test]
+    fn a_new_annual_review_lists_the_parents_and_the_la_officer_to_invite() {
+        let officer = Invitee {
+            role: InvitedRole::LaOfficer,
+            name: "Mr Ian Cole".into(),
+            email: Some("ian.cole@salford.example.gov.uk".into()),
+            phone: Some("0161 000 0100".into()),
+            address: Vec::new(),
+        };
+        let parent = Invitee {
+            role: InvitedRole::Parent,
+            name: "Ms Rhiannon Morgan: \"Rhi\"".into(),
+            email: None,
+            phone: None,
+            address: vec!["2 Kestrel Mews".into(), "Salford".into()],
+        };
+        let rel = "pupils/a/annual-reviews/2027-06-01.yaml";
+        let t = annual_review(
+            rel,
+            "a",
+            ymd(2027, 6, 1),
+            &[parent.clone(), officer.clone()],
+            true,
+        );
+        let raw: crate::records::RawAnnualReview = crate::yaml::parse(&t).expect("parses");
+        let mut check = crate::validate::FileCheck::new(rel, Some("a"), &t);
+        let ar = crate::validate::annual_review(&mut check, &raw).expect("valid");
+        assert!(check.findings.is_empty(), "{:?}", check.findings);
+        assert_eq!(ar.invited, vec![parent, officer]);
+        assert!(ar.advice_requested.is_none() && ar.advice_circulated.is_none());
+        // Without an officer, the list is a commented prompt, and still parses.
+        let t = annual_review(rel, "a", ymd(2027, 6, 1), &[], false);
+        assert!(t.contains("# - { role: la-officer"), "{t}");
+        let raw: crate::records::RawAnnualReview = crate::yaml::parse(&t).expect("parses");
+        assert!(raw.invited.is_none());
     }
 
     #[test]

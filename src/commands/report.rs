@@ -10,7 +10,7 @@ use crate::docx;
 use crate::findings::Kind;
 use crate::load::Loaded;
 use crate::render::{self, Renderer};
-use crate::reports::{self, oversight, story};
+use crate::reports::{self, inspection, oversight, story};
 use crate::settings::{Ctx, parse_date};
 
 pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
@@ -22,6 +22,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     let mut parts = None;
     // Documents of several pages, each starting on a new page (passports).
     let mut pages: Option<Vec<String>> = None;
+    // The inspection report: pages of Markdown, and of HTML parts (charts kept).
+    let mut inspection_pages: Option<(Vec<String>, Vec<Vec<render::Part>>)> = None;
     let (markdown, title) = match args.kind {
         ReportKind::Effectiveness | ReportKind::Governors => {
             let loaded = crate::load::load(&root, ctx.as_of);
@@ -44,22 +46,32 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
             warn_invalid(&loaded);
             let (default_from, default_to) = story::default_period(&loaded.records, ctx.as_of);
             let (from, to) = period_or(args, default_from, default_to)?;
-            let (view, chart) = story::pupil_report(&loaded, id, ctx.as_of, from, to)?;
-            let title = format!("SEN record: {}", view.pupil.full_name);
-            let markdown = renderer.render("pupil.md.j2", &view)?;
-            if let Some(svg) = chart {
-                // The chart goes after the table of reviews it draws.
-                let (before, after) = match markdown.find("\n## Provision") {
-                    Some(i) => markdown.split_at(i),
-                    None => (markdown.as_str(), ""),
-                };
-                parts = Some(vec![
-                    render::Part::Markdown(before.to_string()),
-                    render::Part::Svg(svg),
-                    render::Part::Markdown(after.to_string()),
-                ]);
+            let doc = pupil_document(&loaded, &renderer, id, ctx.as_of, from, to)?;
+            parts = Some(doc.parts);
+            (doc.markdown, doc.title)
+        }
+        ReportKind::Inspection => {
+            let loaded = crate::load::load(&root, ctx.as_of);
+            warn_invalid(&loaded);
+            let mut seen = std::collections::BTreeSet::new();
+            let ids: Vec<&String> = args.pupils.iter().filter(|p| seen.insert(*p)).collect();
+            for id in &ids {
+                known_pupil(&loaded, id)?;
             }
-            (markdown, title)
+            let (from, to) = period(args, ctx.as_of)?;
+            let school = inspection::school_part(&loaded, ctx.as_of, from, to);
+            // Each pupil as `sen report pupil` gives them, over that report's own period.
+            let (pupil_from, pupil_to) = story::default_period(&loaded.records, ctx.as_of);
+            let mut markdowns = vec![school.markdown];
+            let mut html = vec![school.parts];
+            for id in ids {
+                let doc = pupil_document(&loaded, &renderer, id, ctx.as_of, pupil_from, pupil_to)?;
+                markdowns.push(doc.markdown);
+                html.push(doc.parts);
+            }
+            let title = format!("Special educational needs: {}", loaded.records.school.name);
+            inspection_pages = Some((markdowns.clone(), html));
+            (markdowns.join(PAGE_BREAK), title)
         }
         ReportKind::Passport => {
             let loaded = crate::load::load(&root, ctx.as_of);
@@ -115,9 +127,14 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         ReportKind::Register | ReportKind::ProvisionMap => render::Layout::Landscape,
         _ => render::Layout::Portrait,
     };
-    let bytes = match args.format {
-        OutputFormat::Markdown => markdown.into_bytes(),
-        OutputFormat::Html => match (parts, &pages) {
+    let bytes = match (args.format, inspection_pages) {
+        (OutputFormat::Markdown, _) => markdown.into_bytes(),
+        (OutputFormat::Html, Some((_, html))) => render::html_pages(&title, &html).into_bytes(),
+        (OutputFormat::Docx, Some((mds, _))) => {
+            let pages: Vec<&str> = mds.iter().map(String::as_str).collect();
+            docx::document(&pages, layout, Some(&title))?
+        }
+        (OutputFormat::Html, None) => match (parts, &pages) {
             (Some(parts), _) => render::html_report(&title, &parts, layout),
             (None, Some(pages)) => {
                 let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
@@ -129,7 +146,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         }
         .into_bytes(),
         // The Markdown carries every figure the charts show, as tables.
-        OutputFormat::Docx => match &pages {
+        (OutputFormat::Docx, None) => match &pages {
             Some(pages) => {
                 let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
                 docx::document(&pages, layout, Some(&title))?
@@ -139,6 +156,73 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
     };
     render::emit(Some(&root), args.out.as_deref(), args.format, &bytes)?;
     Ok(0)
+}
+
+/// Between the pages of a Markdown document of several (passports, the inspection report):
+/// a thematic break, which Word and print turn into a new page.
+const PAGE_BREAK: &str = "\n---\n\n";
+
+/// A pupil's SEN record (`sen report pupil`): its Markdown, its HTML parts (the progress
+/// chart after the table of reviews it draws) and its title.
+pub fn pupil_document(
+    loaded: &Loaded,
+    renderer: &Renderer,
+    id: &str,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PupilDocument> {
+    let (view, chart) = story::pupil_report(loaded, id, as_of, from, to)?;
+    let title = format!("SEN record: {}", view.pupil.full_name);
+    let markdown = renderer.render("pupil.md.j2", &view)?;
+    let parts = match chart {
+        Some(svg) => {
+            // The chart goes after the table of reviews it draws.
+            let (before, after) = match markdown.find("\n## Provision") {
+                Some(i) => markdown.split_at(i),
+                None => (markdown.as_str(), ""),
+            };
+            vec![
+                render::Part::Markdown(before.to_string()),
+                render::Part::Svg(svg),
+                render::Part::Markdown(after.to_string()),
+            ]
+        }
+        None => vec![render::Part::Markdown(markdown.clone())],
+    };
+    Ok(PupilDocument {
+        markdown,
+        parts,
+        title,
+    })
+}
+
+/// One pupil's record as a document.
+pub struct PupilDocument {
+    pub markdown: String,
+    pub parts: Vec<render::Part>,
+    pub title: String,
+}
+
+/// A pupil id the inspection report can use: a folder under pupils/, else an error that
+/// suggests the nearest.
+fn known_pupil(loaded: &Loaded, id: &str) -> Result<()> {
+    crate::load::safe_pupil_id(id).map_err(anyhow::Error::msg)?;
+    if loaded.records.pupils.iter().any(|f| f.id == id) {
+        return Ok(());
+    }
+    let ids: Vec<&str> = loaded
+        .records
+        .pupils
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    match crate::yaml::closest(id, &ids) {
+        Some(near) => bail!("no pupil `{id}` under pupils/: did you mean `{near}`?"),
+        None => bail!(
+            "no pupil `{id}` under pupils/: give the folder name of each pupil (see the register)"
+        ),
+    }
 }
 
 /// The period of `--from` and `--to` (default: the academic year up to as-of).

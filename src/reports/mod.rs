@@ -4,6 +4,7 @@
 //! command ([`crate::commands::report`]) renders them; nothing here writes or prints.
 
 pub mod costs;
+pub mod inspection;
 pub mod oversight;
 pub mod published;
 pub mod story;

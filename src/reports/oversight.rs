@@ -789,6 +789,7 @@ pub fn duty_label(rule: Rule) -> &'static str {
         Rule::EhcConsider => "EHC needs assessment considered",
         Rule::AnnualReview => "EHC plan annual review held",
         Rule::AnnualReviewNotice => "Annual review invitations sent",
+        Rule::AnnualReviewAdvice => "Annual review advice circulated",
         Rule::AnnualReviewReport => "Annual review report sent",
         Rule::LaDecision => "Local authority decision after annual review",
         Rule::PhaseTransfer => "Phase transfer review",

@@ -91,53 +91,116 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
 /// `annual-review-notice` (9.176, reg 20): invitations go out at least two weeks before an
 /// annual review meeting.
 pub(super) fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+    before_review(
+        ev,
+        v,
+        out,
+        Rule::AnnualReviewNotice,
+        |r| r.invitations_sent,
+        |m, d| match d {
+            Done::Missing => format!(
+                "the annual review of {} does not record when invitations were sent",
+                uk(m)
+            ),
+            Done::Late(s) => format!(
+                "invitations to the annual review of {} went out {}, less than two weeks before",
+                uk(m),
+                uk(s)
+            ),
+            Done::Not(by) => format!(
+                "invitations to the annual review of {} must go out by {}",
+                uk(m),
+                uk(by)
+            ),
+        },
+    );
+}
+
+/// `annual-review-advice` (9.176, reg 20(4)): the advice and information gathered from those
+/// invited is circulated to them at least two weeks before the annual review meeting.
+pub(super) fn annual_review_advice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+    before_review(
+        ev,
+        v,
+        out,
+        Rule::AnnualReviewAdvice,
+        |r| r.advice_circulated,
+        |m, d| match d {
+            Done::Missing => format!(
+                "the annual review of {} does not record when the advice was circulated",
+                uk(m)
+            ),
+            Done::Late(s) => format!(
+                "the advice for the annual review of {} went out {}, less than two weeks before",
+                uk(m),
+                uk(s)
+            ),
+            Done::Not(by) => format!(
+                "the advice for the annual review of {} must be circulated by {}",
+                uk(m),
+                uk(by)
+            ),
+        },
+    );
+}
+
+/// What a finding about a thing done before a review says it is about.
+enum Done {
+    /// The meeting was held and the record does not say when the thing was done.
+    Missing,
+    /// Done on this day, after the deadline.
+    Late(NaiveDate),
+    /// Not done; due by this day.
+    Not(NaiveDate),
+}
+
+/// Shared shape of `annual-review-notice` and `annual-review-advice`: for each annual
+/// review, a thing done at least 14 days before the meeting.
+fn before_review<'a>(
+    ev: &Eval,
+    v: &PupilView<'a>,
+    out: &mut Sink,
+    rule: Rule,
+    pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
+    say: fn(NaiveDate, Done) -> String,
+) {
     for r in &v.annual_reviews {
         let deadline = add_days(r.meeting, -14);
-        if r.held && r.invitations_sent.is_none() {
+        let done = pick(r);
+        if r.held && done.is_none() {
             if ev.in_lookback(r.meeting) {
                 out.push(pupil_finding(
-                    Rule::AnnualReviewNotice,
+                    rule,
                     Kind::Incomplete,
                     v,
                     &r.review.file,
                     r.review.meeting.line,
                     None,
-                    format!(
-                        "the annual review of {} does not record when invitations were sent",
-                        uk(r.meeting)
-                    ),
+                    say(r.meeting, Done::Missing),
                 ));
             }
             continue;
         }
-        let sent = r.invitations_sent;
         out.duty(
             ev,
             Obligation {
-                rule: Rule::AnnualReviewNotice,
+                rule,
                 pupil: Some(&v.folder.id),
                 due: deadline,
                 deadline,
-                done: sent.map(|s| s.value),
+                done: done.map(|s| s.value),
+                // A late notice for a meeting still to come is reported at once (rules.md).
                 lookback: if r.held {
                     Lookback::From(r.meeting)
                 } else {
                     Lookback::Always
                 },
                 file: &r.review.file,
-                line: sent.map_or(r.review.meeting.line, |s| s.line),
+                line: done.map_or(r.review.meeting.line, |s| s.line),
             },
-            |_| match sent {
-                Some(s) => format!(
-                    "invitations to the annual review of {} went out {}, less than two weeks before",
-                    uk(r.meeting),
-                    uk(s.value)
-                ),
-                None => format!(
-                    "invitations to the annual review of {} must go out by {}",
-                    uk(r.meeting),
-                    uk(deadline)
-                ),
+            |_| match done {
+                Some(s) => say(r.meeting, Done::Late(s.value)),
+                None => say(r.meeting, Done::Not(deadline)),
             },
         );
     }

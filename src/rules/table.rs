@@ -118,7 +118,7 @@ const ANNUAL_REVIEWS: Reads = reads(false, false, false, true);
 const REG20: &[&str] = &["9.176", "reg 20"];
 
 /// Every rule, in the order of [`Rule::ALL`] (the order findings are listed in).
-pub(crate) static TABLE: [RuleDef; 21] = [
+pub(crate) static TABLE: [RuleDef; 22] = [
     row(Rule::Yaml, "yaml", &[], NONE, Apply::Validity),
     row(Rule::Schema, "schema", &[], NONE, Apply::Validity),
     row(Rule::Upn, "upn", &[], NONE, Apply::Validity),
@@ -192,6 +192,13 @@ pub(crate) static TABLE: [RuleDef; 21] = [
         REG20,
         ANNUAL_REVIEWS,
         Apply::Pupil(ehc::annual_review_notice),
+    ),
+    row(
+        Rule::AnnualReviewAdvice,
+        "annual-review-advice",
+        &["9.176", "reg 20(4)"],
+        ANNUAL_REVIEWS,
+        Apply::Pupil(ehc::annual_review_advice),
     ),
     row(
         Rule::AnnualReviewReport,

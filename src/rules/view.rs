@@ -65,6 +65,9 @@ pub struct AnnualReviewView<'a> {
     /// The meeting has been held (on or before as-of); otherwise it is scheduled.
     pub held: bool,
     pub invitations_sent: Option<&'a Day>,
+    /// Read as absent when dated after as-of, as every record of a thing done.
+    pub advice_requested: Option<&'a Day>,
+    pub advice_circulated: Option<&'a Day>,
     pub parents_present: bool,
     pub report_sent: Option<&'a Day>,
     pub la_decision: Option<&'a Day>,
@@ -186,6 +189,8 @@ impl<'a> PupilView<'a> {
                     meeting: r.meeting.value,
                     held,
                     invitations_sent: by(r.invitations_sent.as_ref(), as_of),
+                    advice_requested: by(r.advice_requested.as_ref(), as_of),
+                    advice_circulated: by(r.advice_circulated.as_ref(), as_of),
                     parents_present: held && r.parents_present,
                     report_sent: by(r.report_sent.as_ref(), as_of).filter(|_| held),
                     la_decision: by(r.la_decision.as_ref(), as_of).filter(|_| held),

@@ -33,6 +33,7 @@ REF = os.path.join(HERE, "rules_ref.py")
 DUTY_RULES = {
     "notification", "cycle-review", "support-plan", "parent-meetings", "record-shared",
     "specialist", "ehc-consider", "annual-review", "annual-review-notice",
+    "annual-review-advice",
     "annual-review-report", "la-decision", "phase-transfer", "adulthood", "ehc-assessment",
     "senco", "information-report", "transfer-record",
 }

@@ -90,8 +90,10 @@ def meeting(date, pp=True, shared="same"):
             f"shared_with_parents: {y(shared)}\n")
 
 
-def ar(meeting_, inv=None, pp=None, pfa=None, report=None, la=None, outcome=None):
+def ar(meeting_, inv=None, pp=None, pfa=None, report=None, la=None, outcome=None, adv="inv"):
     out = [f"meeting: {meeting_}", f"invitations_sent: {y(inv)}"]
+    # (0.3) advice_circulated: by default with the invitations
+    out.append(f"advice_circulated: {y(inv if adv == 'inv' else adv)}")
     if pp is not None:
         out.append(f"parents_present: {y(pp)}")
     if pfa is not None:
@@ -223,12 +225,12 @@ def pupils():
         "pupil.yaml": pupil("2011-03-15", status="E", since="2019-09-01"),
         "ehcp.yaml": ehcp(issued="2020-05-01"),
         "annual-reviews/1.yaml": ar("2026-05-10", inv="2026-04-20", pp=True, pfa="   ", report="2026-05-20", la="2026-06-01"),
-        "annual-reviews/2.yaml": ar("2027-04-01", inv="2027-03-10"),
+        "annual-reviews/2.yaml": ar("2027-04-01", inv="2027-03-10", adv="2027-03-19"),
     }
     P["a19-nc6-born-1sep"] = {
         "pupil.yaml": pupil("2015-09-01", status="E", since="2019-09-01"),
         "ehcp.yaml": ehcp(issued="2025-10-01"),
-        "annual-reviews/1.yaml": ar("2027-02-15", inv="2027-02-01"),
+        "annual-reviews/1.yaml": ar("2027-02-15", inv="2027-02-01", adv=None),
     }
     P["a20-nc7-born-31aug"] = {
         "pupil.yaml": pupil("2015-08-31", status="E", since="2019-09-01"),
@@ -238,7 +240,7 @@ def pupils():
         "pupil.yaml": pupil("2014-01-01", status="E", since="2019-09-01", year_group=9),
         "ehcp.yaml": ehcp(issued="2025-06-01"),
         "annual-reviews/1.yaml": ar("2026-06-20", inv="2026-06-01", pp=True, report="2026-06-25", la="2026-07-01"),
-        "annual-reviews/2.yaml": ar("2026-11-20", inv="2026-11-01", pp=False, report="2026-11-25", la="2026-12-01"),
+        "annual-reviews/2.yaml": ar("2026-11-20", inv="2026-11-01", pp=False, report="2026-11-25", la="2026-12-01", adv="2026-11-06"),
     }
     P["a22-k-with-annual-reviews"] = {
         "pupil.yaml": pupil("2011-01-01", status="K", since="2019-09-01"),
@@ -278,7 +280,7 @@ def pupils():
         "pupil.yaml": pupil("2011-10-10", status="E", since="2019-09-01"),
         "ehcp.yaml": ehcp(issued="2022-11-01"),
         "annual-reviews/1.yaml": ar("2025-11-03", inv="2025-10-01", pp=True, pfa="x", report="2025-11-10", la="2025-11-20"),
-        "annual-reviews/2.yaml": ar("2026-11-02", inv="2026-10-25", pp=True, pfa="y"),
+        "annual-reviews/2.yaml": ar("2026-11-02", inv="2026-10-25", pp=True, pfa="y", adv="2026-10-19"),
     }
     P["a28-issued-future"] = {
         "pupil.yaml": pupil("2014-05-01", status="E", since="2025-09-01"),

@@ -33,6 +33,7 @@ PARAGRAPHS = {
     "ehc-consider": ["6.63"],
     "annual-review": ["6.56", "9.166", "9.178"],
     "annual-review-notice": ["9.176", "reg 20"],
+    "annual-review-advice": ["9.176", "reg 20(4)"],
     "annual-review-report": ["9.176", "reg 20"],
     "la-decision": ["9.176", "reg 20"],
     "phase-transfer": ["9.179", "reg 18"],
@@ -533,21 +534,22 @@ class Checker:
                         self.late("annual-review", pid, due, md, file, "annual review late")
                 prev = md
 
-        # annual-review-notice
-        for file, r in p.reviews:
-            md = to_date(r.get("meeting"))
-            if md is None:
-                continue
-            inv = self.seen(r.get("invitations_sent"))
-            deadline = md - 14 * DAY
-            if inv is not None:
-                if inv > deadline and (md > a or self.in_lookback(md)):
-                    self.late("annual-review-notice", pid, deadline, inv, file, "notice late")
-            elif md > a:
-                self.overdue_or_due("annual-review-notice", pid, deadline, file, "send notice")
-            elif self.in_lookback(md):
-                self.add("annual-review-notice", "incomplete", pid, None, None, file,
-                         "notice not recorded")
+        # annual-review-notice, annual-review-advice (0.3): the same shape, two keys
+        for rule, key in (("annual-review-notice", "invitations_sent"),
+                          ("annual-review-advice", "advice_circulated")):
+            for file, r in p.reviews:
+                md = to_date(r.get("meeting"))
+                if md is None:
+                    continue
+                inv = self.seen(r.get(key))
+                deadline = md - 14 * DAY
+                if inv is not None:
+                    if inv > deadline and (md > a or self.in_lookback(md)):
+                        self.late(rule, pid, deadline, inv, file, key + " late")
+                elif md > a:
+                    self.overdue_or_due(rule, pid, deadline, file, key)
+                elif self.in_lookback(md):
+                    self.add(rule, "incomplete", pid, None, None, file, key + " not recorded")
 
         # annual-review-report, la-decision
         for file, r, md in held:
