@@ -531,7 +531,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         national::RELEASES[1].ehc_plan,
         match roll {
             Some(r) => format!(" Shares below are of the {r} pupils on the school's roll."),
-            None => " Give `school.pupils_on_roll` in school.yaml to see the school's shares beside them.".to_string(),
+            None => " The school's number on roll is not recorded, so the school's own shares are not shown.".to_string(),
         }
     );
     s.push_str("| Date | On the register | SEN support | EHC plan | SEN support, share of roll | EHC plan, share of roll |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
@@ -644,7 +644,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
 
 ",
     );
-    s.push_str("Each duty with something due in the period, counted by its due date, classified from the same evaluation as `sen check`: *on time* was done by its deadline, *late* after it, *not done* is still outstanding on the date of this report. \"Not recorded\": the records keep no date this duty was done, so only what is outstanding is counted.\n\n");
+    s.push_str("Each duty with something due in the period, counted by its due date, judged as the school's own checks of its records judge it: *on time* was done by its deadline, *late* after it, *not done* is still outstanding on the date of this report. \"Not recorded\": the records keep no date this duty was done, so only what is outstanding is counted.\n\n");
     let mut duty_rows = Vec::new();
     if duties.is_empty() {
         s.push_str("Nothing fell due in the period.\n\n");
@@ -792,7 +792,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         .collect();
     let _ = writeln!(
         s,
-        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils. {SHARED_OUTCOMES} `sen report effectiveness` gives every provision.\n"
+        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils. {SHARED_OUTCOMES} The school's report on the effectiveness of its provision, for staff, gives every provision.\n"
     );
     if effects.is_empty() {
         let _ = writeln!(s, "No provision reviewed in the period reached {t} pupils.");
@@ -826,26 +826,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     b.done(format!("SEN report for governors: {}", records.school.name))
 }
 
-/// A duty in words, for governors.
+/// A duty in words, for governors (the rule table's title).
 pub fn duty_label(rule: Rule) -> &'static str {
-    match rule {
-        Rule::Notification => "Parents told of SEN provision",
-        Rule::CycleReview => "Assess-plan-do-review cycle reviewed",
-        Rule::SupportPlan => "Support plan agreed",
-        Rule::ParentMeetings => "Meeting parents three times a year",
-        Rule::RecordShared => "Record of meeting or review given to parents",
-        Rule::Specialist => "Specialist involved",
-        Rule::TransferRecord => "SEN record sent to the next school",
-        Rule::EhcConsider => "EHC needs assessment considered",
-        Rule::AnnualReview => "EHC plan annual review held",
-        Rule::AnnualReviewNotice => "Annual review invitations sent",
-        Rule::AnnualReviewReport => "Annual review report sent",
-        Rule::LaDecision => "Local authority decision after annual review",
-        Rule::PhaseTransfer => "Phase transfer review",
-        Rule::Adulthood => "Preparing for adulthood discussed",
-        Rule::EhcAssessment => "EHC needs assessment timeline",
-        Rule::Senco => "SENCO in post and qualified",
-        Rule::InformationReport => "SEN information report published",
-        other => other.id(),
-    }
+    crate::rules::table::title(rule)
 }

@@ -110,6 +110,8 @@ pub struct OpenFinding {
     pub paragraphs: String,
     pub due: Option<String>,
     pub message: String,
+    /// The finding in words for the reader, with no rule id ([`crate::rules::table::describe`]).
+    pub words: String,
 }
 
 /// A duty done late in the period.
@@ -120,6 +122,8 @@ pub struct LateDuty {
     pub due: String,
     pub done: Option<String>,
     pub days: Option<i64>,
+    /// The late duty in words for the reader ([`crate::rules::table::describe_duty`]).
+    pub words: String,
 }
 
 /// Where the pupil went, and when the SEN record was sent (6.57).
@@ -371,6 +375,7 @@ pub fn pupil_report(
         .into_iter()
         .filter(|f| f.pupil.as_deref() == Some(id) && f.kind != Kind::Late)
         .map(|f| OpenFinding {
+            words: rules::table::describe(&f, p.known_as()),
             kind: f.kind.id(),
             rule: f.rule.id(),
             paragraphs: f.rule.paragraphs().join(", "),
@@ -386,6 +391,7 @@ pub fn pupil_report(
                 && d.due.is_some_and(|due| from <= due && due <= to)
         })
         .map(|d| LateDuty {
+            words: rules::table::describe_duty(d.rule, Kind::Late, d.due, d.days, p.known_as()),
             rule: d.rule.id(),
             paragraphs: d.rule.paragraphs().join(", "),
             due: d.due.map(iso).unwrap_or_default(),
