@@ -490,8 +490,8 @@ h2 { font-size: 14pt; margin: 16pt 0 4pt; break-after: avoid; }
 h3 { font-size: 12pt; margin: 12pt 0 4pt; break-after: avoid; }
 p, li { orphans: 3; widows: 3; }
 table { border-collapse: collapse; width: 100%; margin: 8pt 0; font-size: 9.5pt; }
-th, td { border: 0.5pt solid #888; padding: 3pt 5pt; text-align: left; vertical-align: top; }
-th { background: #eee; }
+th, td { border: 0.5pt solid #888; padding: 3pt 4pt; text-align: left; vertical-align: top; }
+th { background: #eee; font-size: 9pt; }
 tr { break-inside: avoid; }
 thead { display: table-header-group; }
 hr { border: 0; border-top: 0.5pt solid #888; margin: 12pt 0; }

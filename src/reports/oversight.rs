@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use crate::chart::{BarChart, Series};
+use crate::chart::{BarChart, Scale, Series};
 use crate::dates::{self, uk};
 use crate::findings::Rule;
 use crate::load::Loaded;
@@ -44,6 +44,17 @@ impl Builder {
         let chunk = std::mem::take(&mut self.chunk);
         self.parts.push(Part::Markdown(chunk));
         self.parts.push(Part::Svg(svg));
+    }
+    /// A chart, or where every value is withheld the sentence that says so (HTML and Word).
+    fn chart_or_words(&mut self, chart: BarChart, id: &str) {
+        if chart.nothing_shown() {
+            let chunk = std::mem::take(&mut self.chunk);
+            self.parts.push(Part::Markdown(chunk));
+            self.parts
+                .push(Part::Markdown(format!("{}\n\n", chart.withheld_words())));
+        } else {
+            self.chart(chart.svg(id));
+        }
     }
     fn done(mut self, title: String) -> Doc {
         let chunk = std::mem::take(&mut self.chunk);
@@ -341,6 +352,7 @@ pub fn effectiveness_report(
                 values: effects.iter().map(|e| e.share_achieved()).collect(),
                 labels: effects.iter().map(|e| pct(e.share_achieved())).collect(),
             }],
+            scale: Scale::Percent,
         }
         .svg("effect"),
     );
@@ -601,8 +613,9 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
             .join("; "),
         categories: cats,
         series: vec![series(0, "SEN support"), series(1, "EHC plan")],
+        scale: Scale::Largest,
     };
-    b.chart(chart.svg("register"));
+    b.chart_or_words(chart, "register");
 
     let mut s = String::from("### By broad area of primary need\n\n| Date |");
     for a in &areas {
@@ -695,43 +708,46 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     }
     b.md(&s);
     if !duty_rows.is_empty() {
-        let names = ["on time", "late", "not done"];
-        let series = (0..3)
-            .map(|i| Series {
-                name: names[i].into(),
-                values: duty_rows
-                    .iter()
-                    .map(|(d, sup, _)| {
-                        let n = [d.on_time, Some(d.late), Some(d.not_done)][i]?;
-                        (sup.cells[0][i] == Shown::Count).then_some(f64::from(n))
-                    })
-                    .collect(),
-                labels: duty_rows.iter().map(|(_, _, c)| c[i].clone()).collect(),
+        // One bar a duty: the share done on time, where the counts behind it are shown.
+        let shares: Vec<Option<f64>> = duty_rows
+            .iter()
+            .map(|(d, sup, _)| match (d.on_time, d.fell_due()) {
+                (Some(on_time), Some(n)) if sup.total_shown && n > 0 => {
+                    Some(f64::from(on_time) * 100.0 / f64::from(n))
+                }
+                _ => None,
             })
             .collect();
-        b.chart(
+        let labels: Vec<String> = duty_rows
+            .iter()
+            .zip(&shares)
+            .map(|((d, ..), v)| match (v, d.on_time) {
+                (Some(v), _) => format!("{v:.0}%"),
+                (None, None) => "not recorded".to_string(),
+                (None, Some(_)) => "withheld".to_string(),
+            })
+            .collect();
+        b.chart_or_words(
             BarChart {
-                title: "Duties: on time, late and not done".into(),
+                title: "Duties done on time".into(),
                 desc: duty_rows
                     .iter()
-                    .map(|(d, _, c)| {
-                        format!(
-                            "{}: on time {}, late {}, not done {}",
-                            duty_label(d.rule),
-                            c[0],
-                            c[1],
-                            c[2]
-                        )
-                    })
+                    .zip(&labels)
+                    .map(|((d, ..), l)| format!("{}: {l} on time", duty_label(d.rule)))
                     .collect::<Vec<_>>()
                     .join("; "),
                 categories: duty_rows
                     .iter()
                     .map(|(d, ..)| duty_label(d.rule).to_string())
                     .collect(),
-                series,
-            }
-            .svg("duties"),
+                series: vec![Series {
+                    name: "on time".into(),
+                    values: shares,
+                    labels,
+                }],
+                scale: Scale::Percent,
+            },
+            "duties",
         );
     }
 
@@ -779,6 +795,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                     values: map.by_area.iter().map(|a| Some(a.cost as f64)).collect(),
                     labels: map.by_area.iter().map(|a| money(a.cost)).collect(),
                 }],
+                scale: Scale::Largest,
             }
             .svg("spending"),
         );

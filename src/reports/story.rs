@@ -11,7 +11,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::chart::{BarChart, Series};
+use crate::chart::{BarChart, Scale, Series};
 use crate::dates;
 use crate::findings::Kind;
 use crate::load::Loaded;
@@ -447,6 +447,14 @@ pub fn pupil_report(
     Ok((view, chart))
 }
 
+/// The progress levels as the chart's axis names them, least first.
+const PROGRESS_LEVELS: [(Progress, &str); 4] = [
+    (Progress::LittleOrNone, "little or none"),
+    (Progress::LessThanExpected, "less than expected"),
+    (Progress::Expected, "expected"),
+    (Progress::Good, "good"),
+];
+
 /// Progress at each review in the period as a bar chart (4 = good ... 1 = little or none),
 /// each bar labelled in words; none when no review falls in the period.
 fn progress_chart(v: &view::PupilView, from: NaiveDate, to: NaiveDate) -> Option<String> {
@@ -483,6 +491,15 @@ fn progress_chart(v: &view::PupilView, from: NaiveDate, to: NaiveDate) -> Option
                 .map(|(_, p)| progress_words(*p).to_string())
                 .collect(),
         }],
+        // The four levels on a fixed axis, so "good" is the full width and one review is
+        // not one full-width bar whatever it says.
+        scale: Scale::Fixed {
+            max: 4.0,
+            ticks: PROGRESS_LEVELS
+                .iter()
+                .map(|(p, words)| (score(*p), (*words).to_string()))
+                .collect(),
+        },
     };
     Some(chart.svg("progress"))
 }
