@@ -668,6 +668,7 @@ pub fn html_document(title: &str, markdowns: &[&str]) -> String {
 
 /// A piece of a printable page: Markdown (record text escaped as in [`html_page`]), or an
 /// SVG chart that sen drew itself (never record text unescaped).
+#[derive(Debug, Clone)]
 pub enum Part {
     Markdown(String),
     Svg(String),
