@@ -28,6 +28,20 @@ pub struct BarChart {
     pub desc: String,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
+    /// How long a bar is: against the largest value, or a fixed axis.
+    pub scale: Scale,
+}
+
+/// The axis a chart's bars are measured against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Scale {
+    /// The longest bar is the largest value (counts, money): no axis drawn.
+    #[default]
+    Largest,
+    /// Shares, 0% to 100%, with the axis marked every 25%: half is half the width.
+    Percent,
+    /// A fixed axis from 0 to `max`, marked at each of `ticks` (value, words).
+    Fixed { max: f64, ticks: Vec<(f64, String)> },
 }
 
 const WIDTH: f64 = 680.0;
@@ -35,6 +49,8 @@ const VALUE_W: f64 = 110.0;
 const BAR_H: f64 = 16.0;
 const GAP: f64 = 10.0;
 const LEGEND_H: f64 = 26.0;
+/// Room under the bars for the axis marks.
+const AXIS_H: f64 = 22.0;
 
 /// The patterns, in series order: black, diagonal hatch, dots, cross-hatch.
 const PATTERNS: [&str; 4] = ["solid", "hatch", "dots", "cross"];
@@ -57,17 +73,52 @@ fn fill(id: &str, series: usize) -> String {
 }
 
 impl BarChart {
+    /// Whether every value is withheld (or there is none): then there is nothing to draw,
+    /// and the page says so in a sentence instead ([`BarChart::withheld_words`]).
+    pub fn nothing_shown(&self) -> bool {
+        self.series
+            .iter()
+            .all(|s| s.values.iter().all(Option::is_none))
+    }
+
+    /// The sentence that stands in for a chart whose every value is withheld.
+    pub fn withheld_words(&self) -> String {
+        format!(
+            "{}: every figure is withheld to protect the pupils it counts, so there is no chart.",
+            self.title
+        )
+    }
+
+    /// The axis marks: (value, words), for a fixed scale.
+    fn ticks(&self) -> Vec<(f64, String)> {
+        match &self.scale {
+            Scale::Largest => Vec::new(),
+            Scale::Percent => [0.0, 25.0, 50.0, 75.0, 100.0]
+                .into_iter()
+                .map(|v| (v, format!("{v}%")))
+                .collect(),
+            Scale::Fixed { ticks, .. } => ticks.clone(),
+        }
+    }
+
     /// The chart as one `<svg>` element; `id` must be unique in the page (pattern ids).
     pub fn svg(&self, id: &str) -> String {
-        let max = self
+        let largest = self
             .series
             .iter()
             .flat_map(|s| s.values.iter().flatten())
             .fold(0.0f64, |a, b| a.max(*b));
+        let max = match &self.scale {
+            Scale::Largest => largest,
+            Scale::Percent => 100.0,
+            Scale::Fixed { max, .. } => *max,
+        };
+        let ticks = self.ticks();
         let n_series = self.series.len().max(1);
         let group_h = BAR_H * n_series as f64 + GAP;
         let top = 30.0 + if self.series.len() > 1 { LEGEND_H } else { 0.0 };
-        let height = top + group_h * self.categories.len() as f64 + 10.0;
+        let bars_end = top + group_h * self.categories.len() as f64;
+        let height = bars_end + 10.0 + if ticks.is_empty() { 0.0 } else { AXIS_H };
         // Room for the longest category name (about 6.5 px a character at 12 px).
         let longest = self
             .categories
@@ -104,13 +155,24 @@ impl BarChart {
                 x += 40.0 + 7.0 * se.name.chars().count() as f64;
             }
         }
-        // The axis.
+        // The axis, and on a fixed scale a light line and its words at each mark.
         let _ = write!(
             s,
             "<line x1=\"{label_w}\" y1=\"{}\" x2=\"{label_w}\" y2=\"{}\" stroke=\"#000\"/>",
             top - 4.0,
-            height - 8.0
+            bars_end + 2.0
         );
+        for (v, words) in &ticks {
+            let x = label_w + v / max * plot_w;
+            let _ = write!(
+                s,
+                "<line x1=\"{x:.1}\" y1=\"{}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#999\" stroke-width=\"0.5\" stroke-dasharray=\"2 2\"/><text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">{}</text>",
+                top - 4.0,
+                bars_end + 2.0,
+                bars_end + 16.0,
+                escape_html(words)
+            );
+        }
         for (ci, cat) in self.categories.iter().enumerate() {
             let y0 = top + group_h * ci as f64;
             let _ = write!(
@@ -124,7 +186,9 @@ impl BarChart {
                 let y = y0 + BAR_H * si as f64;
                 let v = se.values.get(ci).copied().flatten();
                 let w = match v {
-                    Some(v) if max > 0.0 => (v / max * plot_w).max(if v > 0.0 { 1.0 } else { 0.0 }),
+                    Some(v) if max > 0.0 => {
+                        (v.min(max) / max * plot_w).max(if v > 0.0 { 1.0 } else { 0.0 })
+                    }
                     _ => 0.0,
                 };
                 if w > 0.0 {
@@ -172,6 +236,7 @@ mod tests {
                     labels: vec!["5".into(), "6".into()],
                 },
             ],
+            scale: Scale::Largest,
         };
         let svg = c.svg("r");
         assert_eq!(svg.matches("<rect x=\"60\"").count(), 3);
@@ -179,5 +244,45 @@ mod tests {
         assert!(svg.contains("&lt;on&gt;"));
         assert!(svg.contains("url(#r-hatch)"));
         assert!(!svg.contains("<script"));
+        assert!(!c.nothing_shown());
+    }
+
+    fn share_chart(values: Vec<Option<f64>>) -> BarChart {
+        BarChart {
+            title: "Duties done on time".into(),
+            desc: String::new(),
+            categories: values.iter().map(|_| "A duty".to_string()).collect(),
+            series: vec![Series {
+                name: "on time".into(),
+                labels: values
+                    .iter()
+                    .map(|v| v.map_or("withheld".to_string(), |v| format!("{v}%")))
+                    .collect(),
+                values,
+            }],
+            scale: Scale::Percent,
+        }
+    }
+
+    #[test]
+    fn a_share_of_half_fills_half_the_axis() {
+        let svg = share_chart(vec![Some(50.0)]).svg("s");
+        // The plot runs from the label column to WIDTH - VALUE_W.
+        let label_w = 60.0;
+        let half = (WIDTH - VALUE_W - label_w) / 2.0;
+        assert!(svg.contains(&format!("width=\"{half:.1}\"")), "{svg}");
+        for mark in ["0%", "25%", "50%", "75%", "100%"] {
+            assert!(svg.contains(&format!(">{mark}</text>")), "{mark}");
+        }
+    }
+
+    #[test]
+    fn a_chart_with_every_value_withheld_is_not_drawn_but_said() {
+        let c = share_chart(vec![None, None]);
+        assert!(c.nothing_shown());
+        assert_eq!(
+            c.withheld_words(),
+            "Duties done on time: every figure is withheld to protect the pupils it counts, so there is no chart."
+        );
     }
 }

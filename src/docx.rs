@@ -17,14 +17,15 @@ use std::io::Cursor;
 use anyhow::{Context, Result};
 use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, Footer, IndentLevel, Level, LevelJc,
-    LevelOverride, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId,
-    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableLayoutType, TableRow,
-    WidthType,
+    LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat, Numbering,
+    NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading,
+    ShdType, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableLayoutType,
+    TableRow, WidthType,
 };
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub use crate::render::Layout;
+use crate::render::Part;
 
 /// A4 in twentieths of a point.
 const A4_SHORT: u32 = 11906;
@@ -41,17 +42,55 @@ const MONO: &str = "Courier New";
 /// One Word document holding `markdowns`, each starting on a new page. `footer` is printed
 /// with the page number at the foot of the pages (from page 2 for a [`Layout::Letter`]).
 pub fn document(markdowns: &[&str], layout: Layout, footer: Option<&str>) -> Result<Vec<u8>> {
+    let parts: Vec<Vec<Part>> = markdowns
+        .iter()
+        .map(|md| vec![Part::Markdown((*md).to_string())])
+        .collect();
+    build(&parts, layout, footer)
+}
+
+/// One Word document of a report's parts: its Markdown, and its charts as pictures (the
+/// same SVG the HTML page draws, turned into PNG by resvg), in the order of the HTML page.
+pub fn document_parts(parts: &[Part], layout: Layout, footer: Option<&str>) -> Result<Vec<u8>> {
+    build(std::slice::from_ref(&parts.to_vec()), layout, footer)
+}
+
+/// Letters: 10 pt on tighter margins, as the printed letter (render.rs's LETTER style), so a
+/// letter fits the page it fits in print.
+const LETTER_MARGIN_TOP: i32 = 850;
+const LETTER_MARGIN_BOTTOM: i32 = 794;
+const LETTER_MARGIN_LEFT: i32 = 1134;
+const LETTER_MARGIN_RIGHT: i32 = 1020;
+
+fn build(documents: &[Vec<Part>], layout: Layout, footer: Option<&str>) -> Result<Vec<u8>> {
     let landscape = layout == Layout::Landscape;
+    let letter = layout == Layout::Letter;
     let (width, height) = if landscape {
         (A4_LONG, A4_SHORT)
     } else {
         (A4_SHORT, A4_LONG)
     };
-    let text_width = width as usize - 2 * MARGIN_SIDE as usize;
+    let (top, bottom, left, right) = if letter {
+        (
+            LETTER_MARGIN_TOP,
+            LETTER_MARGIN_BOTTOM,
+            LETTER_MARGIN_LEFT,
+            LETTER_MARGIN_RIGHT,
+        )
+    } else {
+        (MARGIN_END, MARGIN_END, MARGIN_SIDE, MARGIN_SIDE)
+    };
+    let text_width = width as usize - (left + right) as usize;
     let mut w = Writer::new(text_width);
-    for (i, md) in markdowns.iter().enumerate() {
+    w.letter = letter;
+    for (i, parts) in documents.iter().enumerate() {
         w.page_break = i > 0;
-        w.markdown(&xml_text(md));
+        for part in parts {
+            match part {
+                Part::Markdown(md) => w.markdown(&xml_text(md)),
+                Part::Svg(svg) => w.picture(svg)?,
+            }
+        }
     }
     let footer = footer.map(xml_text);
     let footer = footer.as_deref();
@@ -59,27 +98,47 @@ pub fn document(markdowns: &[&str], layout: Layout, footer: Option<&str>) -> Res
         .page_size(width, height)
         .page_margin(
             PageMargin::new()
-                .top(MARGIN_END)
-                .bottom(MARGIN_END)
-                .left(MARGIN_SIDE)
-                .right(MARGIN_SIDE)
-                .header(567)
-                .footer(567),
+                .top(top)
+                .bottom(bottom)
+                .left(left)
+                .right(right)
+                .header(if letter { 425 } else { 567 })
+                .footer(if letter { 425 } else { 567 }),
         )
-        .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT))
-        .default_size(22)
-        .default_line_spacing(LineSpacing::new().after(120).line(264))
-        .add_style(heading_style(1, 36))
-        .add_style(heading_style(2, 28))
-        .add_style(heading_style(3, 24))
-        .add_style(heading_style(4, 22))
+        .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT));
+    doc = if letter {
+        doc.default_size(20)
+            .default_line_spacing(
+                LineSpacing::new()
+                    .after(100)
+                    .line(250)
+                    .line_rule(LineSpacingType::Auto),
+            )
+            .add_style(heading_style(1, 28))
+            .add_style(heading_style(2, 21).line_spacing(LineSpacing::new().before(140).after(40)))
+            .add_style(heading_style(3, 20))
+            .add_style(heading_style(4, 20))
+    } else {
+        doc.default_size(22)
+            .default_line_spacing(
+                LineSpacing::new()
+                    .after(120)
+                    .line(264)
+                    .line_rule(LineSpacingType::Auto),
+            )
+            .add_style(heading_style(1, 36))
+            .add_style(heading_style(2, 28))
+            .add_style(heading_style(3, 24))
+            .add_style(heading_style(4, 22))
+    };
+    doc = doc
         .add_abstract_numbering(list_levels(BULLETS, true))
         .add_abstract_numbering(list_levels(DECIMAL, false))
         .footer(page_footer(footer));
     if landscape {
         doc = doc.page_orient(PageOrientationType::Landscape);
     }
-    if layout == Layout::Letter {
+    if letter {
         doc = doc.first_footer(Footer::new().add_paragraph(Paragraph::new()));
     }
     for n in &w.numberings {
@@ -116,6 +175,66 @@ fn xml_text(text: &str) -> Cow<'_, str> {
             .map(|c| if bad(c) { '\u{FFFD}' } else { c })
             .collect(),
     )
+}
+
+/// How many pixels a chart is drawn at for each of its SVG units: sharp when printed.
+const CHART_SCALE: f32 = 2.0;
+/// English Metric Units in a twip and in a CSS pixel (96 to the inch).
+const EMU_PER_TWIP: u64 = 635;
+const EMU_PER_PX: u64 = 9525;
+
+/// The system's fonts, read once a run (charts name the generic `sans-serif`), with
+/// `sans-serif` pointed at the first of the usual sans-serif faces that is installed.
+fn fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static DB: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        let installed = |name: &str| {
+            db.faces()
+                .any(|f| f.families.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
+        };
+        let found = [
+            "Arial",
+            "Helvetica",
+            "Liberation Sans",
+            "DejaVu Sans",
+            "Noto Sans",
+        ]
+        .into_iter()
+        .find(|n| installed(n));
+        if let Some(name) = found {
+            db.set_sans_serif_family(name);
+        }
+        std::sync::Arc::new(db)
+    })
+    .clone()
+}
+
+/// A chart's SVG as PNG, with its size in CSS pixels.
+pub fn chart_png(svg: &str) -> Result<(Vec<u8>, u32, u32)> {
+    use resvg::{tiny_skia, usvg};
+    let opt = usvg::Options {
+        fontdb: fonts(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).context("cannot read a chart to draw it")?;
+    let size = tree.size();
+    let (w, h) = (size.width().ceil() as u32, size.height().ceil() as u32);
+    let mut pixmap = tiny_skia::Pixmap::new(
+        (w as f32 * CHART_SCALE) as u32,
+        (h as f32 * CHART_SCALE) as u32,
+    )
+    .context("a chart has no size")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(CHART_SCALE, CHART_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap.encode_png().context("cannot write a chart as PNG")?;
+    Ok((png, w, h))
 }
 
 fn heading_style(level: usize, half_points: usize) -> Style {
@@ -263,6 +382,16 @@ struct Writer {
     link: Option<LinkState>,
     /// The next block starts on a new page (the next letter in one document).
     page_break: bool,
+    /// A letter: its letterhead right-aligned and what follows its closing rule (the IASS
+    /// and the local offer) in small print, as on the printed letter.
+    letter: bool,
+    /// Inside the letterhead's marks.
+    letterhead: bool,
+    /// After a letter's closing rule.
+    small_print: bool,
+    /// Pictures so far, to number them in the document (the crate's own ids count across
+    /// the process, which would make the bytes differ from run to run).
+    pictures: usize,
 }
 
 impl Writer {
@@ -281,7 +410,29 @@ impl Writer {
             table: None,
             link: None,
             page_break: false,
+            letter: false,
+            letterhead: false,
+            small_print: false,
+            pictures: 0,
         }
+    }
+
+    /// A chart as a picture as wide as the text (never wider than drawn), on its own line.
+    fn picture(&mut self, svg: &str) -> Result<()> {
+        self.finish_paragraph();
+        let (png, w, h) = chart_png(svg)?;
+        let full = u64::from(w) * EMU_PER_PX;
+        let fit = (self.text_width as u64 * EMU_PER_TWIP).min(full);
+        let height = u64::from(h) * EMU_PER_PX * fit / full.max(1);
+        self.pictures += 1;
+        let pic = Pic::new_with_dimensions(png, w, h)
+            .id(format!("rIdChart{}", self.pictures))
+            .size(fit as u32, height as u32);
+        let p = Paragraph::new()
+            .keep_next(false)
+            .add_run(Run::new().add_image(pic));
+        self.push(Block::Paragraph(Box::new(p)));
+        Ok(())
     }
 
     fn markdown(&mut self, md: &str) {
@@ -300,7 +451,13 @@ impl Writer {
             Event::End(tag) => self.end(tag),
             // sen's layout marks: only the signature space means anything in Word.
             Event::Html(t) if t.trim().starts_with("<!-- sen:") => {
-                if t.trim() == crate::render::SIGN_MARK {
+                if t.trim() == "<!-- sen:letterhead -->" {
+                    self.finish_paragraph();
+                    self.letterhead = true;
+                } else if t.trim() == "<!-- sen:end -->" {
+                    self.finish_paragraph();
+                    self.letterhead = false;
+                } else if t.trim() == crate::render::SIGN_MARK {
                     self.finish_paragraph();
                     for _ in 0..2 {
                         self.push(Block::Paragraph(Box::new(Paragraph::new())));
@@ -340,6 +497,7 @@ impl Writer {
                         .color("888888"),
                 );
                 self.push(Block::Paragraph(Box::new(p.align(AlignmentType::Center))));
+                self.small_print = self.letter;
             }
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
             Event::FootnoteReference(t) => self.text(&format!("[{t}]")),
@@ -548,6 +706,13 @@ impl Writer {
         if style.code || self.code_block {
             run = run.fonts(RunFonts::new().ascii(MONO).hi_ansi(MONO).cs(MONO));
         }
+        // The printed letter's sizes: the school's name 13 pt and its address 8.5 pt in the
+        // letterhead, the IASS and the local offer 8 pt.
+        if self.letterhead {
+            run = run.size(if style.bold { 26 } else { 17 });
+        } else if self.small_print {
+            run = run.size(16);
+        }
         let p = self.open_paragraph();
         *p = std::mem::take(p).add_run(run);
     }
@@ -571,6 +736,17 @@ impl Writer {
             }
             if self.code_block {
                 p = p.line_spacing(LineSpacing::new().after(0));
+            }
+            if self.letterhead {
+                p = p.align(AlignmentType::Right);
+            }
+            if self.small_print {
+                p = p.line_spacing(
+                    LineSpacing::new()
+                        .after(40)
+                        .line(230)
+                        .line_rule(LineSpacingType::Auto),
+                );
             }
             if self.table.is_none() && self.page_break {
                 p = p.page_break_before(true);

@@ -359,6 +359,9 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("lines", |v: Vec<String>| Value::from_safe_string(lines(v)));
     env.add_filter("url", |v: &str| Value::from_safe_string(url(v)));
     env.add_filter("plural", plural);
+    env.add_filter("prose", |v: &str, indent: usize| {
+        Value::from_safe_string(prose(v, indent))
+    });
 }
 
 /// `{{ "2026-11-22" | uk_date }}` -> "22 November 2026". Takes an ISO date string.
@@ -417,49 +420,121 @@ pub fn url(value: &str) -> String {
     }
 }
 
-/// Record text as Markdown that shows exactly that text: every character Markdown could
-/// read as markup is backslash-escaped, the marks that only count at the start of a line
-/// (`-`, `+`, `=`, `1.`) are escaped there, control characters are dropped, and each line break is kept as a hard break
-/// (records.md: free text keeps its line breaks).
+/// Record text as Markdown that shows exactly that text, read as a person types free text
+/// (0.3): a line that starts with "- " is a bullet, a blank line starts a new paragraph, and
+/// any other line break joins its line to the one before (the break of a wrapped line in the
+/// YAML). Text of one line is never a list. Every character Markdown could read as markup
+/// is backslash-escaped, the marks that only count at the start of a line (`-`, `+`, `=`,
+/// `1.`) are escaped there, and control characters are dropped. The same as
+/// [`prose`] at the margin.
 pub fn md_escape(text: &str) -> String {
+    prose(text, 0)
+}
+
+/// `{{ text | prose(4) }}`: free text as [`md_escape`] reads it, for a place indented by
+/// `indent` spaces (the text of a nested list item), so its later paragraphs and bullets
+/// stay inside that item. A list starts on a line of its own, after a blank line, so a
+/// value printed after a label ("**What helps.** ...") that begins with a bullet still
+/// makes a list.
+pub fn prose(text: &str, indent: usize) -> String {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    if let [one] = lines.as_slice() {
+        return escape_line(one);
+    }
+    enum Block {
+        Para(String),
+        Item(String),
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    // Whether the next plain line continues the last block (no blank line since).
+    let mut open = false;
+    for line in lines {
+        let t = line.trim();
+        if t.is_empty() {
+            open = false;
+            continue;
+        }
+        if let Some(item) = t.strip_prefix("- ").or((t == "-").then_some("")) {
+            blocks.push(Block::Item(item.trim().to_string()));
+            open = true;
+            continue;
+        }
+        match blocks.last_mut() {
+            Some(Block::Para(p) | Block::Item(p)) if open => {
+                if !p.is_empty() {
+                    p.push(' ');
+                }
+                p.push_str(t);
+            }
+            _ => {
+                blocks.push(Block::Para(t.to_string()));
+                open = true;
+            }
+        }
+    }
+    let pad = " ".repeat(indent);
     let mut out = String::with_capacity(text.len() + 16);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push_str("  \n");
-        }
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        // Four spaces would start a code block: an indent that deep is dropped.
-        let line = if line.len() - line.trim_start().len() >= 4 {
-            line.trim_start()
-        } else {
-            line
-        };
-        let indent = line.len() - line.trim_start().len();
-        let body = &line[indent..];
-        let digits = body.chars().take_while(char::is_ascii_digit).count();
-        let spaced = |k: usize| body[k..].chars().next().is_none_or(char::is_whitespace);
-        // A list item (`- x`, `+ x`, `1. x`) or a line of only `-` or `=` (a rule, or an
-        // underline that makes the line above a heading).
-        let marker = (body.starts_with(['-', '+']) && spaced(1))
-            || (!body.is_empty() && body.chars().all(|c| matches!(c, '-' | '=' | ' ' | '\t')));
-        let numbered = digits > 0 && body[digits..].starts_with(['.', ')']) && spaced(digits + 1);
-        for (j, c) in line.char_indices() {
-            if c.is_control() && c != '\t' {
-                continue;
+    let mut after_item = false;
+    for (i, b) in blocks.iter().enumerate() {
+        match b {
+            Block::Para(t) => {
+                if i > 0 {
+                    out.push_str("\n\n");
+                    out.push_str(&pad);
+                }
+                out.push_str(&escape_line(t));
+                after_item = false;
             }
-            let at_start = j == indent && marker;
-            let list_number = numbered && j == indent + digits;
-            if at_start
-                || list_number
-                || matches!(
-                    c,
-                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!'
-                )
-            {
-                out.push('\\');
+            Block::Item(t) => {
+                out.push_str(if after_item { "\n" } else { "\n\n" });
+                out.push_str(&pad);
+                out.push_str("- ");
+                out.push_str(&escape_line(t));
+                after_item = true;
             }
-            out.push(c);
         }
+    }
+    out
+}
+
+/// One line of record text escaped so Markdown shows exactly it (see [`md_escape`]).
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    // Four spaces would start a code block: an indent that deep is dropped.
+    let line = if line.len() - line.trim_start().len() >= 4 {
+        line.trim_start()
+    } else {
+        line
+    };
+    let indent = line.len() - line.trim_start().len();
+    let body = &line[indent..];
+    let digits = body.chars().take_while(char::is_ascii_digit).count();
+    let spaced = |k: usize| body[k..].chars().next().is_none_or(char::is_whitespace);
+    // A list item (`- x`, `+ x`, `1. x`) or a line of only `-` or `=` (a rule, or an
+    // underline that makes the line above a heading).
+    let marker = (body.starts_with(['-', '+']) && spaced(1))
+        || (!body.is_empty() && body.chars().all(|c| matches!(c, '-' | '=' | ' ' | '\t')));
+    let numbered = digits > 0 && body[digits..].starts_with(['.', ')']) && spaced(digits + 1);
+    for (j, c) in line.char_indices() {
+        if c.is_control() && c != '\t' {
+            continue;
+        }
+        let at_start = j == indent && marker;
+        let list_number = numbered && j == indent + digits;
+        if at_start
+            || list_number
+            || matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!'
+            )
+        {
+            out.push('\\');
+        }
+        out.push(c);
     }
     out
 }
@@ -488,8 +563,8 @@ h2 { font-size: 14pt; margin: 16pt 0 4pt; break-after: avoid; }
 h3 { font-size: 12pt; margin: 12pt 0 4pt; break-after: avoid; }
 p, li { orphans: 3; widows: 3; }
 table { border-collapse: collapse; width: 100%; margin: 8pt 0; font-size: 9.5pt; }
-th, td { border: 0.5pt solid #888; padding: 3pt 5pt; text-align: left; vertical-align: top; }
-th { background: #eee; }
+th, td { border: 0.5pt solid #888; padding: 3pt 4pt; text-align: left; vertical-align: top; }
+th { background: #eee; font-size: 9pt; }
 tr { break-inside: avoid; }
 thead { display: table-header-group; }
 hr { border: 0; border-top: 0.5pt solid #888; margin: 12pt 0; }
@@ -679,6 +754,7 @@ pub fn html_document(title: &str, markdowns: &[&str]) -> String {
 
 /// A piece of a printable page: Markdown (record text escaped as in [`html_page`]), or an
 /// SVG chart that sen drew itself (never record text unescaped).
+#[derive(Debug, Clone)]
 pub enum Part {
     Markdown(String),
     Svg(String),
@@ -1037,11 +1113,32 @@ mod tests {
     }
 
     #[test]
+    fn free_text_joins_wrapped_lines_and_keeps_bullets_and_paragraphs() {
+        let typed = "Sit near the front,\nwith a ruler.\n- one thing\n  wrapped\n- two\n\nA new *paragraph*.\n";
+        assert_eq!(
+            md_escape(typed),
+            "Sit near the front, with a ruler.\n\n- one thing wrapped\n- two\n\nA new \\*paragraph\\*."
+        );
+        // In a nested list item, later blocks keep the item's indent.
+        assert_eq!(prose("a\n\nb\n- c", 4), "a\n\n    b\n\n    - c");
+        // A list right after a label starts on a line of its own.
+        assert_eq!(md_escape("- x\n- y"), "\n\n- x\n- y");
+        // One line is never a list; CRLF reads as LF.
+        assert_eq!(md_escape("- x"), "\\- x");
+        assert_eq!(md_escape("a\r\nb\r\n"), "a b");
+        let html = html_body(&format!("**What helps.** {}\n", md_escape("- x\n- y")));
+        assert!(
+            html.contains("<ul>\n<li>x</li>\n<li>y</li>\n</ul>"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn numbers_and_hyphens_inside_text_stay_plain() {
         assert_eq!(md_escape("1.00"), "1.00");
         assert_eq!(md_escape("O'Brien-Ng"), "O'Brien-Ng");
         assert_eq!(md_escape("-5 degrees"), "-5 degrees");
-        assert_eq!(md_escape("a\nb"), "a  \nb");
+        assert_eq!(md_escape("a\nb"), "a b");
         assert_eq!(md_escape("bell\u{7}esc\u{1b}"), "bellesc");
     }
 

@@ -884,6 +884,9 @@ pub struct RegisterView {
     pub sen_support: usize,
     pub ehc_plan: usize,
     pub total: usize,
+    /// The key to the need codes in the table: each code used, in census order, with its
+    /// words.
+    pub needs: Vec<NeedView>,
 }
 
 /// One provision of one pupil, costed.

@@ -8,6 +8,10 @@ use std::path::Path;
 
 mod common;
 
+#[allow(dead_code, unused_imports, clippy::all)]
+#[path = "../examples/gen_school.rs"]
+mod gen_school;
+
 use common::{AS_OF, OAKFIELD, docx_outline, docx_part, oakfield_copy, run};
 
 fn stderr(o: &std::process::Output) -> String {
@@ -257,4 +261,131 @@ fn a_word_document_is_not_written_to_a_terminal() {
         !shown.contains("PK"),
         "no zip bytes in the terminal: {shown}"
     );
+}
+
+/// The parts of a Word document whose names start with `prefix`, with their bytes.
+fn parts_named(bytes: &[u8], prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let names: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.starts_with(prefix) && !n.ends_with('/'))
+        .map(str::to_string)
+        .collect();
+    let mut out: Vec<(String, Vec<u8>)> = names
+        .into_iter()
+        .map(|n| {
+            let mut data = Vec::new();
+            zip.by_name(&n)
+                .expect("listed")
+                .read_to_end(&mut data)
+                .expect("read");
+            (n, data)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_word_letter_is_laid_out_as_the_printed_one() {
+    let o = run(
+        Path::new(OAKFIELD),
+        &[
+            "letter",
+            "notification",
+            "zainab-hussain",
+            "--format",
+            "docx",
+            "--out",
+            "-",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let document = docx_part(&o.stdout, "word/document.xml");
+    let doc = roxmltree::Document::parse(&document).expect("xml");
+    let ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let text = |p: roxmltree::Node| -> String {
+        p.descendants()
+            .filter(|n| n.has_tag_name((ns, "t")))
+            .filter_map(|n| n.text())
+            .collect()
+    };
+    let jc = |p: roxmltree::Node| -> Option<String> {
+        p.descendants()
+            .find(|n| n.has_tag_name((ns, "jc")))
+            .and_then(|n| n.attribute((ns, "val")))
+            .map(str::to_string)
+    };
+    let paragraphs: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "p")))
+        .collect();
+    // The letterhead, right-aligned as on the printed letter; the addressee left.
+    let head = paragraphs
+        .iter()
+        .find(|p| text(**p).starts_with("Oakfield Primary School"))
+        .expect("the letterhead");
+    assert_eq!(jc(*head).as_deref(), Some("right"), "{}", text(*head));
+    let address = paragraphs
+        .iter()
+        .find(|p| text(**p).starts_with("Mrs Farah Hussain"))
+        .expect("the address");
+    assert_eq!(jc(*address), None);
+    // 10 pt body on the printed letter's margins, the IASS and local offer in 8 pt.
+    let styles = docx_part(&o.stdout, "word/styles.xml");
+    assert!(styles.contains("<w:sz w:val=\"20\" />"), "{styles}");
+    assert!(document.contains("w:top=\"850\""), "margins");
+    let offer = paragraphs
+        .iter()
+        .find(|p| text(**p).starts_with("The local offer."))
+        .expect("the local offer");
+    assert!(
+        offer
+            .descendants()
+            .filter(|n| n.has_tag_name((ns, "sz")))
+            .all(|n| n.attribute((ns, "val")) == Some("16")),
+        "small print"
+    );
+}
+
+#[test]
+fn word_reports_carry_the_charts_as_pictures() {
+    // A generated school has figures large enough to chart; Oakfield's pupil report has
+    // its progress chart.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let generated = dir.path().join("school");
+    let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").expect("date");
+    gen_school::generate(120, 3, as_of, &generated).expect("generate");
+    for (root, kind, extra) in [
+        (generated.as_path(), "governors", &[][..]),
+        (generated.as_path(), "effectiveness", &[][..]),
+        (Path::new(OAKFIELD), "pupil", &["ethan-murphy"][..]),
+    ] {
+        let copy;
+        let root = if root == Path::new(OAKFIELD) {
+            copy = oakfield_copy();
+            copy.path()
+        } else {
+            root
+        };
+        let bytes = report(root, kind, extra);
+        let mut args = vec!["report", kind, "--format", "html"];
+        args.extend(extra);
+        let html = run(root, &args);
+        let charts = String::from_utf8(html.stdout)
+            .expect("utf-8")
+            .matches("<svg")
+            .count();
+        assert!(charts > 0, "{kind} draws charts");
+        let media = parts_named(&bytes, "word/media/");
+        assert_eq!(media.len(), charts, "{kind}: one picture a chart");
+        for (name, png) in &media {
+            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name} is a PNG");
+            assert!(png.len() > 2000, "{name} has something drawn");
+        }
+        let document = docx_part(&bytes, "word/document.xml");
+        assert_eq!(document.matches("<w:drawing>").count(), charts);
+        // The same bytes on every run.
+        assert_eq!(report(root, kind, extra), bytes, "{kind}");
+    }
 }

@@ -373,7 +373,9 @@ fn charts_parse_as_xml_with_a_text_alternative_and_no_script() {
         n += 1;
         rest = &rest[j..];
     }
-    assert_eq!(n, 3, "register, duties and spending");
+    // Every share on time is withheld at Oakfield: said in words, not drawn (#25).
+    assert_eq!(n, 2, "register and spending");
+    assert!(html.contains("Duties done on time: every figure is withheld to protect the pupils it counts, so there is no chart."));
     let html = run(
         Path::new(OAKFIELD),
         AS_OF,

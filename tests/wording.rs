@@ -1,6 +1,6 @@
 //! The words of the letters, read as a parent would (#12): how a letter begins, one letter
 //! to parents at one address, needs in plain words, progress with what happens next, a
-//! thank-you only to someone who came, how often an EHC plan is reviewed, line breaks kept,
+//! thank-you only to someone who came, how often an EHC plan is reviewed, free text as typed,
 //! and `--due` inviting parents to a review falling due.
 
 use std::fs;
@@ -226,26 +226,42 @@ fn the_plan_of_a_child_under_5_is_reviewed_every_six_months() {
 }
 
 #[test]
-fn line_breaks_in_what_was_agreed_are_kept_in_markdown_html_and_word() {
+fn free_text_prints_as_typed_in_markdown_html_and_word() {
+    // 0.3: a line starting "- " is a bullet, a blank line a new paragraph, and any other
+    // line break is the wrap of a line in the YAML, joined into its paragraph.
     let dir = oakfield_copy();
     edit(
         dir.path(),
         "pupils/amara-okafor/meetings/2026-10-05.yaml",
-        "Review of the current plan in the week of 16 November.",
-        "Review of the current plan in the week of 16 November.\n  Mrs Okafor to bring the voice-typing log.",
+        "  - Review of the current plan in the week of 16 November.",
+        "  - Review of the current plan in the week\n    of 16 November.\n\n  Mrs Okafor will bring\n  the voice-typing log.",
+    );
+    edit(
+        dir.path(),
+        "pupils/kai-thompson/pupil.yaml",
+        "the nurture room. Warn him",
+        "the nurture room.\n  Warn him",
     );
     let text = letters(dir.path(), &["meeting-record", "amara-okafor"]);
-    assert!(text.contains(
-        "in a larger font.  \nReview of the current plan in the week of 16 November.  \nMrs Okafor to bring the voice-typing log."
-    ));
+    assert!(
+        text.contains(
+            "\n- Mr Hale will send the spellings for the week home on Mondays, in a larger font.\n- Review of the current plan in the week of 16 November.\n\nMrs Okafor will bring the voice-typing log.\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("week  \n"),
+        "no hard line break mid-sentence: {text}"
+    );
     let html = letters(
         dir.path(),
         &["meeting-record", "amara-okafor", "--format", "html"],
     );
     assert!(
-        html.contains("in a larger font.<br />\nReview of the current plan"),
+        html.contains("<li>Review of the current plan in the week of 16 November.</li>\n</ul>\n<p>Mrs Okafor will bring the voice-typing log.</p>"),
         "{html}"
     );
+    assert!(!html.contains("<br />\nReview"), "{html}");
     let out = sen()
         .arg("--records")
         .arg(dir.path())
@@ -257,13 +273,47 @@ fn line_breaks_in_what_was_agreed_are_kept_in_markdown_html_and_word() {
     let outline = common::docx_outline(&out.stdout);
     assert!(
         outline.contains(
-            "in a larger font. \\ Review of the current plan in the week of 16 November. \\ Mrs Okafor"
+            "- Mr Hale will send the spellings for the week home on Mondays, in a larger font.\n- Review of the current plan in the week of 16 November.\nMrs Okafor will bring the voice-typing log.\n"
         ),
         "{outline}"
     );
-    // `>` joins a wrapped paragraph into one: no break inside it.
-    let text = letters(dir.path(), &["meeting-record", "kai-thompson"]);
-    assert!(text.contains("with his key adult. Ms Shah to send the meeting record"));
+    // What helps, on the pupil's record and passport: the wrapped lines read as one paragraph,
+    // Amy's bullets as a list, never a raw "- " or a break mid-sentence.
+    for args in [
+        ["report", "pupil", "kai-thompson"],
+        ["report", "passport", "kai-thompson"],
+    ] {
+        let out = sen()
+            .arg("--records")
+            .arg(dir.path())
+            .args(["--as-of", AS_OF])
+            .args(args)
+            .output()
+            .expect("runs");
+        let md = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            md.contains("goes first to the nurture room. Warn him before changes of routine; a quiet space when he is overwhelmed"),
+            "{md}"
+        );
+    }
+    let out = sen()
+        .arg("--records")
+        .arg(dir.path())
+        .args(["--as-of", AS_OF, "report", "passport", "amara-okafor"])
+        .args(["--format", "html"])
+        .output()
+        .expect("runs");
+    let html = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        html.contains(
+            "<ul>\n<li>Sit Amy near the front, with the word mat and a reading ruler.</li>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("not handwriting, and give extra time"),
+        "{html}"
+    );
 }
 
 #[test]

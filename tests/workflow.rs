@@ -536,8 +536,12 @@ fn calendar_has_one_event_for_each_due_or_overdue_finding() {
         );
         assert_eq!(prop("DTSTAMP").0, "20261123T000000Z");
         let summary = unescape(&prop("SUMMARY").0);
+        // The duty in words, never its rule id (#25).
         let rule = f["rule"].as_str().unwrap_or_default();
-        assert!(summary.contains(rule), "{summary} lacks {rule}");
+        assert!(!summary.contains(rule), "{summary} shows {rule}");
+        let title =
+            sen::rules::table::event_title(sen::findings::Rule::from_id(rule).expect("a rule id"));
+        assert!(summary.contains(title), "{summary} lacks {title}");
         if let Some(pupil) = f["pupil"].as_str() {
             let text = std::fs::read_to_string(root.join("pupils").join(pupil).join("pupil.yaml"))
                 .expect("pupil.yaml");
@@ -554,10 +558,22 @@ fn calendar_has_one_event_for_each_due_or_overdue_finding() {
             "{summary}"
         );
         let description = unescape(&prop("DESCRIPTION").0);
+        let message = f["message"].as_str().unwrap_or_default();
+        let mut m = message.chars();
+        let first = m
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default();
         assert!(
-            description.starts_with(f["message"].as_str().unwrap_or_default()),
+            description.contains(&format!("\nIn detail: {first}{}.", m.as_str())),
             "{description}"
         );
+        // (The record's path may hold a folder name such as annual-reviews/.)
+        let words = description
+            .split("\nThe record:")
+            .next()
+            .unwrap_or_default();
+        assert!(!words.contains(rule), "{description}");
         for p in f["paragraphs"].as_array().into_iter().flatten() {
             assert!(
                 description.contains(p.as_str().unwrap_or_default()),

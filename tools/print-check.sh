@@ -2,8 +2,9 @@
 # Prints every letter kind and every report of the example school to PDF with headless
 # Chromium, as a SENCO would ("Print -> Save as PDF"), and checks the pages with pdfinfo:
 # each letter (advice requests too) fits one A4 page, the register and the provision map are A4 landscape, every
-# other report A4 portrait. Leaves the PDFs (and PNGs of their first pages) in
-# target/print-check/ to look at. Exit 1 on any failure.
+# other report A4 portrait; with LibreOffice installed, each Word letter one page too.
+# Leaves the PDFs (and PNGs of their first pages) in target/print-check/ to look at.
+# Exit 1 on any failure.
 #
 #   tools/print-check.sh            # uses target/debug/sen (built if missing)
 #   SEN_BIN=PATH tools/print-check.sh
@@ -78,6 +79,27 @@ while IFS= read -r html; do
     pdf "$html" "$OUT/$name.pdf"
     check "$OUT/$name.pdf" "letter $name" 1 portrait
 done < <(find "$school/out/letters" -name '*.html' | sort)
+
+# The Word letters: one page each too, when LibreOffice is here to lay them out (it is not
+# installed by .ci/run: `apt-get install libreoffice-writer-nogui` adds about 400 MB).
+if command -v soffice >/dev/null; then
+    words="$OUT/word"
+    for l in "${letters[@]}"; do
+        # shellcheck disable=SC2086 # the words are the arguments
+        "$SEN" --records "$school" --as-of "$AS_OF" letter $l --format docx --out "$words" --force >/dev/null 2>&1 || {
+            echo "FAIL sen letter $l --format docx"
+            failed=$((failed + 1))
+        }
+    done
+    while IFS= read -r docx; do
+        name="word-$(basename "$(dirname "$docx")")-$(basename "$docx" .docx)"
+        cp "$docx" "$OUT/$name.docx"
+        (cd "$OUT" && soffice --headless --convert-to pdf "$name.docx" >/dev/null 2>&1)
+        check "$OUT/$name.pdf" "Word letter $name" 1 portrait
+    done < <(find "$words" -name '*.docx' | sort)
+else
+    echo "skip Word letters: LibreOffice (soffice) is not installed"
+fi
 
 # Reports: the wide ones landscape.
 for r in register provision-map information effectiveness governors passport pupil inspection; do

@@ -83,14 +83,21 @@ pub fn uid(f: &Finding) -> String {
 
 /// The iCalendar text for the findings, as on `as_of`.
 pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String {
-    let names: HashMap<&str, String> = loaded
+    // Each pupil's full name (the event's title) and the name they are known by (its words).
+    let names: HashMap<&str, (String, String)> = loaded
         .records
         .pupils
         .iter()
         .filter_map(|f| {
-            f.pupil
-                .as_ref()
-                .map(|p| (f.id.as_str(), format!("{} {}", p.known_as(), p.family)))
+            f.pupil.as_ref().map(|p| {
+                (
+                    f.id.as_str(),
+                    (
+                        format!("{} {}", p.known_as(), p.family),
+                        p.known_as().to_string(),
+                    ),
+                )
+            })
         })
         .collect();
     let school = if loaded.records.school.name.is_empty() {
@@ -117,24 +124,28 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
             n += 1;
             id = format!("{}-{n}", uid(f));
         }
-        let who = match &f.pupil {
-            Some(p) => names.get(p.as_str()).cloned().unwrap_or_else(|| p.clone()),
-            None => school.clone(),
+        let (who, known) = match &f.pupil {
+            Some(p) => names
+                .get(p.as_str())
+                .cloned()
+                .unwrap_or_else(|| (p.clone(), p.clone())),
+            None => (school.clone(), school.clone()),
         };
+        // Words for whoever reads the school's calendar: the duty's title, never a rule id.
+        let title = crate::rules::table::event_title(f.rule);
         let summary = match f.kind {
-            Kind::Overdue => format!("{who}: {} (overdue)", f.rule.id()),
-            _ => format!("{who}: {}", f.rule.id()),
+            Kind::Overdue => format!("{who}: {title} (overdue)"),
+            _ => format!("{who}: {title}"),
         };
-        let mut description = f.message.clone();
-        description.push_str("\n\n");
-        match f.kind {
-            Kind::Overdue => description.push_str(&format!(
-                "Overdue: it was due on {}, {} days before {}.",
-                uk(due),
-                f.days.unwrap_or_default(),
-                uk(as_of)
-            )),
-            _ => description.push_str(&format!("Due on {}.", uk(due))),
+        let mut description = crate::rules::table::describe(f, &known);
+        // The finding's own words carry the detail (which meeting, which term).
+        let mut detail = f.message.chars();
+        if let Some(first) = detail.next() {
+            description.push_str(&format!(
+                "\nIn detail: {}{}.",
+                first.to_uppercase(),
+                detail.as_str()
+            ));
         }
         if !f.rule.paragraphs().is_empty() {
             description.push_str(&format!(
@@ -142,11 +153,8 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
                 f.rule.paragraphs().join(", ")
             ));
         }
-        if f.rule.owner() == crate::findings::Owner::La {
-            description.push_str("\nThe local authority's duty: the school chases it.");
-        }
         if let Some(file) = &f.file {
-            description.push_str(&format!("\nRecord: {file}"));
+            description.push_str(&format!("\nThe record: {file}"));
         }
         let event = icalendar::Event::new()
             .uid(&id)
@@ -161,9 +169,8 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
     for p in preparation(loaded, as_of) {
         let who = names
             .get(p.pupil)
-            .cloned()
-            .unwrap_or_else(|| p.pupil.to_string());
-        let mut description = format!("{}\n\nRecord: {}", p.what, p.file);
+            .map_or_else(|| p.pupil.to_string(), |(full, _)| full.clone());
+        let mut description = format!("{}\n\nThe record: {}", p.what, p.file);
         if p.step != Step::Meeting {
             description.push_str("\nSEND Code of Practice: 9.176, reg 20.");
         }

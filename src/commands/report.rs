@@ -134,8 +134,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
             let pages: Vec<&str> = mds.iter().map(String::as_str).collect();
             docx::document(&pages, layout, Some(&title))?
         }
-        (OutputFormat::Html, None) => match (parts, &pages) {
-            (Some(parts), _) => render::html_report(&title, &parts, layout),
+        (OutputFormat::Html, None) => match (&parts, &pages) {
+            (Some(parts), _) => render::html_report(&title, parts, layout),
             (None, Some(pages)) => {
                 let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
                 render::html_document(&title, &pages)
@@ -146,12 +146,14 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<i32> {
         }
         .into_bytes(),
         // The Markdown carries every figure the charts show, as tables.
-        (OutputFormat::Docx, None) => match &pages {
-            Some(pages) => {
+        // The charts go in as pictures, where the HTML page draws them.
+        (OutputFormat::Docx, None) => match (&parts, &pages) {
+            (_, Some(pages)) => {
                 let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
                 docx::document(&pages, layout, Some(&title))?
             }
-            None => docx::document(&[&markdown], layout, Some(&title))?,
+            (Some(parts), None) => docx::document_parts(parts, layout, Some(&title))?,
+            (None, None) => docx::document(&[&markdown], layout, Some(&title))?,
         },
     };
     render::emit(Some(&root), args.out.as_deref(), args.format, &bytes)?;

@@ -187,7 +187,8 @@ fn senco(loaded: &Loaded, as_of: NaiveDate) -> String {
                     "Achieved after the deadline of {due}{}.",
                     d.done.map(|x| format!(", on {}", uk(x))).unwrap_or_default()
                 ),
-                DutyState::Overdue => format!("Overdue: the qualification was needed by {due} and is not recorded as achieved."),
+                // A school duty is never set before the records began; read it as overdue.
+                DutyState::Overdue | DutyState::BeforeRecords => format!("Overdue: the qualification was needed by {due} and is not recorded as achieved."),
                 DutyState::Due | DutyState::Pending => {
                     format!("Not yet achieved; within the time allowed: it is needed by {due}.")
                 }

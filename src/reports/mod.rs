@@ -194,7 +194,19 @@ pub fn register(
     }
     let sen_support = rows.iter().filter(|r| r.status == "K").count();
     let ehc_plan = rows.iter().filter(|r| r.status == "E").count();
+    let used: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| [&r.primary_need, &r.secondary_need])
+        .flatten()
+        .map(|n| n.code)
+        .collect();
+    let needs = crate::model::Need::ALL
+        .into_iter()
+        .filter(|n| used.contains(n.code()))
+        .map(views::NeedView::of)
+        .collect();
     Ok(RegisterView {
+        needs,
         school: SchoolView::of(&loaded.records.school),
         as_of: iso(as_of),
         sort: sort.to_string(),

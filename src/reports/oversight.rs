@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use crate::chart::{BarChart, Series};
+use crate::chart::{BarChart, Scale, Series};
 use crate::dates::{self, uk};
 use crate::findings::Rule;
 use crate::load::Loaded;
@@ -46,6 +46,17 @@ impl Builder {
         let chunk = std::mem::take(&mut self.chunk);
         self.parts.push(Part::Markdown(chunk));
         self.parts.push(Part::Svg(svg));
+    }
+    /// A chart, or where every value is withheld the sentence that says so (HTML and Word).
+    fn chart_or_words(&mut self, chart: BarChart, id: &str) {
+        if chart.nothing_shown() {
+            let chunk = std::mem::take(&mut self.chunk);
+            self.parts.push(Part::Markdown(chunk));
+            self.parts
+                .push(Part::Markdown(format!("{}\n\n", chart.withheld_words())));
+        } else {
+            self.chart(chart.svg(id));
+        }
     }
     fn done(mut self, title: String) -> Doc {
         let chunk = std::mem::take(&mut self.chunk);
@@ -341,6 +352,7 @@ pub fn effectiveness_report(
                 values: effects.iter().map(|e| e.share_achieved()).collect(),
                 labels: effects.iter().map(|e| pct(e.share_achieved())).collect(),
             }],
+            scale: Scale::Percent,
         }
         .svg("effect"),
     );
@@ -465,7 +477,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         national::RELEASES[1].ehc_plan,
         match roll {
             Some(r) => format!(" Shares below are of the {r} pupils on the school's roll."),
-            None => " Give `school.pupils_on_roll` in school.yaml to see the school's shares beside them.".to_string(),
+            None => " The school's number on roll is not recorded, so the school's own shares are not shown.".to_string(),
         }
     );
     s.push_str("| Date | On the register | SEN support | EHC plan | SEN support, share of roll | EHC plan, share of roll |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
@@ -517,8 +529,9 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
             .join("; "),
         categories: cats,
         series: vec![series(0, "SEN support"), series(1, "EHC plan")],
+        scale: Scale::Largest,
     };
-    b.chart(chart.svg("register"));
+    b.chart_or_words(chart, "register");
 
     let mut s = String::from("### By broad area of primary need\n\n| Date |");
     for a in &areas {
@@ -560,7 +573,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
 
 ",
     );
-    s.push_str("Each duty with something due in the period, counted by its due date, classified from the same evaluation as `sen check`: *on time* was done by its deadline, *late* after it, *not done* is still outstanding on the date of this report. \"Not recorded\": the records keep no date this duty was done, so only what is outstanding is counted.\n\n");
+    s.push_str("Each duty with something due in the period, counted by its due date, judged as the school's own checks of its records judge it: *on time* was done by its deadline, *late* after it, *not done* is still outstanding on the date of this report. \"Not recorded\": the records keep no date this duty was done, so only what is outstanding is counted.\n\n");
     let mut duty_rows = Vec::new();
     if duties.is_empty() {
         s.push_str("Nothing fell due in the period.\n\n");
@@ -589,15 +602,14 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                 (Some(n), Some(sh)) => shown(n, sh, t),
                 _ => "–".to_string(),
             };
-            let share_on_time = match (d.fell_due(), total) {
+            // A share only of shown counts: the table and the chart print the same one.
+            let share = match (d.fell_due(), total) {
                 (Some(n), Some(Shown::Count)) if n > 0 && states[0] == Shown::Count => {
-                    format!(
-                        "{:.0}%",
-                        f64::from(d.on_time.unwrap_or(0)) * 100.0 / f64::from(n)
-                    )
+                    Some(f64::from(d.on_time.unwrap_or(0)) * 100.0 / f64::from(n))
                 }
-                _ => "–".to_string(),
+                _ => None,
             };
+            let share_on_time = share.map_or_else(|| "–".to_string(), |v| format!("{v:.0}%"));
             let on_time = if timed {
                 cells[0].clone()
             } else {
@@ -614,49 +626,44 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                 cells[2],
                 share_on_time
             );
-            duty_rows.push((d, states, [on_time, cells[1].clone(), cells[2].clone()]));
+            duty_rows.push((d, share));
         }
         s.push('\n');
     }
     b.md(&s);
     if !duty_rows.is_empty() {
-        let names = ["on time", "late", "not done"];
-        let series = (0..3)
-            .map(|i| Series {
-                name: names[i].into(),
-                values: duty_rows
-                    .iter()
-                    .map(|(d, sup, _)| {
-                        let n = [d.on_time, Some(d.late), Some(d.not_done)][i]?;
-                        (sup[i] == Shown::Count).then_some(f64::from(n))
-                    })
-                    .collect(),
-                labels: duty_rows.iter().map(|(_, _, c)| c[i].clone()).collect(),
+        // One bar a duty: the share done on time, where the counts behind it are shown.
+        let shares: Vec<Option<f64>> = duty_rows.iter().map(|(_, share)| *share).collect();
+        let labels: Vec<String> = duty_rows
+            .iter()
+            .zip(&shares)
+            .map(|((d, ..), v)| match (v, d.on_time) {
+                (Some(v), _) => format!("{v:.0}%"),
+                (None, None) => "not recorded".to_string(),
+                (None, Some(_)) => "withheld".to_string(),
             })
             .collect();
-        b.chart(
+        b.chart_or_words(
             BarChart {
-                title: "Duties: on time, late and not done".into(),
+                title: "Duties done on time".into(),
                 desc: duty_rows
                     .iter()
-                    .map(|(d, _, c)| {
-                        format!(
-                            "{}: on time {}, late {}, not done {}",
-                            duty_label(d.rule),
-                            c[0],
-                            c[1],
-                            c[2]
-                        )
-                    })
+                    .zip(&labels)
+                    .map(|((d, ..), l)| format!("{}: {l} on time", duty_label(d.rule)))
                     .collect::<Vec<_>>()
                     .join("; "),
                 categories: duty_rows
                     .iter()
                     .map(|(d, ..)| duty_label(d.rule).to_string())
                     .collect(),
-                series,
-            }
-            .svg("duties"),
+                series: vec![Series {
+                    name: "on time".into(),
+                    values: shares,
+                    labels,
+                }],
+                scale: Scale::Percent,
+            },
+            "duties",
         );
     }
 
@@ -707,6 +714,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                     values: map.by_area.iter().map(|a| Some(a.cost as f64)).collect(),
                     labels: map.by_area.iter().map(|a| money(a.cost)).collect(),
                 }],
+                scale: Scale::Largest,
             }
             .svg("spending"),
         );
@@ -731,7 +739,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         .collect();
     let _ = writeln!(
         s,
-        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils whose share gives no small count away. {SHARED_OUTCOMES} `sen report effectiveness` gives every provision.\n"
+        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils whose share gives no small count away. {SHARED_OUTCOMES} The school's report on the effectiveness of its provision, for staff, gives every provision.\n"
     );
     if reached.is_empty() {
         let _ = writeln!(s, "No provision reviewed in the period reached {t} pupils.");
@@ -776,27 +784,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     b.done(format!("SEN report for governors: {}", records.school.name))
 }
 
-/// A duty in words, for governors.
+/// A duty in words, for governors (the rule table's title).
 pub fn duty_label(rule: Rule) -> &'static str {
-    match rule {
-        Rule::Notification => "Parents told of SEN provision",
-        Rule::CycleReview => "Assess-plan-do-review cycle reviewed",
-        Rule::SupportPlan => "Support plan agreed",
-        Rule::ParentMeetings => "Meeting parents three times a year",
-        Rule::RecordShared => "Record of meeting or review given to parents",
-        Rule::Specialist => "Specialist involved",
-        Rule::TransferRecord => "SEN record sent to the next school",
-        Rule::EhcConsider => "EHC needs assessment considered",
-        Rule::AnnualReview => "EHC plan annual review held",
-        Rule::AnnualReviewNotice => "Annual review invitations sent",
-        Rule::AnnualReviewAdvice => "Annual review advice circulated",
-        Rule::AnnualReviewReport => "Annual review report sent",
-        Rule::LaDecision => "Local authority decision after annual review",
-        Rule::PhaseTransfer => "Phase transfer review",
-        Rule::Adulthood => "Preparing for adulthood discussed",
-        Rule::EhcAssessment => "EHC needs assessment timeline",
-        Rule::Senco => "SENCO in post and qualified",
-        Rule::InformationReport => "SEN information report published",
-        other => other.id(),
-    }
+    crate::rules::table::title(rule)
 }

@@ -11,7 +11,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::chart::{BarChart, Series};
+use crate::chart::{BarChart, Scale, Series};
 use crate::dates;
 use crate::findings::Kind;
 use crate::load::Loaded;
@@ -110,6 +110,8 @@ pub struct OpenFinding {
     pub paragraphs: String,
     pub due: Option<String>,
     pub message: String,
+    /// The finding in words for the reader, with no rule id ([`crate::rules::table::describe`]).
+    pub words: String,
 }
 
 /// A duty done late in the period.
@@ -120,6 +122,8 @@ pub struct LateDuty {
     pub due: String,
     pub done: Option<String>,
     pub days: Option<i64>,
+    /// The late duty in words for the reader ([`crate::rules::table::describe_duty`]).
+    pub words: String,
 }
 
 /// Where the pupil went, and when the SEN record was sent (6.57).
@@ -374,6 +378,7 @@ pub fn pupil_report(
         .into_iter()
         .filter(|f| f.pupil.as_deref() == Some(id) && f.kind != Kind::Late)
         .map(|f| OpenFinding {
+            words: rules::table::describe(&f, p.known_as()),
             kind: f.kind.id(),
             rule: f.rule.id(),
             paragraphs: f.rule.paragraphs().join(", "),
@@ -389,6 +394,7 @@ pub fn pupil_report(
                 && d.due.is_some_and(|due| from <= due && due <= to)
         })
         .map(|d| LateDuty {
+            words: rules::table::describe_duty(d.rule, Kind::Late, d.due, d.days, p.known_as()),
             rule: d.rule.id(),
             paragraphs: d.rule.paragraphs().join(", "),
             due: d.due.map(iso).unwrap_or_default(),
@@ -444,6 +450,14 @@ pub fn pupil_report(
     Ok((view, chart))
 }
 
+/// The progress levels as the chart's axis names them, least first.
+const PROGRESS_LEVELS: [(Progress, &str); 4] = [
+    (Progress::LittleOrNone, "little or none"),
+    (Progress::LessThanExpected, "less than expected"),
+    (Progress::Expected, "expected"),
+    (Progress::Good, "good"),
+];
+
 /// Progress at each review in the period as a bar chart (4 = good ... 1 = little or none),
 /// each bar labelled in words; none when no review falls in the period.
 fn progress_chart(v: &view::PupilView, from: NaiveDate, to: NaiveDate) -> Option<String> {
@@ -480,6 +494,15 @@ fn progress_chart(v: &view::PupilView, from: NaiveDate, to: NaiveDate) -> Option
                 .map(|(_, p)| progress_words(*p).to_string())
                 .collect(),
         }],
+        // The four levels on a fixed axis, so "good" is the full width and one review is
+        // not one full-width bar whatever it says.
+        scale: Scale::Fixed {
+            max: 4.0,
+            ticks: PROGRESS_LEVELS
+                .iter()
+                .map(|(p, words)| (score(*p), (*words).to_string()))
+                .collect(),
+        },
     };
     Some(chart.svg("progress"))
 }

@@ -262,6 +262,188 @@ pub(crate) fn def(rule: Rule) -> &'static RuleDef {
     &TABLE[rule as usize]
 }
 
+/// A duty's short title for people (governors' tables, calendar titles): what is done, in
+/// words, with no rule id.
+pub fn title(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Yaml | Rule::Schema | Rule::Upn | Rule::Dates => "A record to correct",
+        Rule::Notification => "Parents told of SEN provision",
+        Rule::CycleReview => "Support plan reviewed",
+        Rule::SupportPlan => "Next support plan agreed",
+        Rule::ParentMeetings => "Meeting parents three times a year",
+        Rule::RecordShared => "Record of meeting or review given to parents",
+        Rule::Specialist => "Specialist involved",
+        Rule::TransferRecord => "SEN record sent to the next school",
+        Rule::EhcConsider => "EHC needs assessment considered",
+        Rule::AnnualReview => "EHC plan annual review held",
+        Rule::AnnualReviewNotice => "Annual review invitations sent",
+        Rule::AnnualReviewAdvice => "Annual review advice circulated",
+        Rule::AnnualReviewReport => "Annual review report sent",
+        Rule::LaDecision => "Local authority decision after annual review",
+        Rule::PhaseTransfer => "EHC plan reviewed before the next phase",
+        Rule::Adulthood => "Preparing for adulthood discussed",
+        Rule::EhcAssessment => "EHC needs assessment timeline",
+        Rule::Senco => "SENCO in post and qualified",
+        Rule::InformationReport => "SEN information report published",
+    }
+}
+
+/// A duty as a thing to do, for a calendar event's title: "Support plan review".
+pub fn event_title(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Yaml | Rule::Schema | Rule::Upn | Rule::Dates => "Record to correct",
+        Rule::Notification => "Letter to parents about SEN support",
+        Rule::CycleReview => "Support plan review",
+        Rule::SupportPlan => "Next support plan",
+        Rule::ParentMeetings => "Termly meeting with parents",
+        Rule::RecordShared => "Meeting record to parents",
+        Rule::Specialist => "Specialist advice",
+        Rule::TransferRecord => "SEN record to the next school",
+        Rule::EhcConsider => "Consider an EHC needs assessment",
+        Rule::AnnualReview => "EHC plan annual review",
+        Rule::AnnualReviewNotice => "Annual review invitations",
+        Rule::AnnualReviewAdvice => "Annual review advice to everyone invited",
+        Rule::AnnualReviewReport => "Annual review report to the local authority",
+        Rule::LaDecision => "Local authority decision after the annual review",
+        Rule::PhaseTransfer => "EHC plan review before the next phase",
+        Rule::Adulthood => "Preparing for adulthood",
+        Rule::EhcAssessment => "Local authority deadline: EHC needs assessment",
+        Rule::Senco => "SENCO qualification",
+        Rule::InformationReport => "SEN information report update",
+    }
+}
+
+/// What a duty is, as the subject of a sentence about one pupil (`name`: the name they are
+/// known by) or, for the school's duties, about the school: "the review of Amy's support
+/// plan".
+pub fn duty_words(rule: Rule, name: &str) -> String {
+    match rule {
+        Rule::Yaml | Rule::Schema | Rule::Upn | Rule::Dates => {
+            format!("correcting part of {name}'s records")
+        }
+        Rule::Notification => format!(
+            "telling {name}'s parents formally that the school is making special educational provision"
+        ),
+        Rule::CycleReview => format!("the review of {name}'s support plan"),
+        Rule::SupportPlan => {
+            format!("a new support plan for {name} (the next round of assess, plan, do and review)")
+        }
+        Rule::ParentMeetings => format!("the termly meeting with {name}'s parents"),
+        Rule::RecordShared => {
+            format!("giving {name}'s parents the written record of their meeting with the school")
+        }
+        Rule::Specialist => format!("asking a specialist for advice about {name}"),
+        Rule::TransferRecord => format!("sending {name}'s SEN record to the next school"),
+        Rule::EhcConsider => {
+            format!("considering a request for an EHC needs assessment for {name}")
+        }
+        Rule::AnnualReview => format!("the annual review of {name}'s EHC plan"),
+        Rule::AnnualReviewNotice => format!(
+            "sending the invitations to the annual review of {name}'s EHC plan, two weeks before the meeting"
+        ),
+        Rule::AnnualReviewAdvice => format!(
+            "sending the advice gathered for the annual review of {name}'s EHC plan to everyone invited, two weeks before the meeting"
+        ),
+        Rule::AnnualReviewReport => {
+            format!("sending the report of {name}'s annual review to the local authority")
+        }
+        Rule::LaDecision => {
+            format!("the local authority's decision after {name}'s annual review")
+        }
+        Rule::PhaseTransfer => format!(
+            "the review of {name}'s EHC plan before the move to the next phase of education"
+        ),
+        Rule::Adulthood => format!("preparing for adulthood at {name}'s annual review"),
+        Rule::EhcAssessment => format!(
+            "the local authority's next step on the EHC needs assessment requested for {name}"
+        ),
+        Rule::Senco => "the SENCO's national qualification".to_string(),
+        Rule::InformationReport => "the yearly update of the SEN information report".to_string(),
+    }
+}
+
+/// One finding in words for a parent, teacher, governor or the local authority: what is
+/// due, overdue or done late and when, with no rule id, command or code. `name` is the name
+/// the pupil is known by (ignored for the school's duties). The one place that says what a
+/// finding means in a document: the pupil report, the calendar and `sen serve` use it.
+pub fn describe(f: &crate::findings::Finding, name: &str) -> String {
+    describe_duty(f.rule, f.kind, f.due, f.days, name)
+}
+
+/// [`describe`] from a finding's parts: the rule, the kind, the due date and the days
+/// overdue, late or to go (a duty instance's own, for a duty done late).
+pub fn describe_duty(
+    rule: Rule,
+    kind: crate::findings::Kind,
+    due: Option<chrono::NaiveDate>,
+    days: Option<i64>,
+    name: &str,
+) -> String {
+    use crate::dates::{add_days, uk};
+    use crate::findings::Kind;
+    let what = duty_words(rule, name);
+    let mut s = match (kind, due) {
+        (Kind::Overdue, Some(due)) => {
+            format!("{what} was due on {} and is still to be done", uk(due))
+        }
+        (Kind::Overdue, None) if rule == Rule::InformationReport => {
+            "the SEN information report has not been published".to_string()
+        }
+        (Kind::Overdue, None) => format!("{what} is overdue"),
+        (Kind::Due, Some(due)) => format!("{what} is due on {}", uk(due)),
+        (Kind::Late, Some(due)) => match days {
+            Some(days) => format!(
+                "{what} was due on {} and was done on {}, {} late",
+                uk(due),
+                uk(add_days(due, days)),
+                crate::render::plural(days, "day", "days")
+            ),
+            None => format!("{what} was due on {} and was done late", uk(due)),
+        },
+        // Fell due before the records began (rules.md 0.3): only the date it was done is missing.
+        (Kind::Incomplete, Some(due)) => format!(
+            "{what} fell due on {}, before these records began, and the date it was done is not recorded",
+            uk(due)
+        ),
+        (Kind::Incomplete, None) => match rule {
+            Rule::AnnualReviewNotice => format!(
+                "the record of {name}'s annual review does not say when the invitations were sent"
+            ),
+            Rule::AnnualReviewAdvice => format!(
+                "the record of {name}'s annual review does not say when the advice was sent to everyone invited"
+            ),
+            Rule::Adulthood => format!(
+                "the record of {name}'s annual review does not say how it covered preparing for adulthood"
+            ),
+            Rule::InformationReport => {
+                "a section of the SEN information report is still to be written".to_string()
+            }
+            _ => format!("the record of {what} is missing something the Code asks for"),
+        },
+        (Kind::Advice, _) => match rule {
+            Rule::Specialist => format!(
+                "{name}'s progress was less than expected at the last two reviews, with no specialist involved: the school should consider asking a specialist for advice"
+            ),
+            Rule::EhcConsider => format!(
+                "{name} made little or no progress at the last three reviews: the school should consider asking the local authority for an EHC needs assessment"
+            ),
+            _ => format!("the school should consider {what}"),
+        },
+        (Kind::Invalid, _) => {
+            format!("part of {name}'s records could not be read, so what it holds is missing here")
+        }
+        (_, None) => what,
+    };
+    if rule.owner() == crate::findings::Owner::La && matches!(kind, Kind::Overdue | Kind::Due) {
+        s.push_str(": this is the local authority's duty, and the school follows it up");
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), c.as_str()),
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
