@@ -1041,7 +1041,11 @@ fn write_due(state: &State, req: &Req) -> Resp {
     let notes: Vec<String> = out
         .stderr
         .lines()
-        .map(|l| l.replace(&root, "the records folder"))
+        .map(|l| {
+            l.replace(&root, "the records folder")
+                .trim_start_matches("warning: ")
+                .replace('`', "")
+        })
         .filter(|l| !l.trim().is_empty())
         .collect();
     with_model(state, |l, f| {
