@@ -146,14 +146,18 @@ pub fn check(keys: &Keys, req: &Req, read_only: bool) -> Let {
 const NO_TOKEN: &str = "This page needs the link sen printed when it started (it carries a key). Open that link again, or start sen serve again.";
 
 /// The request comes from a page of this server: its `Origin` is this server's, or (a
-/// browser that sends none) `Sec-Fetch-Site` says same-origin, or (neither) its `Referer`
-/// is a page of this server.
+/// browser that sends none, or `null`) `Sec-Fetch-Site` says same-origin, or (neither) its
+/// `Referer` is a page of this server.
 fn same_origin(keys: &Keys, req: &Req) -> bool {
     let origins = keys.hosts().map(|h| format!("http://{h}"));
     let host = req.header("host").unwrap_or_default().to_ascii_lowercase();
     let own = format!("http://{}", host.trim());
-    if let Some(origin) = req.header("origin") {
-        let origin = origin.trim().to_ascii_lowercase();
+    // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` even for a form
+    // posted from this server's own page; `Sec-Fetch-Site`, which no page can set, decides
+    // then.
+    if let Some(origin) = req.header("origin").map(|o| o.trim().to_ascii_lowercase())
+        && origin != "null"
+    {
         return origin == own && origins.contains(&origin);
     }
     if let Some(site) = req.header("sec-fetch-site") {
@@ -359,6 +363,15 @@ mod tests {
             403
         );
         assert_eq!(post(&[("Origin", "null")], &good, false), 403);
+        let null_same = [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")];
+        assert_eq!(post(&null_same, &good, false), 0);
+        let null_cross = [("Origin", "null"), ("Sec-Fetch-Site", "cross-site")];
+        assert_eq!(post(&null_cross, &good, false), 403);
+        let evil_same = [
+            ("Origin", "http://evil.example"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ];
+        assert_eq!(post(&evil_same, &good, false), 403);
         assert_eq!(
             post(&[("Origin", "http://localhost:4321")], &good, false),
             403

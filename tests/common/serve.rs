@@ -93,21 +93,7 @@ impl Server {
 
     /// A request with exactly these headers (and Content-Length for a body).
     pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(60))).ok();
-        let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        if !body.is_empty() || method == "POST" {
-            req.push_str(&format!("Content-Length: {}\r\n", body.len()));
-        }
-        req.push_str("\r\n");
-        s.write_all(req.as_bytes()).expect("send");
-        s.write_all(body).expect("send body");
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).expect("read");
-        parse(&buf)
+        request(self.port, method, path, headers, body)
     }
 
     /// A GET as the signed-in browser sends it.
@@ -174,6 +160,53 @@ impl Server {
         }
         out
     }
+}
+
+/// One HTTP/1.1 request to 127.0.0.1:PORT with exactly these headers (and Content-Length
+/// for a body).
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(120))).ok();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).expect("send");
+    s.write_all(body).expect("send body");
+    // Read to the end of the body Content-Length gives (a WebDriver server keeps the
+    // connection open), else to the end of the stream.
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 65536];
+    loop {
+        if let Some(split) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if let Some(len) = len
+                && buf.len() >= split + 4 + len
+            {
+                break;
+            }
+        }
+        let n = s.read(&mut chunk).expect("read");
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    parse(&buf)
 }
 
 /// The values of every `NAME="..."` attribute in an HTML text.
@@ -252,10 +285,7 @@ fn parse(buf: &[u8]) -> Reply {
 
 fn unchunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
             String::from_utf8_lossy(&b[..eol])
                 .split(';')
