@@ -447,3 +447,24 @@ fn no_command_writes_through_a_link_into_the_records() {
         intact(&before, &hashes(&root), &args);
     }
 }
+
+/// `sen serve`: browsing every page reachable from home (reports, letters shown, Word
+/// downloads, the calendar, files as text) changes no record and writes nothing at all;
+/// then writing the due letters from the page adds files under out/ only.
+#[test]
+fn serving_and_browsing_every_page_modifies_no_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_dir(&example(), &root);
+    let before = hashes(&root);
+    let s = common::serve::start(&root, AS_OF, &[]);
+    let pages = s.crawl(2000);
+    assert!(pages.len() > 100, "only {} pages browsed", pages.len());
+    intact(&before, &hashes(&root), &["serve"]);
+    assert!(!root.join("out").exists(), "browsing wrote out/");
+    let csrf = s.csrf("/letters");
+    let r = s.post("/letters/due", &[("csrf", &csrf), ("format", "docx")]);
+    assert_eq!(r.status, 200);
+    intact(&before, &hashes(&root), &["serve", "letters"]);
+    assert!(root.join("out/letters").is_dir());
+}

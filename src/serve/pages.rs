@@ -525,8 +525,9 @@ fn register(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> 
 #[derive(Serialize)]
 struct FileRow {
     rel: String,
+    /// The path inside the pupil's folder.
+    short: String,
     href: String,
-    kind: &'static str,
 }
 
 /// The record files of one pupil's folder, as the loader places them (no link followed).
@@ -548,11 +549,14 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
         };
         let rel: Vec<String> = rel.iter().map(crate::load::lossless).collect();
         let rel = rel.join("/");
-        if let Some(kind) = crate::load::record_kind(&rel) {
+        if crate::load::record_kind(&rel).is_some() {
             out.push(FileRow {
                 href: format!("/files/{}", href(&rel)),
+                short: rel
+                    .strip_prefix(&format!("pupils/{id}/"))
+                    .unwrap_or(&rel)
+                    .to_string(),
                 rel,
-                kind,
             });
         }
     }
