@@ -458,8 +458,11 @@ fn serving_and_browsing_every_page_modifies_no_record() {
     copy_dir(&example(), &root);
     let before = hashes(&root);
     let s = common::serve::start(&root, AS_OF, &[]);
-    let pages = s.crawl(2000);
-    assert!(pages.len() > 100, "only {} pages browsed", pages.len());
+    // Under Wine (the Windows run in CI) every document page starts a Windows process, so
+    // the first pages only; on the build platform, all of them.
+    let (limit, least) = if cfg!(windows) { (40, 30) } else { (2000, 100) };
+    let pages = s.crawl(limit);
+    assert!(pages.len() >= least, "only {} pages browsed", pages.len());
     intact(&before, &hashes(&root), &["serve"]);
     assert!(!root.join("out").exists(), "browsing wrote out/");
     let csrf = s.csrf("/letters");
