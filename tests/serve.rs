@@ -419,6 +419,12 @@ fn a_changed_file_shows_at_once_on_the_next_page() {
     let home = s.get("/").unescaped();
     assert!(home.contains("favourite_colour"), "{home}");
     assert!(home.contains("pupils/theo-bennett/pupil.yaml"));
+    // The pupil's page still opens, and shows the problem beside its line in the file.
+    let page = s.get("/pupils/theo-bennett");
+    assert_eq!(page.status, 200);
+    assert!(page.unescaped().contains("favourite_colour"));
+    let file = s.get("/files/pupils/theo-bennett/pupil.yaml").unescaped();
+    assert!(file.contains("class=\"flagged\""), "{file}");
 }
 
 #[test]
