@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod child;
+mod documents;
 pub mod pages;
 
 use std::io::Write;

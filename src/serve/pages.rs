@@ -1,5 +1,5 @@
-//! The pages: each route reads the records kept in [`Model`] (or runs the command the
-//! command line would, through [`super::child`]) and renders a template of
+//! The pages: each route reads the records kept in [`Model`] (or, in [`super::documents`],
+//! runs the command the command line would) and renders a template of
 //! templates/serve/ with HTML autoescape. Record text reaches a page only through a
 //! template variable (escaped) or through sen's own document builders, which escape it.
 
@@ -11,8 +11,8 @@ use clap::ValueEnum;
 use minijinja::Environment;
 use serde::Serialize;
 
-use super::{Req, Resp, State, access, child, percent_encode, query_string};
-use crate::cli::{LetterKind, ReportKind};
+use super::{Req, Resp, State, documents, percent_encode, query_string};
+use crate::cli::LetterKind;
 use crate::findings::{Finding, Kind};
 use crate::load::{Loaded, cache::Cache};
 use crate::render;
@@ -33,6 +33,8 @@ macro_rules! page_ctx {
     (@v $key:ident) => { &$key };
     (@v $key:ident, $value:expr) => { &$value };
 }
+
+pub(super) use page_ctx;
 
 /// The records kept between requests and the findings evaluated on them.
 pub struct Model {
@@ -130,7 +132,7 @@ impl Pages {
         Ok(Pages { env })
     }
 
-    fn render<S: Serialize>(&self, name: &str, ctx: S) -> Resp {
+    pub(super) fn render<S: Serialize>(&self, name: &str, ctx: S) -> Resp {
         match self
             .env
             .get_template(name)
@@ -142,7 +144,7 @@ impl Pages {
     }
 }
 
-fn server_error(why: &str) -> Resp {
+pub(super) fn server_error(why: &str) -> Resp {
     eprintln!("sen serve: {why}");
     Resp::html(
         500,
@@ -155,7 +157,7 @@ fn server_error(why: &str) -> Resp {
 
 /// What every page's layout needs.
 #[derive(Serialize)]
-struct Frame {
+pub(super) struct Frame {
     school: String,
     as_of: String,
     csrf: String,
@@ -172,7 +174,12 @@ struct Counts {
     invalid: usize,
 }
 
-fn frame(state: &State, loaded: &Loaded, findings: &[Finding], nav: &'static str) -> Frame {
+pub(super) fn frame(
+    state: &State,
+    loaded: &Loaded,
+    findings: &[Finding],
+    nav: &'static str,
+) -> Frame {
     Frame {
         school: loaded.records.school.name.clone(),
         as_of: render::iso(state.as_of),
@@ -214,7 +221,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
             } else {
                 "html"
             };
-            document(
+            documents::document(
                 state,
                 &["report", "pupil", id],
                 format,
@@ -227,33 +234,33 @@ pub fn route(state: &State, req: &Req) -> Resp {
             } else {
                 "html"
             };
-            document(
+            documents::document(
                 state,
                 &["report", "passport", id],
                 format,
                 &format!("passport-{id}"),
             )
         }
-        (false, ["pupils", id, "letters", name]) => pupil_letter(state, id, name),
+        (false, ["pupils", id, "letters", name]) => documents::pupil_letter(state, id, name),
         (false, ["files", ..]) => {
             let rel = path.trim_start_matches("/files/");
             with_model(state, |l, f| file(state, l, f, rel))
         }
-        (false, ["reports"]) => with_model(state, |l, f| reports(state, l, f)),
-        (false, ["reports", name]) => report(state, req, name),
-        (false, ["letters"]) => with_model(state, |l, f| letters(state, l, f)),
-        (true, ["letters", "due"]) => write_due(state, req),
-        (false, ["out", "letters", pupil, name]) => written_letter(state, pupil, name),
-        (false, ["calendar.ics"]) => calendar(state),
-        (false, ["import"]) => with_model(state, |l, f| mis_form(state, l, f, "import")),
-        (false, ["census"]) => with_model(state, |l, f| mis_form(state, l, f, "census")),
-        (true, ["import"]) => mis_run(state, req, "import"),
-        (true, ["census"]) => mis_run(state, req, "census"),
+        (false, ["reports"]) => with_model(state, |l, f| documents::reports(state, l, f)),
+        (false, ["reports", name]) => documents::report(state, req, name),
+        (false, ["letters"]) => with_model(state, |l, f| documents::letters(state, l, f)),
+        (true, ["letters", "due"]) => documents::write_due(state, req),
+        (false, ["out", "letters", pupil, name]) => documents::written_letter(state, pupil, name),
+        (false, ["calendar.ics"]) => documents::calendar(state),
+        (false, ["import"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "import")),
+        (false, ["census"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "census")),
+        (true, ["import"]) => documents::mis_run(state, req, "import"),
+        (true, ["census"]) => documents::mis_run(state, req, "census"),
         _ => not_found(state),
     }
 }
 
-fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> Resp) -> Resp {
+pub(super) fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> Resp) -> Resp {
     let mut model = match state.model.lock() {
         Ok(m) => m,
         // A page that failed while holding the records leaves them to be read afresh.
@@ -267,7 +274,7 @@ fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> Resp) -> 
     page(loaded, findings)
 }
 
-fn not_found(state: &State) -> Resp {
+pub(super) fn not_found(state: &State) -> Resp {
     let mut r = message(
         state,
         "Not found",
@@ -277,7 +284,7 @@ fn not_found(state: &State) -> Resp {
     r
 }
 
-fn message(state: &State, title: &str, text: &str) -> Resp {
+pub(super) fn message(state: &State, title: &str, text: &str) -> Resp {
     with_model(state, |l, f| {
         state.pages.render(
             "message.html",
@@ -357,7 +364,7 @@ fn item(f: &Finding) -> Item {
     }
 }
 
-fn pupil_name(loaded: &Loaded, id: &str) -> String {
+pub(super) fn pupil_name(loaded: &Loaded, id: &str) -> String {
     loaded
         .records
         .pupils
@@ -371,20 +378,13 @@ fn pupil_name(loaded: &Loaded, id: &str) -> String {
 }
 
 fn home(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by(|a, b| {
-        let mut v = [(*a).clone(), (*b).clone()];
-        crate::findings::sort(&mut v);
-        if v[0] == **a {
-            std::cmp::Ordering::Less
-        } else {
-            std::cmp::Ordering::Greater
-        }
-    });
+    // Most urgent first, as `sen check` lists them.
+    let mut sorted: Vec<Finding> = findings.to_vec();
+    crate::findings::sort(&mut sorted);
     // Grouped by pupil, each group where its most urgent finding falls.
     let mut groups: Vec<Group> = Vec::new();
     let mut index: BTreeMap<Option<String>, usize> = BTreeMap::new();
-    for f in sorted {
+    for f in &sorted {
         let i = *index.entry(f.pupil.clone()).or_insert_with(|| {
             groups.push(Group {
                 id: f.pupil.clone(),
@@ -601,7 +601,7 @@ fn pupil(state: &State, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp
     )
 }
 
-fn not_found_in(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
+pub(super) fn not_found_in(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
     let mut r = state.pages.render(
         "message.html",
         page_ctx! {
@@ -614,7 +614,7 @@ fn not_found_in(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
     r
 }
 
-fn letter_label(k: LetterKind) -> String {
+pub(super) fn letter_label(k: LetterKind) -> String {
     match k {
         LetterKind::Notification => "Notification of SEN support",
         LetterKind::ReviewInvitation => "Invitation to a review",
@@ -626,7 +626,7 @@ fn letter_label(k: LetterKind) -> String {
 }
 
 /// The body of one of sen's own printable HTML documents, to show inside a page.
-fn body_of(html: &str) -> String {
+pub(super) fn body_of(html: &str) -> String {
     let start = html.find("<body>").map_or(0, |i| i + 6);
     let end = html.rfind("</body>").unwrap_or(html.len());
     html[start..end.max(start)]
@@ -667,25 +667,6 @@ fn pupil_passport(state: &State, loaded: &Loaded, id: &str) -> Result<String, St
         .map_err(|e| format!("{e:#}"))?;
     let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
     Ok(body_of(&render::html_document("", &pages)))
-}
-
-/// A letter of one kind for one pupil, shown (HTML) or downloaded (Word), written by
-/// `sen letter KIND PUPIL --out -`.
-fn pupil_letter(state: &State, id: &str, name: &str) -> Resp {
-    let (kind, format) = match name.rsplit_once('.') {
-        Some((k, "html")) => (k, "html"),
-        Some((k, "docx")) => (k, "docx"),
-        _ => return not_found(state),
-    };
-    if LetterKind::from_str(kind, false).is_err() || crate::load::safe_pupil_id(id).is_err() {
-        return not_found(state);
-    }
-    run_document(
-        state,
-        &["letter", kind, id, "--out", "-", "--format", format],
-        format,
-        &format!("{kind}-{id}"),
-    )
 }
 
 // ---------------------------------------------------------------- a record file as text
@@ -762,435 +743,4 @@ fn file(state: &State, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp
             rel, lines, general, pupil,
         },
     )
-}
-
-// ---------------------------------------------------------------- reports
-
-#[derive(Serialize)]
-struct ReportLink {
-    id: String,
-    title: String,
-    about: String,
-}
-
-fn report_title(kind: ReportKind) -> (&'static str, &'static str) {
-    match kind {
-        ReportKind::Information => (
-            "SEN information report",
-            "The statutory report for the school's website. It names no child.",
-        ),
-        ReportKind::Register => ("SEN register", "Every pupil on the register. Confidential."),
-        ReportKind::ProvisionMap => (
-            "Provision map",
-            "What support costs, pupil by pupil. Confidential.",
-        ),
-        ReportKind::Effectiveness => (
-            "Effectiveness of provision",
-            "How pupils progressed with each kind of support. Names no pupil.",
-        ),
-        ReportKind::Governors => (
-            "Governors' report",
-            "For the governing board: small numbers are not shown.",
-        ),
-        ReportKind::Pupil => ("A pupil's record", "Open from the pupil's page."),
-        ReportKind::Passport => ("Pupil passports", "One page per pupil for staff."),
-        #[allow(unreachable_patterns)]
-        _ => ("Report", ""),
-    }
-}
-
-fn kind_name(kind: ReportKind) -> String {
-    kind.to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
-}
-
-fn reports(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
-    let list: Vec<ReportLink> = ReportKind::value_variants()
-        .iter()
-        .filter(|k| !matches!(k, ReportKind::Pupil | ReportKind::Passport))
-        .map(|k| {
-            let (title, about) = report_title(*k);
-            ReportLink {
-                id: kind_name(*k),
-                title: title.into(),
-                about: about.into(),
-            }
-        })
-        .collect();
-    let mut classes: Vec<String> = loaded
-        .records
-        .pupils
-        .iter()
-        .filter_map(|f| f.pupil.as_ref())
-        .filter(|p| rules::on_register(p, state.as_of))
-        .filter_map(|p| p.class.clone())
-        .collect();
-    classes.sort();
-    classes.dedup();
-    state.pages.render(
-        "reports.html",
-        page_ctx! {
-            frame => frame(state, loaded, findings, "reports"),
-            list, classes,
-        },
-    )
-}
-
-/// A report as a page (`/reports/KIND`), printable (`KIND.html`) or in Word (`KIND.docx`).
-fn report(state: &State, req: &Req, name: &str) -> Resp {
-    let (kind, format) = match name.rsplit_once('.') {
-        Some((k, "html")) => (k, Some("html")),
-        Some((k, "docx")) => (k, Some("docx")),
-        _ => (name, None),
-    };
-    let Ok(k) = ReportKind::from_str(kind, false) else {
-        return not_found(state);
-    };
-    let mut args: Vec<String> = vec!["report".into(), kind.into()];
-    let class = req.query_value("class").filter(|c| !c.is_empty());
-    match k {
-        ReportKind::Pupil => return not_found(state),
-        ReportKind::Passport => match &class {
-            Some(c) => {
-                args.push("--class".into());
-                args.push(c.clone());
-            }
-            None => return not_found(state),
-        },
-        _ => {}
-    }
-    let download = format!(
-        "{kind}{}",
-        class
-            .as_deref()
-            .map(|c| format!("-{c}"))
-            .unwrap_or_default()
-    );
-    let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
-    match format {
-        Some(f) => document(state, &args_ref, f, &download),
-        None => {
-            let mut full = args_ref.clone();
-            full.extend(["--format", "html", "--out", "-"]);
-            let out = match child::sen(state, &full) {
-                Ok(o) => o,
-                Err(e) => return server_error(&format!("cannot run sen: {e}")),
-            };
-            if !out.ok() {
-                return message(state, "This report could not be made", out.stderr.trim());
-            }
-            let html = String::from_utf8_lossy(&out.stdout);
-            let (title, _) = report_title(k);
-            let query = class
-                .as_ref()
-                .map(|c| format!("?class={}", percent_encode(c)))
-                .unwrap_or_default();
-            let body = body_of(&html);
-            let warning = out.stderr.trim().to_string();
-            with_model(state, |l, f| {
-                state.pages.render(
-                    "document.html",
-                    page_ctx! {
-                        frame => frame(state, l, f, "reports"),
-                        title, body, warning,
-                        printable => format!("/reports/{kind}.html{query}"),
-                        word => format!("/reports/{kind}.docx{query}"),
-                    },
-                )
-            })
-        }
-    }
-}
-
-/// `sen ARGS --format F --out -` as a printable page or a Word download.
-fn document(state: &State, args: &[&str], format: &str, name: &str) -> Resp {
-    let mut full = args.to_vec();
-    full.extend(["--format", format, "--out", "-"]);
-    run_document(state, &full, format, name)
-}
-
-fn run_document(state: &State, args: &[&str], format: &str, name: &str) -> Resp {
-    let out = match child::sen(state, args) {
-        Ok(o) => o,
-        Err(e) => return server_error(&format!("cannot run sen: {e}")),
-    };
-    if out.stdout.is_empty() && !out.ok() {
-        return message(state, "This could not be made", out.stderr.trim());
-    }
-    document_resp(out.stdout, format, name)
-}
-
-fn document_resp(bytes: Vec<u8>, format: &str, name: &str) -> Resp {
-    match format {
-        "docx" => Resp::download(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            &format!("{name}.docx"),
-            bytes,
-        ),
-        "md" => Resp::new(200, "text/plain; charset=utf-8", bytes),
-        _ => {
-            let html = String::from_utf8_lossy(&bytes).into_owned();
-            let mut r = Resp::html(200, html);
-            r.csp = Some(access::document_csp(&String::from_utf8_lossy(&r.body)));
-            r
-        }
-    }
-}
-
-// ---------------------------------------------------------------- letters
-
-#[derive(Serialize)]
-struct DueLetter {
-    pupil: String,
-    name: String,
-    href: String,
-    kind: String,
-    file: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Written {
-    pupil: String,
-    name: String,
-    href: String,
-}
-
-/// The letters already in out/letters/, newest name last (no link followed).
-fn written_letters(root: &Path) -> Vec<Written> {
-    let dir = root.join("out").join("letters");
-    if std::fs::symlink_metadata(&dir).map_or(true, |m| !m.is_dir()) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(&dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(2)
-        .max_depth(2)
-        .into_iter()
-        .flatten()
-    {
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let name = crate::load::lossless(e.file_name());
-        let pupil = e
-            .path()
-            .parent()
-            .and_then(Path::file_name)
-            .map(crate::load::lossless)
-            .unwrap_or_default();
-        out.push(Written {
-            href: format!("/out/letters/{}/{}", href(&pupil), href(&name)),
-            pupil,
-            name,
-        });
-    }
-    out
-}
-
-fn letters(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
-    let due: Vec<DueLetter> = crate::commands::letter::due_requests(findings)
-        .into_iter()
-        .map(|r| DueLetter {
-            name: pupil_name(loaded, &r.pupil),
-            href: format!("/pupils/{}", href(&r.pupil)),
-            kind: letter_label(r.kind.kind()),
-            file: match r.target {
-                crate::commands::letter::Target::File(f) => Some(f),
-                crate::commands::letter::Target::Current => None,
-            },
-            pupil: r.pupil,
-        })
-        .collect();
-    state.pages.render(
-        "letters.html",
-        page_ctx! {
-            frame => frame(state, loaded, findings, "letters"),
-            due,
-            written => written_letters(&state.root),
-        },
-    )
-}
-
-/// Write the due letters: `sen letter --due`, the very command, into out/letters/.
-fn write_due(state: &State, req: &Req) -> Resp {
-    let format = match req.form_value("format").as_deref() {
-        Some("docx") => "docx",
-        Some("md") | Some("markdown") => "markdown",
-        _ => "html",
-    };
-    let out = match child::sen(state, &["letter", "--due", "--format", format]) {
-        Ok(o) => o,
-        Err(e) => return server_error(&format!("cannot run sen: {e}")),
-    };
-    let root = state.root.to_string_lossy().into_owned();
-    let written: Vec<Written> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let p = Path::new(l.trim());
-            let rel = p.strip_prefix(&state.root).ok()?;
-            let parts: Vec<String> = rel.iter().map(crate::load::lossless).collect();
-            match parts.as_slice() {
-                [o, l, pupil, name] if o == "out" && l == "letters" => Some(Written {
-                    href: format!("/out/letters/{}/{}", href(pupil), href(name)),
-                    pupil: pupil.clone(),
-                    name: name.clone(),
-                }),
-                _ => None,
-            }
-        })
-        .collect();
-    let notes: Vec<String> = out
-        .stderr
-        .lines()
-        .map(|l| {
-            l.replace(&root, "the records folder")
-                .trim_start_matches("warning: ")
-                .replace('`', "")
-        })
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    with_model(state, |l, f| {
-        state.pages.render(
-            "done.html",
-            page_ctx! {
-                frame => frame(state, l, f, "letters"),
-                title => "Letters written",
-                written, notes,
-                ok => out.ok(),
-            },
-        )
-    })
-}
-
-/// A letter in out/letters/: shown (HTML, Markdown) or downloaded (Word).
-fn written_letter(state: &State, pupil: &str, name: &str) -> Resp {
-    if crate::load::safe_pupil_id(pupil).is_err()
-        || name.starts_with('.')
-        || name.contains(['/', '\\'])
-    {
-        return not_found(state);
-    }
-    let mut path = state.root.clone();
-    for seg in ["out", "letters", pupil, name] {
-        path.push(seg);
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if !m.file_type().is_symlink() => {}
-            _ => return not_found(state),
-        }
-    }
-    let Ok(bytes) = std::fs::read(&path) else {
-        return not_found(state);
-    };
-    let ext = name.rsplit('.').next().unwrap_or("");
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    match ext {
-        "docx" => document_resp(bytes, "docx", stem),
-        "html" => document_resp(bytes, "html", stem),
-        "md" => document_resp(bytes, "md", stem),
-        _ => not_found(state),
-    }
-}
-
-// ---------------------------------------------------------------- calendar, import, census
-
-fn calendar(state: &State) -> Resp {
-    match child::sen(state, &["calendar", "--out", "-"]) {
-        Ok(o) if o.ok() => Resp::download("text/calendar; charset=utf-8", "sen.ics", o.stdout),
-        Ok(o) => message(state, "The calendar could not be made", o.stderr.trim()),
-        Err(e) => server_error(&format!("cannot run sen: {e}")),
-    }
-}
-
-fn mis_form(state: &State, loaded: &Loaded, findings: &[Finding], what: &'static str) -> Resp {
-    state.pages.render(
-        "mis.html",
-        page_ctx! {
-            frame => frame(state, loaded, findings, what),
-            what,
-            text => "",
-            result => None::<String>,
-            can_confirm => false,
-        },
-    )
-}
-
-/// Import or census from an export pasted or chosen in the page: the command's dry run
-/// first (import) or its comparison (census); an import is written only on "confirm", by
-/// `sen import pupils` itself.
-fn mis_run(state: &State, req: &Req, what: &'static str) -> Resp {
-    let text = req.form_value("text").unwrap_or_default();
-    if text.trim().is_empty() {
-        return message(
-            state,
-            "Nothing to read",
-            "Choose the CSV file exported from the MIS (or paste its text), then press the button again.",
-        );
-    }
-    // The export goes to a private temporary file outside the records, removed afterwards.
-    let tmp = match tempfile_with(text.as_bytes()) {
-        Ok(t) => t,
-        Err(e) => return server_error(&format!("cannot hold the export: {e}")),
-    };
-    let file = tmp.path().to_string_lossy().into_owned();
-    let confirm = req.form_value("confirm").as_deref() == Some("yes");
-    let args: Vec<&str> = match (what, confirm) {
-        ("import", false) => vec!["import", "pupils", &file, "--dry-run"],
-        ("import", true) => vec!["import", "pupils", &file],
-        _ => vec!["census", &file],
-    };
-    let out = match child::sen(state, &args) {
-        Ok(o) => o,
-        Err(e) => return server_error(&format!("cannot run sen: {e}")),
-    };
-    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), out.stderr)
-        .replace(&file, "the export")
-        .replace(&*state.root.to_string_lossy(), "the records folder");
-    with_model(state, |l, f| {
-        state.pages.render(
-            "mis.html",
-            page_ctx! {
-                frame => frame(state, l, f, if what == "import" { "import" } else { "census" }),
-                what,
-                text,
-                result => Some(shown),
-                can_confirm => what == "import" && !confirm && !state.read_only,
-                confirmed => confirm,
-            },
-        )
-    })
-}
-
-/// A private temporary file holding `bytes`, removed when dropped.
-fn tempfile_with(bytes: &[u8]) -> std::io::Result<TempFile> {
-    use std::io::Write;
-    let mut name = [0u8; 12];
-    getrandom::fill(&mut name).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let path = std::env::temp_dir().join(format!("sen-serve-{}.csv", access::hex(&name)));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(&path)?;
-    f.write_all(bytes)?;
-    Ok(TempFile(path))
-}
-
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
