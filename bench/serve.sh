@@ -7,7 +7,8 @@
 #   bench/serve.sh            # 1,000 and 10,000 pupils
 #   SIZES="1000" bench/serve.sh
 #
-# Environment: SEN_BIN=PATH times this sen binary instead of building target/release/sen.
+# Environment: SEN_BIN=PATH times this sen binary instead of building target/release/sen;
+# GEN_BIN=PATH uses this gen_school.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,11 +26,11 @@ say() { printf '%s\n' "$*" >&2; }
 command -v curl >/dev/null || { say "bench/serve.sh needs curl"; exit 2; }
 SEN="${SEN_BIN:-}"
 if [[ -z $SEN ]]; then
-    say "building sen and the generator (release)"
-    cargo build --release --quiet --bin sen --example gen_school
+    say "building sen (release)"
+    cargo build --release --quiet --bin sen
     SEN="$TARGET/release/sen"
 fi
-GEN="$TARGET/release/examples/gen_school"
+GEN="${GEN_BIN:-$TARGET/release/examples/gen_school}"
 [[ -x $GEN ]] || cargo build --release --quiet --example gen_school
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
