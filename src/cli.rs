@@ -51,6 +51,7 @@ pub enum Command {
     Import(ImportArgs),
     Census(CensusArgs),
     Schema(SchemaArgs),
+    Serve(crate::serve::ServeArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }

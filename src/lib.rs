@@ -23,6 +23,7 @@ pub mod reports;
 pub mod rules;
 pub mod schema;
 pub mod sections;
+pub mod serve;
 pub mod settings;
 pub mod skeleton;
 pub mod suppress;

@@ -15,6 +15,8 @@ use crate::records::*;
 use crate::validate::{self, FileCheck};
 use crate::yaml::{self, Failure, ParseError};
 
+pub mod cache;
+
 /// The largest record file `sen` reads. A pupil's record is a few kilobytes; anything near
 /// this is not a record, and reading it whole would cost memory for nothing.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -455,38 +457,37 @@ pub fn load_everywhere(data: &[u8], as_of: NaiveDate) -> Loaded {
     )
 }
 
-/// Read, parse and check the files the walk found: the part of [`load`] after the walk.
-/// `read` gives a file's text (the file system for [`load`], one input for
-/// [`load_everywhere`]).
-fn assemble(
-    root: &Path,
-    files: Vec<(PathBuf, Place)>,
-    mut findings: Vec<Finding>,
-    pupil_dirs: Vec<String>,
-    as_of: NaiveDate,
+/// Read a file and parse it as the record its place holds.
+fn read_parse(
     read: &(dyn Fn(&Path, Place) -> Read + Sync),
-) -> Loaded {
-    // Read, parse and check one folder at a time, in parallel, so that only the model (not
-    // every file's text and raw form) is held at once.
-    let read_parse = |path: &Path, place: Place| -> ParsedFile {
-        let r = read(path, place);
-        let parsed = match &r.text {
-            Err(_) => Err(ParseError {
-                failure: Failure::Yaml,
-                line: None,
-                col: None,
-                message: String::new(),
-                help: None,
-            }),
-            Ok(text) => parse(&r.place, text),
-        };
-        (r, parsed)
+    path: &Path,
+    place: Place,
+) -> ParsedFile {
+    let r = read(path, place);
+    let parsed = match &r.text {
+        Err(_) => Err(ParseError {
+            failure: Failure::Yaml,
+            line: None,
+            col: None,
+            message: String::new(),
+            help: None,
+        }),
+        Ok(text) => parse(&r.place, text),
     };
-    let (school_files, pupil_files): (Vec<_>, Vec<_>) =
-        files.into_iter().partition(|(_, p)| *p == Place::School);
+    (r, parsed)
+}
+
+/// Read and check school.yaml: the records with the school filled in (no pupils yet), its
+/// findings added to `findings`, and the catalogue pupils' `ref`s are checked against.
+fn school_part(
+    root: &Path,
+    school_files: Vec<(PathBuf, Place)>,
+    findings: &mut Vec<Finding>,
+    read: &(dyn Fn(&Path, Place) -> Read + Sync),
+) -> (Records, Option<validate::CatalogueIds>) {
     let parsed: Vec<ParsedFile> = school_files
         .into_iter()
-        .map(|(path, p)| read_parse(&path, p))
+        .map(|(path, p)| read_parse(read, &path, p))
         .collect();
 
     let mut records = Records {
@@ -547,17 +548,27 @@ fn assemble(
             provisions: true,
         };
     }
-    let catalogue = school_text.map(|text| {
-        let mut known = validate::catalogue_ids(&text);
-        let entries: HashMap<String, Provision> = records
-            .school
-            .provisions
-            .iter()
-            .filter_map(|p| p.id.clone().map(|id| (id, p.clone())))
-            .collect();
-        known.extend(entries.keys().cloned());
-        validate::CatalogueIds { entries, known }
-    });
+    let catalogue = school_text.map(|text| catalogue_of(&text, &records.school));
+    (records, catalogue)
+}
+
+/// Read, parse and check the files the walk found: the part of [`load`] after the walk.
+/// `read` gives a file's text (the file system for [`load`], one input for
+/// [`load_everywhere`]).
+fn assemble(
+    root: &Path,
+    files: Vec<(PathBuf, Place)>,
+    mut findings: Vec<Finding>,
+    pupil_dirs: Vec<String>,
+    as_of: NaiveDate,
+    read: &(dyn Fn(&Path, Place) -> Read + Sync),
+) -> Loaded {
+    // Read, parse and check one folder at a time, in parallel, so that only the model (not
+    // every file's text and raw form) is held at once.
+    let read_parse = |path: &Path, place: Place| read_parse(read, path, place);
+    let (school_files, pupil_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, p)| *p == Place::School);
+    let (mut records, catalogue) = school_part(root, school_files, &mut findings, read);
     let catalogue = catalogue.as_ref();
 
     // Group the pupils' files by folder and check each folder in parallel.
@@ -588,6 +599,19 @@ fn assemble(
         f.message = crate::findings::printable(clip_quoted(&f.message));
     }
     Loaded { records, findings }
+}
+
+/// The catalogue's ids as pupils' `ref`s see them: every id written in school.yaml's text
+/// and every entry that could be read.
+fn catalogue_of(text: &str, school: &School) -> validate::CatalogueIds {
+    let mut known = validate::catalogue_ids(text);
+    let entries: HashMap<String, Provision> = school
+        .provisions
+        .iter()
+        .filter_map(|p| p.id.clone().map(|id| (id, p.clone())))
+        .collect();
+    known.extend(entries.keys().cloned());
+    validate::CatalogueIds { entries, known }
 }
 
 /// The longest quoted value (between backticks) a message repeats whole.

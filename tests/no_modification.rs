@@ -640,3 +640,27 @@ fn import_and_new_never_write_when_pupils_is_a_link() {
         }
     }
 }
+
+/// `sen serve`: browsing every page reachable from home (reports, letters shown, Word
+/// downloads, the calendar, files as text) changes no record and writes nothing at all;
+/// then writing the due letters from the page adds files under out/ only.
+#[test]
+fn serving_and_browsing_every_page_modifies_no_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_dir(&example(), &root);
+    let before = hashes(&root);
+    let s = common::serve::start(&root, AS_OF, &[]);
+    // Under Wine (the Windows run in CI) every document page starts a Windows process, so
+    // the first pages only; on the build platform, all of them.
+    let (limit, least) = if cfg!(windows) { (40, 30) } else { (2000, 100) };
+    let pages = s.crawl(limit);
+    assert!(pages.len() >= least, "only {} pages browsed", pages.len());
+    intact(&before, &hashes(&root), &["serve"]);
+    assert!(!root.join("out").exists(), "browsing wrote out/");
+    let csrf = s.csrf("/letters");
+    let r = s.post("/letters/due", &[("csrf", &csrf), ("format", "docx")]);
+    assert_eq!(r.status, 200);
+    intact(&before, &hashes(&root), &["serve", "letters"]);
+    assert!(root.join("out/letters").is_dir());
+}

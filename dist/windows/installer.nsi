@@ -2,7 +2,10 @@
 ;   makensis -DVERSION=0.2.0 -DSTAGE=dir -DOUTFILE=file.exe dist/windows/installer.nsi
 ; It installs for the person running it (no administrator rights: a SENCO on a school
 ; laptop rarely has them) into %LOCALAPPDATA%\Programs\sen, puts that folder on their PATH,
-; and registers an uninstaller under Settings > Apps (HKCU ...\Uninstall\sen).
+; and registers an uninstaller under Settings > Apps (HKCU ...\Uninstall\sen). It asks once
+; for the school's records folder (default Documents\SEN records, made with `sen init` in a
+; console window when it has no school.yaml yet), remembers it (HKCU\Software\sen), and adds
+; a Start-menu entry "sen" that runs `sen serve` on it: the records open in the browser.
 Unicode true
 !ifndef VERSION | STAGE | OUTFILE
   !error "give -DVERSION=, -DSTAGE= and -DOUTFILE="
@@ -15,6 +18,10 @@ ${StrStr}
 ${UnStrRep}
 
 !define UNINST "Software\Microsoft\Windows\CurrentVersion\Uninstall\sen"
+!define SETTINGS "Software\sen"
+
+; The school's records folder, asked for once and remembered for the next install.
+Var RECORDS
 
 Name "sen ${VERSION}"
 OutFile "${OUTFILE}"
@@ -24,14 +31,41 @@ SetCompressor /SOLID lzma
 ; No file times from the build machine in the installer: the same input gives the same file.
 SetDateSave off
 
-!define MUI_FINISHPAGE_TEXT "sen is installed and on your PATH.$\r$\n$\r$\nOpen a NEW PowerShell or Command Prompt window (or restart VS Code) and type:$\r$\n$\r$\n    sen --help$\r$\n$\r$\nThe guide is in $INSTDIR\README.md; the example school is in $INSTDIR\examples\oakfield."
+!define MUI_FINISHPAGE_TEXT "sen is installed.$\r$\n$\r$\nTo see the records, choose sen in the Start menu: your web browser opens on them (a small window stays open in the taskbar while sen runs; close it to stop sen).$\r$\n$\r$\nsen is also on your PATH: in a NEW PowerShell window, type  sen --help$\r$\n$\r$\nThe guide is in $INSTDIR\README.md; the example school is in $INSTDIR\examples\oakfield."
+!define MUI_FINISHPAGE_RUN
+!define MUI_FINISHPAGE_RUN_TEXT "Open the records in the web browser now"
+!define MUI_FINISHPAGE_RUN_FUNCTION OpenRecords
 !insertmacro MUI_PAGE_LICENSE "${STAGE}\LICENSE-MIT"
+!insertmacro MUI_PAGE_DIRECTORY
+!define MUI_PAGE_HEADER_TEXT "The school's SEN records"
+!define MUI_PAGE_HEADER_SUBTEXT "Choose the folder sen keeps the records in."
+!define MUI_DIRECTORYPAGE_TEXT_TOP "Choose the folder that holds the school's SEN records (the folder with school.yaml). If it has none yet, sen makes one there and asks, in a small window, for the school's name and the SENCO's. The Start-menu entry sen opens this folder in the web browser."
+!define MUI_DIRECTORYPAGE_TEXT_DESTINATION "Records folder"
+!define MUI_DIRECTORYPAGE_VARIABLE $RECORDS
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "English"
+
+; The records folder: /RECORDS=DIR on the command line (an IT technician's silent install),
+; else the one remembered, else Documents\SEN records.
+Function .onInit
+  ReadRegStr $RECORDS HKCU "${SETTINGS}" "Records"
+  StrCmp $RECORDS "" 0 +2
+    StrCpy $RECORDS "$DOCUMENTS\SEN records"
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/RECORDS=" $1
+  IfErrors +2
+    StrCpy $RECORDS $1
+FunctionEnd
+
+; What the Start-menu entry does.
+Function OpenRecords
+  ExecShell "" "$SMPROGRAMS\sen.lnk"
+FunctionEnd
 
 Section "sen"
   SetOutPath "$INSTDIR"
@@ -74,6 +108,21 @@ Section "sen"
   path_too_long:
   MessageBox MB_OK|MB_ICONINFORMATION "Your PATH is too long for this installer to change safely. Add this folder to it by hand (Settings > System > About > Advanced system settings > Environment Variables):$\r$\n$INSTDIR"
   path_done:
+
+  ; The records folder: used as it is when it holds a school.yaml; else made by `sen init`
+  ; in a console window, which asks for the school's and the SENCO's names (a silent
+  ; install makes none). Never changed otherwise, and never removed by the uninstaller.
+  IfFileExists "$RECORDS\school.yaml" records_ready
+  IfSilent records_ready
+  ExecWait '"$INSTDIR\sen.exe" init "$RECORDS"' $0
+  StrCmp $0 "0" records_ready
+  MessageBox MB_OK|MB_ICONEXCLAMATION "The records folder was not made. Open PowerShell and type:$\r$\n$\r$\n    sen init $\"$RECORDS$\"$\r$\n$\r$\nthen choose sen in the Start menu."
+  records_ready:
+  WriteRegStr HKCU "${SETTINGS}" "Records" "$RECORDS"
+  ; "Start in" is the records folder (the shortcut's working folder is the out path).
+  SetOutPath "$RECORDS"
+  CreateShortCut "$SMPROGRAMS\sen.lnk" "$INSTDIR\sen.exe" '--records "$RECORDS" serve' "$INSTDIR\sen.exe" 0 SW_SHOWMINIMIZED "" "The school's SEN records in your web browser"
+  SetOutPath "$INSTDIR"
 SectionEnd
 
 Section "Uninstall"
@@ -86,7 +135,10 @@ Section "Uninstall"
   RMDir /r "$INSTDIR\examples"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
+  Delete "$SMPROGRAMS\sen.lnk"
   DeleteRegKey HKCU "${UNINST}"
+  ; The records folder stays: it is the school's. Only the remembered path goes.
+  DeleteRegKey HKCU "${SETTINGS}"
 
   ReadRegStr $0 HKCU "Environment" "Path"
   StrLen $1 $0

@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(a) => import::run(&a, &ctx),
         Command::Census(a) => census::run(&a, &ctx),
         Command::Schema(a) => schema::run(&a, &ctx),
+        Command::Serve(a) => crate::serve::run(&a, &ctx),
         Command::Completions(a) => schema::completions(&a),
         Command::Man(_) => schema::man(),
     }

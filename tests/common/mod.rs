@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod serve;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
