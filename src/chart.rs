@@ -84,7 +84,7 @@ impl BarChart {
     /// The sentence that stands in for a chart whose every value is withheld.
     pub fn withheld_words(&self) -> String {
         format!(
-            "{}: every figure is withheld to protect the pupils it counts, so there is no chart.",
+            "{}: the figures this chart would draw are withheld to protect the pupils they count, so there is no chart.",
             self.title
         )
     }
@@ -282,7 +282,7 @@ mod tests {
         assert!(c.nothing_shown());
         assert_eq!(
             c.withheld_words(),
-            "Duties done on time: every figure is withheld to protect the pupils it counts, so there is no chart."
+            "Duties done on time: the figures this chart would draw are withheld to protect the pupils they count, so there is no chart."
         );
     }
 }

@@ -232,8 +232,9 @@ fn prep_events(ics: &str, who: &str) -> Vec<(String, String, String)> {
                     .unwrap_or_default()
             };
             let summary = get("SUMMARY:");
-            (summary.starts_with(&format!("{who}: annual review")))
-                .then(|| (summary, get("DTSTART;VALUE=DATE:"), get("UID:")))
+            (summary.starts_with(&format!("{who}: Annual review: "))
+                || summary == format!("{who}: Annual review meeting"))
+            .then(|| (summary, get("DTSTART;VALUE=DATE:"), get("UID:")))
         })
         .collect()
 }
@@ -252,13 +253,13 @@ fn the_calendar_gives_each_scheduled_review_its_preparation_dates_with_stable_ui
         days,
         [
             // 20 January 2027 - 21 - 21 days
-            ("Sam Adeyemi: annual review: ask for advice", "20261209"),
+            ("Sam Adeyemi: Annual review: ask for advice", "20261209"),
             (
-                "Sam Adeyemi: annual review: invitations and advice out",
+                "Sam Adeyemi: Annual review: invitations and advice out",
                 "20270106"
             ),
-            ("Sam Adeyemi: annual review meeting", "20270120"),
-            ("Sam Adeyemi: annual review: report out", "20270203"),
+            ("Sam Adeyemi: Annual review meeting", "20270120"),
+            ("Sam Adeyemi: Annual review: report out", "20270203"),
         ]
     );
     // Held reviews have no preparation events; Freya's scheduled one does.

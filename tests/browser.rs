@@ -55,6 +55,11 @@ impl Drop for Driver {
 }
 
 fn wd(port: u16, method: &str, path: &str, body: Option<Value>) -> Value {
+    wd_try(port, method, path, body).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One WebDriver command; an error response as its text.
+fn wd_try(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let r = request(
         port,
@@ -67,9 +72,11 @@ fn wd(port: u16, method: &str, path: &str, body: Option<Value>) -> Value {
         body.as_bytes(),
     );
     let v: Value =
-        serde_json::from_slice(&r.body).unwrap_or_else(|_| panic!("{method} {path}: {}", r.text()));
-    assert!(r.status < 400, "{method} {path}: {} {}", r.status, r.text());
-    v["value"].clone()
+        serde_json::from_slice(&r.body).map_err(|_| format!("{method} {path}: {}", r.text()))?;
+    if r.status >= 400 {
+        return Err(format!("{method} {path}: {} {}", r.status, r.text()));
+    }
+    Ok(v["value"].clone())
 }
 
 impl Driver {
@@ -97,7 +104,9 @@ impl Driver {
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,1000"],
+                         "--disable-dev-shm-usage", "--window-size=1280,1000",
+                         "--disable-background-networking", "--disable-component-update",
+                         "--disable-sync", "--no-first-run", "--disable-quic"],
                 "prefs": {
                     "download.default_directory": downloads,
                     "download.prompt_for_download": false,
@@ -135,11 +144,20 @@ impl Driver {
 
     /// The text the page shows (the body's innerText).
     fn text(&self) -> String {
-        let el = self.find("body");
-        self.cmd("GET", &format!("element/{el}/text"), None)
-            .as_str()
-            .unwrap_or("")
-            .to_string()
+        // A page still loading after a click can replace the body between finding it and
+        // reading it ("stale element reference"): find it again.
+        for _ in 0..50 {
+            let el = self.find("body");
+            let path = format!("/session/{}/element/{el}/text", self.session);
+            match wd_try(self.port, "GET", &path, None) {
+                Ok(v) => return v.as_str().unwrap_or("").to_string(),
+                Err(e) if e.contains("stale element") => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("the page kept changing under {}", self.url());
     }
 
     fn find(&self, css: &str) -> String {

@@ -208,10 +208,10 @@ impl Step {
 
     fn title(self) -> &'static str {
         match self {
-            Step::AskForAdvice => "annual review: ask for advice",
-            Step::InviteAndCirculate => "annual review: invitations and advice out",
-            Step::Meeting => "annual review meeting",
-            Step::Report => "annual review: report out",
+            Step::AskForAdvice => "Annual review: ask for advice",
+            Step::InviteAndCirculate => "Annual review: invitations and advice out",
+            Step::Meeting => "Annual review meeting",
+            Step::Report => "Annual review: report out",
         }
     }
 }

@@ -442,6 +442,8 @@ fn short_notice(planned: &[Planned], as_of: NaiveDate) -> Vec<String> {
     let mut seen = BTreeSet::new();
     planned
         .iter()
+        // The invitations only: an advice request warns in its own words.
+        .filter(|l| l.kind == LetterKind::AnnualReviewInvitation)
         .filter_map(|l| {
             let a = l.view.annual_review.as_ref()?;
             let meeting = crate::dates::parse(&a.meeting)?;

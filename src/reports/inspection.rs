@@ -63,12 +63,16 @@ pub fn school_part(
     let gov = oversight::governors_report(loaded, as_of, from, to);
     let mut chunk = s.clone();
     let mut markdown = s;
-    for p in governors_sections(&gov.parts, &["## The SEN register", "## Duties"]) {
+    let keep = ["## The SEN register", "## Duties"];
+    // The Markdown is the governors' Markdown (tables only); the parts carry its charts.
+    for p in governors_sections(&[Part::Markdown(gov.markdown.clone())], &keep) {
+        if let Part::Markdown(m) = p {
+            markdown.push_str(&m);
+        }
+    }
+    for p in governors_sections(&gov.parts, &keep) {
         match p {
-            Part::Markdown(m) => {
-                markdown.push_str(&m);
-                chunk.push_str(&m);
-            }
+            Part::Markdown(m) => chunk.push_str(&m),
             Part::Svg(svg) => {
                 parts.push(Part::Markdown(std::mem::take(&mut chunk)));
                 parts.push(Part::Svg(svg));

@@ -338,11 +338,11 @@ pub fn duty_words(rule: Rule, name: &str) -> String {
             format!("considering a request for an EHC needs assessment for {name}")
         }
         Rule::AnnualReview => format!("the annual review of {name}'s EHC plan"),
-        Rule::AnnualReviewNotice => format!(
-            "sending the invitations to the annual review of {name}'s EHC plan, two weeks before the meeting"
-        ),
+        Rule::AnnualReviewNotice => {
+            format!("sending the invitations to the annual review of {name}'s EHC plan")
+        }
         Rule::AnnualReviewAdvice => format!(
-            "sending the advice gathered for the annual review of {name}'s EHC plan to everyone invited, two weeks before the meeting"
+            "sending the advice gathered for the annual review of {name}'s EHC plan to everyone invited"
         ),
         Rule::AnnualReviewReport => {
             format!("sending the report of {name}'s annual review to the local authority")
