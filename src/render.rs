@@ -763,6 +763,23 @@ pub enum Part {
 /// One printable HTML report: Markdown with charts between its parts, portrait or
 /// landscape, its pages numbered.
 pub fn html_report(title: &str, parts: &[Part], layout: Layout) -> String {
+    let body = main_of(parts);
+    let css = match layout {
+        Layout::Landscape => format!("{LANDSCAPE}{NUMBERED}"),
+        _ => NUMBERED.to_string(),
+    };
+    page(title, &css, &body)
+}
+
+/// One printable HTML document of several pages, each of Markdown with charts between its
+/// parts, each starting on a new page (the inspection report).
+pub fn html_pages(title: &str, pages: &[Vec<Part>]) -> String {
+    let body: String = pages.iter().map(|parts| main_of(parts)).collect();
+    page(title, NUMBERED, &body)
+}
+
+/// One page's `<main>`: its Markdown as HTML, with each chart in a figure where it stands.
+fn main_of(parts: &[Part]) -> String {
     let mut body = String::from("<main>\n");
     for p in parts {
         match p {
@@ -775,32 +792,7 @@ pub fn html_report(title: &str, parts: &[Part], layout: Layout) -> String {
         }
     }
     body.push_str("</main>\n");
-    let css = match layout {
-        Layout::Landscape => format!("{LANDSCAPE}{NUMBERED}"),
-        _ => NUMBERED.to_string(),
-    };
-    page(title, &css, &body)
-}
-
-/// One printable HTML document of several pages, each of Markdown with charts between its
-/// parts, each starting on a new page (the inspection report).
-pub fn html_pages(title: &str, pages: &[Vec<Part>]) -> String {
-    let mut body = String::new();
-    for parts in pages {
-        body.push_str("<main>\n");
-        for p in parts {
-            match p {
-                Part::Markdown(md) => body.push_str(&html_body(md)),
-                Part::Svg(svg) => {
-                    body.push_str("<figure class=\"chart\">");
-                    body.push_str(svg);
-                    body.push_str("</figure>\n");
-                }
-            }
-        }
-        body.push_str("</main>\n");
-    }
-    page(title, NUMBERED, &body)
+    body
 }
 
 /// One printable HTML report of Markdown with charts between its parts (portrait).

@@ -16,7 +16,7 @@ use crate::cli::{LetterArgs, LetterKind, OutputFormat};
 use crate::dates::uk;
 use crate::docx;
 use crate::findings::{Finding, Kind, Rule};
-use crate::model::{Contact, Cycle, InvitedRole, Invitee, Records};
+use crate::model::{AnnualReview, Contact, Cycle, InvitedRole, Invitee, Records};
 use crate::render::{self, Renderer};
 use crate::rules;
 use crate::rules::view::{open_cycle, plan_at, review_at};
@@ -649,24 +649,7 @@ fn plan_one(
         }
         LetterKind::AnnualReviewInvitation => {
             bad(folder.bad.annual_reviews, id, "annual-reviews")?;
-            let ahead = folder
-                .annual_reviews
-                .iter()
-                .filter(|a| a.meeting.value > as_of);
-            let a = match &r.target {
-                Target::File(f) => ahead.into_iter().find(|a| &a.file == f),
-                Target::Current => ahead.min_by(|a, b| {
-                    a.meeting
-                        .value
-                        .cmp(&b.meeting.value)
-                        .then_with(|| a.file.cmp(&b.file))
-                }),
-            };
-            let Some(a) = a else {
-                return Err(format!(
-                    "`{id}` has no annual review with a meeting after {day}: record it with `sen new annual-review {id} --meeting DATE`"
-                ));
-            };
+            let a = next_annual_review(&folder.annual_reviews, &r.target, as_of, id, &day)?;
             view_ar = Some(AnnualReviewView::of(
                 a,
                 pupil,
@@ -675,24 +658,7 @@ fn plan_one(
         }
         LetterKind::AdviceRequest => {
             bad(folder.bad.annual_reviews, id, "annual-reviews")?;
-            let ahead = folder
-                .annual_reviews
-                .iter()
-                .filter(|a| a.meeting.value > as_of);
-            let a = match &r.target {
-                Target::File(f) => ahead.into_iter().find(|a| &a.file == f),
-                Target::Current => ahead.min_by(|a, b| {
-                    a.meeting
-                        .value
-                        .cmp(&b.meeting.value)
-                        .then_with(|| a.file.cmp(&b.file))
-                }),
-            };
-            let Some(a) = a else {
-                return Err(format!(
-                    "`{id}` has no annual review with a meeting after {day}: record it with `sen new annual-review {id} --meeting DATE`"
-                ));
-            };
+            let a = next_annual_review(&folder.annual_reviews, &r.target, as_of, id, &day)?;
             // `--due` asks once: requests already recorded as sent are not written again.
             if matches!(r.target, Target::File(_))
                 && a.advice_requested
@@ -904,6 +870,32 @@ fn parse_time(t: &str) -> Result<String> {
         }
         _ => bail!("`--time` `{t}` is not a time: give it as 24-hour HH:MM, for example `15:30`"),
     }
+}
+
+/// The annual review a letter about the next one is for: the one in the finding's file, or
+/// the earliest meeting after as-of.
+fn next_annual_review<'a>(
+    reviews: &'a [AnnualReview],
+    target: &Target,
+    as_of: NaiveDate,
+    id: &str,
+    day: &str,
+) -> Result<&'a AnnualReview, String> {
+    let ahead = reviews.iter().filter(|a| a.meeting.value > as_of);
+    let a = match target {
+        Target::File(f) => ahead.into_iter().find(|a| &a.file == f),
+        Target::Current => ahead.min_by(|a, b| {
+            a.meeting
+                .value
+                .cmp(&b.meeting.value)
+                .then_with(|| a.file.cmp(&b.file))
+        }),
+    };
+    a.ok_or_else(|| {
+        format!(
+            "`{id}` has no annual review with a meeting after {day}: record it with `sen new annual-review {id} --meeting DATE`"
+        )
+    })
 }
 
 fn bad(is_bad: bool, id: &str, what: &str) -> Result<(), String> {
