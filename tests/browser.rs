@@ -144,10 +144,13 @@ impl Driver {
 
     /// The text the page shows (the body's innerText).
     fn text(&self) -> String {
-        // A page still loading after a click can replace the body between finding it and
-        // reading it ("stale element reference"): find it again.
+        // A page still loading after a click can have no body yet, or replace the body
+        // between finding it and reading it ("stale element reference"): find it again.
         for _ in 0..50 {
-            let el = self.find("body");
+            let Some(el) = self.find_all("body").into_iter().next() else {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            };
             let path = format!("/session/{}/element/{el}/text", self.session);
             match wd_try(self.port, "GET", &path, None) {
                 Ok(v) => return v.as_str().unwrap_or("").to_string(),
