@@ -17,6 +17,10 @@
 //! before it writes the first (`sen import`, and its `--dry-run`). The path walk
 //! ([`links_on_the_way`]) and the temporary file ([`write_temp`]) are shared with
 //! `render::write_private`, the writer of letters and reports outside the records.
+//!
+//! [`replace`] is the one way an existing record changes (`sen serve`'s forms and text
+//! editor): the same walk, the file's fingerprint as the page showed it checked first, and
+//! a temporary file renamed over the old one.
 
 use std::fs;
 use std::io::Write;
@@ -191,6 +195,107 @@ pub fn create_new(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
     walked
 }
 
+/// The fingerprint of a file's bytes a form carries (SHA-256, hex): a write that replaces
+/// the file is refused when the file no longer has it.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Why [`replace`] did not write.
+#[derive(Debug)]
+pub enum NotReplaced {
+    /// The path is refused (a link or a file on the way, not inside, or not a plain file).
+    Refused(String),
+    /// The file changed since the page showed it: these are its bytes now.
+    Stale(Vec<u8>),
+    /// The disk said no.
+    Failed(anyhow::Error),
+}
+
+impl std::fmt::Display for NotReplaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotReplaced::Refused(m) => f.write_str(m),
+            NotReplaced::Stale(_) => f.write_str(
+                "the file changed since this page showed it (in another tab or an editor), so nothing was written",
+            ),
+            NotReplaced::Failed(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+/// Replace the existing record `rel` under `root` with `contents`, only if its bytes still
+/// have the fingerprint `expected` (what the page showed): through real folders only, the
+/// file itself a plain file (never a link), whole or not at all (a temporary file in the
+/// same folder, flushed, then renamed over the old one, keeping its permissions). The one
+/// window left is between reading the file and the rename (microseconds); an editor saving
+/// in it is the one case this cannot see.
+pub fn replace(root: &Path, rel: &str, expected: &str, contents: &[u8]) -> Result<(), NotReplaced> {
+    let parts = parts(rel).map_err(|r| NotReplaced::Refused(r.message(rel)))?;
+    let mut at = root.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let shown = parts[..=i].join("/");
+        let m = fs::symlink_metadata(&at).map_err(|e| {
+            NotReplaced::Failed(anyhow::Error::new(e).context(format!("cannot read `{shown}`")))
+        })?;
+        let last = i + 1 == parts.len();
+        if m.file_type().is_symlink() {
+            return Err(NotReplaced::Refused(Refusal::Link(shown).message(rel)));
+        }
+        if last && !m.is_file() {
+            return Err(NotReplaced::Refused(format!(
+                "`{rel}` is not a plain file, and sen changes only plain files"
+            )));
+        }
+        if !last && !m.is_dir() {
+            return Err(NotReplaced::Refused(
+                Refusal::NotAFolder(shown).message(rel),
+            ));
+        }
+    }
+    let dir = at.parent().expect("a file has a folder").to_path_buf();
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| NotReplaced::Failed(e.into()))?;
+    let expected_dir = parts[..parts.len() - 1]
+        .iter()
+        .fold(real_root, |p, f| p.join(f));
+    match dir.canonicalize() {
+        Ok(real) if real == expected_dir => {}
+        Ok(_) => {
+            return Err(NotReplaced::Refused(format!(
+                "refusing to write `{rel}`: a folder on the way leads somewhere else in the end\n  help: replace any link on the way with the folder itself"
+            )));
+        }
+        Err(e) => return Err(NotReplaced::Failed(e.into())),
+    }
+    let now = fs::read(&at).map_err(|e| {
+        NotReplaced::Failed(anyhow::Error::new(e).context(format!("cannot read `{rel}`")))
+    })?;
+    if fingerprint(&now) != expected {
+        return Err(NotReplaced::Stale(now));
+    }
+    let tmp = write_temp(&dir, contents, false).map_err(|e| {
+        NotReplaced::Failed(anyhow::Error::new(e).context(format!("cannot write `{rel}`")))
+    })?;
+    if let Ok(m) = fs::metadata(&at) {
+        let _ = fs::set_permissions(&tmp, m.permissions());
+    }
+    if let Err(e) = fs::rename(&tmp, &at) {
+        let _ = fs::remove_file(&tmp);
+        return Err(NotReplaced::Failed(
+            anyhow::Error::new(e).context(format!("cannot write `{rel}`")),
+        ));
+    }
+    sync_dir(&dir);
+    Ok(())
+}
+
 /// Flush a folder's entries to disk, so a new name survives a power cut (Unix; Windows
 /// has no way to open a folder for this).
 fn sync_dir(dir: &Path) {
@@ -285,6 +390,69 @@ pub fn links_on_the_way(from: &Path, target: &Path) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_replaced_only_while_it_still_has_the_fingerprint_the_page_showed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rel = "pupils/amy-fisher/pupil.yaml";
+        create_new(dir.path(), rel, b"# kept\nname: Amy\n").expect("written");
+        let shown = fingerprint(b"# kept\nname: Amy\n");
+        replace(dir.path(), rel, &shown, b"# kept\nname: Amy Fisher\n").expect("replaced");
+        let path = dir.path().join(rel);
+        assert_eq!(fs::read(&path).unwrap(), b"# kept\nname: Amy Fisher\n");
+        // The same page's fingerprint is now stale: the second write is refused, and the
+        // refusal carries the file as it is now.
+        match replace(dir.path(), rel, &shown, b"name: lost\n") {
+            Err(NotReplaced::Stale(now)) => assert_eq!(now, b"# kept\nname: Amy Fisher\n"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(fs::read(&path).unwrap(), b"# kept\nname: Amy Fisher\n");
+        // Nothing temporary is left beside it.
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("pupil.yaml")]);
+        // A path that is not a plain file inside is refused.
+        assert!(matches!(
+            replace(dir.path(), "../x.yaml", &shown, b""),
+            Err(NotReplaced::Refused(_))
+        ));
+        assert!(matches!(
+            replace(dir.path(), "pupils/amy-fisher", &shown, b""),
+            Err(NotReplaced::Refused(_))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replace_never_writes_through_a_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        fs::write(outside.path().join("pupil.yaml"), b"name: Other\n").unwrap();
+        fs::create_dir(dir.path().join("pupils")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("pupils/amy-fisher")).unwrap();
+        let shown = fingerprint(b"name: Other\n");
+        let r = replace(
+            dir.path(),
+            "pupils/amy-fisher/pupil.yaml",
+            &shown,
+            b"name: X\n",
+        );
+        assert!(matches!(r, Err(NotReplaced::Refused(_))), "{r:?}");
+        fs::create_dir(dir.path().join("pupils/bo-li")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("pupil.yaml"),
+            dir.path().join("pupils/bo-li/pupil.yaml"),
+        )
+        .unwrap();
+        let r = replace(dir.path(), "pupils/bo-li/pupil.yaml", &shown, b"name: X\n");
+        assert!(matches!(r, Err(NotReplaced::Refused(_))), "{r:?}");
+        assert_eq!(
+            fs::read(outside.path().join("pupil.yaml")).unwrap(),
+            b"name: Other\n"
+        );
+    }
 
     #[test]
     fn a_new_file_is_written_whole_with_its_folders() {
