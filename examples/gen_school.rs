@@ -51,7 +51,7 @@ fn main() -> Result<()> {
 }
 
 /// Write the invented school of `pupils` pupils into `out` (new or empty). Also used by the
-/// golden-output test (tests/golden.rs), which includes this file as a module.
+/// golden-output test (tests/it/golden.rs), which includes this file as a module.
 pub fn generate(pupils: usize, seed: u64, as_of: NaiveDate, out: &Path) -> Result<()> {
     let school = School::new(seed, as_of);
     if out.exists() && fs::read_dir(out)?.next().is_some() {

@@ -3,7 +3,7 @@
 # Needs `cargo install cargo-fuzz` and a C++ compiler. On a stable toolchain the nightly
 # flags cargo-fuzz needs are unlocked with RUSTC_BOOTSTRAP=1. Not run in CI.
 # A crash is saved under fuzz/artifacts/loader/; copy it into tests/fixtures/fuzz/ so
-# tests/fuzz_props.rs keeps it as a regression test.
+# tests/it/fuzz_props.rs keeps it as a regression test.
 set -euo pipefail
 minutes="${1:-10}"
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -1,4 +1,4 @@
-//! The fuzzing entry point (fuzz/fuzz_targets/loader.rs, and tests/fuzz_props.rs for the
+//! The fuzzing entry point (fuzz/fuzz_targets/loader.rs, and tests/it/fuzz_props.rs for the
 //! fast deterministic half): the loader, the rules and the renderers over any bytes.
 
 use crate::findings::{Finding, Kind};

@@ -37,7 +37,7 @@ pub fn run(args: &CalendarArgs, ctx: &Ctx) -> Result<i32> {
             out.flush()?;
         }
         Some(path) => {
-            // Never over a record: the same refusal as report and letter (tests/no_modification.rs).
+            // Never over a record: the same refusal as report and letter (tests/it/no_modification.rs).
             crate::render::check_output_path(Some(&loaded.records.root), path)?;
             crate::render::write_atomic(Some(&loaded.records.root), path, &text)?;
             println!("{}", path.display());

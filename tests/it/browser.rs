@@ -1,0 +1,397 @@
+//! `sen serve` in a real browser: Debian's Chromium, headless, driven through chromedriver's
+//! WebDriver HTTP API. Opens the printed address, sees the example school's overdue
+//! findings, opens a pupil and every report, writes the due letters, downloads a Word file;
+//! and is refused without the token, under a foreign host name, and for a form posted from
+//! another site. Screenshots of the home, pupil and register pages (desktop and tablet
+//! widths) are saved under target/serve-screenshots/ to be looked at.
+//!
+//! Skips, saying so, only where chromium or chromedriver is not installed (.ci/run installs
+//! both).
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::serve::{self, request};
+use common::{AS_OF, OAKFIELD, copy_dir};
+use serde_json::{Value, json};
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = request(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            &[("Host", "localhost")],
+            b"",
+        );
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wd(port: u16, method: &str, path: &str, body: Option<Value>) -> Value {
+    wd_try(port, method, path, body).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One WebDriver command; an error response as its text.
+fn wd_try(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let r = request(
+        port,
+        method,
+        path,
+        &[
+            ("Host", &format!("localhost:{port}")),
+            ("Content-Type", "application/json"),
+        ],
+        body.as_bytes(),
+    );
+    let v: Value =
+        serde_json::from_slice(&r.body).map_err(|_| format!("{method} {path}: {}", r.text()))?;
+    if r.status >= 400 {
+        return Err(format!("{method} {path}: {} {}", r.status, r.text()));
+    }
+    Ok(v["value"].clone())
+}
+
+impl Driver {
+    fn start(chromium: &Path, chromedriver: &Path, downloads: &Path) -> Driver {
+        let port = free_port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let start = Instant::now();
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000",
+                         "--disable-background-networking", "--disable-component-update",
+                         "--disable-sync", "--no-first-run", "--disable-quic"],
+                "prefs": {
+                    "download.default_directory": downloads,
+                    "download.prompt_for_download": false,
+                },
+            },
+        }}});
+        let v = wd(port, "POST", "/session", Some(caps));
+        let session = v["sessionId"].as_str().expect("session").to_string();
+        Driver {
+            child,
+            port,
+            session,
+        }
+    }
+
+    fn cmd(&self, method: &str, what: &str, body: Option<Value>) -> Value {
+        wd(
+            self.port,
+            method,
+            &format!("/session/{}/{what}", self.session),
+            body,
+        )
+    }
+
+    fn go(&self, url: &str) {
+        self.cmd("POST", "url", Some(json!({ "url": url })));
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "url", None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The text the page shows (the body's innerText).
+    fn text(&self) -> String {
+        // A page still loading after a click can have no body yet, or replace the body
+        // between finding it and reading it ("stale element reference"): find it again.
+        for _ in 0..50 {
+            let Some(el) = self.find_all("body").into_iter().next() else {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            };
+            let path = format!("/session/{}/element/{el}/text", self.session);
+            match wd_try(self.port, "GET", &path, None) {
+                Ok(v) => return v.as_str().unwrap_or("").to_string(),
+                Err(e) if e.contains("stale element") => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("the page kept changing under {}", self.url());
+    }
+
+    fn find(&self, css: &str) -> String {
+        self.find_all(css)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no `{css}` on {}", self.url()))
+    }
+
+    fn find_all(&self, css: &str) -> Vec<String> {
+        let v = self.cmd(
+            "POST",
+            "elements",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e.as_object()?.values().next()?.as_str().map(String::from))
+            .collect()
+    }
+
+    fn attr(&self, el: &str, name: &str) -> String {
+        self.cmd("GET", &format!("element/{el}/property/{name}"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn click(&self, el: &str) {
+        self.cmd("POST", &format!("element/{el}/click"), Some(json!({})));
+    }
+
+    fn window(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    fn screenshot(&self, to: &Path) {
+        use base64::Engine;
+        let png = self.cmd("GET", "screenshot", None);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+}
+
+/// A page on another origin (another port) whose form posts to sen: the cross-site attack.
+fn evil_site(target: String) -> u16 {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for rq in server.incoming_requests() {
+            let html = format!(
+                "<!DOCTYPE html><html><body><form id=f method=post action=\"{target}/letters/due\"><input name=csrf value=guess><input name=format value=html></form><script>document.getElementById('f').submit()</script></body></html>"
+            );
+            let resp = tiny_http::Response::from_string(html)
+                .with_header(tiny_http::Header::from_bytes("Content-Type", "text/html").unwrap());
+            let _ = rq.respond(resp);
+        }
+    });
+    port
+}
+
+fn wait_for(d: &Driver, what: &str, f: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let t = d.text();
+        if f(&t) {
+            return t;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what} never showed on {}: {t}",
+            d.url()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn a_senco_uses_sen_serve_in_a_real_browser_and_others_are_refused() {
+    let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
+        eprintln!(
+            "skipped: the browser test needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("oakfield");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("serve-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let s = serve::start(&root, AS_OF, &[]);
+    let address = format!("http://127.0.0.1:{}/?token={}", s.port, s.token);
+    let d = Driver::start(&chromium, &chromedriver, &downloads);
+
+    // The printed address: the to-do list, the token gone from the address bar.
+    d.go(&address);
+    let home = wait_for(&d, "the to-do list", |t| t.contains("To do"));
+    assert!(!d.url().contains("token"), "{}", d.url());
+    assert!(home.contains("Overdue by 3 days"), "{home}");
+    assert!(
+        home.contains("review of the cycle started 15 September 2026"),
+        "{home}"
+    );
+    assert!(home.contains("pupils/amara-okafor/cycles/2026-09-15.yaml, line 22"));
+    d.screenshot(&shots.join("home-1280.png"));
+
+    // A pupil, from their name on the to-do list.
+    let link = d
+        .find_all("section.group h2 a")
+        .into_iter()
+        .find(|el| d.attr(el, "textContent").contains("Amy Okafor"))
+        .expect("Amy Okafor on the to-do list");
+    d.click(&link);
+    let pupil = wait_for(&d, "the pupil page", |t| t.contains("To do for Amy Okafor"));
+    assert!(pupil.contains("SEN record: Amara Okafor"), "{pupil}");
+    assert!(pupil.contains("Passport"));
+    d.screenshot(&shots.join("pupil-1280.png"));
+
+    d.go(&format!("{}/register", s.origin()));
+    wait_for(&d, "the register", |t| t.contains("SEN register"));
+    d.screenshot(&shots.join("register-1280.png"));
+    d.window(800, 1100);
+    d.screenshot(&shots.join("register-tablet.png"));
+    d.go(&format!("{}/", s.origin()));
+    wait_for(&d, "the to-do list", |t| t.contains("To do"));
+    d.screenshot(&shots.join("home-tablet.png"));
+    d.window(1280, 1000);
+
+    // Every report, opened from the reports page.
+    d.go(&format!("{}/reports", s.origin()));
+    wait_for(&d, "the reports", |t| t.contains("Reports"));
+    let reports: Vec<String> = d
+        .find_all(".card h2 a")
+        .iter()
+        .map(|el| d.attr(el, "href"))
+        .collect();
+    assert!(reports.len() >= 5, "{reports:?}");
+    for r in &reports {
+        d.go(r);
+        let t = wait_for(&d, r, |t| t.contains("Printable"));
+        assert!(!t.contains("could not be made"), "{r}: {t}");
+        assert!(!d.find_all(".document").is_empty(), "{r}");
+    }
+
+    // The due letters, written with one click, then opened.
+    assert!(files_under(&root.join("out")).is_empty());
+    d.go(&format!("{}/letters", s.origin()));
+    wait_for(&d, "the letters", |t| t.contains("Due now"));
+    d.click(&d.find("button.primary"));
+    let done = wait_for(&d, "letters written", |t| t.contains("Letters written"));
+    let written = files_under(&root.join("out/letters"));
+    assert!(!written.is_empty(), "{done}");
+    assert!(
+        done.contains(&format!("{} letters written", written.len())),
+        "{done}"
+    );
+    d.click(&d.find("ul.files a"));
+    wait_for(&d, "a letter", |t| t.contains("Dear"));
+
+    // A Word file, downloaded.
+    d.go(&format!("{}/reports/register", s.origin()));
+    wait_for(&d, "the register report", |t| t.contains("Word"));
+    let word = d
+        .find_all(".actions a")
+        .into_iter()
+        .find(|el| d.attr(el, "textContent") == "Word")
+        .expect("a Word link");
+    d.click(&word);
+    let start = Instant::now();
+    let docx = loop {
+        let found = files_under(&downloads)
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "docx"));
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no Word file downloaded"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+
+    // Refusals. A form on another site posting to sen: refused, nothing written.
+    let before = files_under(&root.join("out"));
+    let evil = evil_site(s.origin());
+    d.go(&format!("http://127.0.0.1:{evil}/"));
+    let refused = wait_for(&d, "the refusal", |t| t.contains("Not allowed"));
+    assert!(!refused.contains("Okafor"));
+    assert_eq!(
+        files_under(&root.join("out")),
+        before,
+        "a cross-site form wrote"
+    );
+
+    // Another host name for this machine (as a DNS-rebinding page would use): refused.
+    d.go(&format!(
+        "http://sen-test.localhost:{}/?token={}",
+        s.port, s.token
+    ));
+    let t = wait_for(&d, "the refusal", |t| t.contains("Not allowed"));
+    assert!(!t.contains("Okafor"));
+
+    // Without the token (the cookie gone): refused, no record data.
+    d.go(&format!("{}/", s.origin()));
+    d.cmd("DELETE", "cookie", None);
+    d.go(&format!("{}/pupils/amara-okafor", s.origin()));
+    let t = wait_for(&d, "the refusal", |t| t.contains("Not allowed"));
+    assert!(!t.contains("Okafor"), "{t}");
+}
