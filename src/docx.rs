@@ -3,8 +3,9 @@
 //! templates stay the single source of the words, and what Markdown shows as a heading,
 //! a list or a table is a heading, a list or a table in Word.
 //!
-//! The file is built with `docx-rs` (its default `image` feature off: sen embeds no
-//! pictures here). The bytes are the same for the same input: no hyperlink fields (the
+//! The file is built with `docx-rs` (its default `image` feature off: the charts are drawn
+//! to PNG by resvg, [`chart_png`], and their drawings numbered apart afterwards,
+//! [`number_drawings`]). The bytes are the same for the same input: no hyperlink fields (the
 //! crate numbers them from a process-wide counter), so a link is written as its text with
 //! its address after it when the two differ; the crate's fixed document dates and the zip
 //! writer's fixed entry times do the rest (a test reads the archive back).
@@ -154,7 +155,69 @@ fn build(documents: &[Vec<Part>], layout: Layout, footer: Option<&str>) -> Resul
     doc.build()
         .pack(&mut bytes)
         .context("cannot build the Word document")?;
-    Ok(bytes.into_inner())
+    number_drawings(bytes.into_inner())
+}
+
+/// The drawing number docx-rs gives every picture (it writes `id="1"` for each).
+const DRAWING: &str = "<wp:docPr id=\"1\" name=\"Figure\"";
+
+/// The package with each picture of the document numbered apart (1, 2, 3 ...). docx-rs
+/// numbers every picture 1, and Word reports "unreadable content" in a document whose
+/// drawings share a number (the governors' report has several charts). The package is
+/// copied entry by entry as it is (the same bytes and times), with only the document's
+/// part rewritten; a document with one picture or none is returned untouched.
+fn number_drawings(package: Vec<u8>) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    const PART: &str = "word/document.xml";
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(&package)).context("cannot read the Word document")?;
+    let mut xml = String::new();
+    let (time, mode) = {
+        let mut part = archive
+            .by_name(PART)
+            .context("the Word document has no document part")?;
+        part.read_to_string(&mut xml)
+            .context("cannot read the Word document")?;
+        (part.last_modified(), part.unix_mode())
+    };
+    if xml.matches(DRAWING).count() < 2 {
+        return Ok(package);
+    }
+    let mut numbered = String::with_capacity(xml.len() + 64);
+    for (n, piece) in xml.split(DRAWING).enumerate() {
+        if n > 0 {
+            numbered.push_str(&format!("<wp:docPr id=\"{n}\" name=\"Figure {n}\""));
+        }
+        numbered.push_str(piece);
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() + 64)));
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .context("cannot read the Word document")?;
+        if entry.name() != PART {
+            out.raw_copy_file(entry)
+                .context("cannot write the Word document")?;
+            continue;
+        }
+        drop(entry);
+        let mut options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        if let Some(t) = time {
+            options = options.last_modified_time(t);
+        }
+        if let Some(m) = mode {
+            options = options.unix_permissions(m);
+        }
+        out.start_file(PART, options)
+            .context("cannot write the Word document")?;
+        out.write_all(numbered.as_bytes())
+            .context("cannot write the Word document")?;
+    }
+    Ok(out
+        .finish()
+        .context("cannot write the Word document")?
+        .into_inner())
 }
 
 /// `text` as a Word document may hold it: the one place text enters the document, so
