@@ -55,6 +55,18 @@ const AXIS_H: f64 = 22.0;
 /// The patterns, in series order: black, diagonal hatch, dots, cross-hatch.
 const PATTERNS: [&str; 4] = ["solid", "hatch", "dots", "cross"];
 
+/// Where a chart's parts go, in pixels (and the value at the right of the plot).
+struct Layout {
+    max: f64,
+    n_series: usize,
+    group_h: f64,
+    top: f64,
+    bars_end: f64,
+    height: f64,
+    label_w: f64,
+    plot_w: f64,
+}
+
 fn defs(id: &str) -> String {
     format!(
         "<defs>\
@@ -103,6 +115,39 @@ impl BarChart {
 
     /// The chart as one `<svg>` element; `id` must be unique in the page (pattern ids).
     pub fn svg(&self, id: &str) -> String {
+        let ticks = self.ticks();
+        let l = self.layout(!ticks.is_empty());
+        let mut s = String::new();
+        self.head(&mut s, id, &l);
+        // The axis, and on a fixed scale a light line and its words at each mark.
+        let _ = write!(
+            s,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#000\"/>",
+            l.label_w,
+            l.top - 4.0,
+            l.label_w,
+            l.bars_end + 2.0
+        );
+        for (v, words) in &ticks {
+            let x = l.label_w + v / l.max * l.plot_w;
+            let _ = write!(
+                s,
+                "<line x1=\"{x:.1}\" y1=\"{}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#999\" stroke-width=\"0.5\" stroke-dasharray=\"2 2\"/><text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">{}</text>",
+                l.top - 4.0,
+                l.bars_end + 2.0,
+                l.bars_end + 16.0,
+                escape_html(words)
+            );
+        }
+        for ci in 0..self.categories.len() {
+            self.category(&mut s, id, &l, ci);
+        }
+        s.push_str("</svg>");
+        s
+    }
+
+    /// Where everything goes: the scale's top, the bars' rows, the room for the names.
+    fn layout(&self, has_ticks: bool) -> Layout {
         let largest = self
             .series
             .iter()
@@ -113,12 +158,11 @@ impl BarChart {
             Scale::Percent => 100.0,
             Scale::Fixed { max, .. } => *max,
         };
-        let ticks = self.ticks();
         let n_series = self.series.len().max(1);
         let group_h = BAR_H * n_series as f64 + GAP;
         let top = 30.0 + if self.series.len() > 1 { LEGEND_H } else { 0.0 };
         let bars_end = top + group_h * self.categories.len() as f64;
-        let height = bars_end + 10.0 + if ticks.is_empty() { 0.0 } else { AXIS_H };
+        let height = bars_end + 10.0 + if has_ticks { AXIS_H } else { 0.0 };
         // Room for the longest category name (about 6.5 px a character at 12 px).
         let longest = self
             .categories
@@ -127,8 +171,22 @@ impl BarChart {
             .max()
             .unwrap_or(0);
         let label_w = (longest as f64 * 6.5 + 12.0).clamp(60.0, 300.0);
-        let plot_w = WIDTH - label_w - VALUE_W;
-        let mut s = String::new();
+        Layout {
+            max,
+            n_series,
+            group_h,
+            top,
+            bars_end,
+            height,
+            label_w,
+            plot_w: WIDTH - label_w - VALUE_W,
+        }
+    }
+
+    /// The opening tag with the title and description read aloud, the title shown, and a
+    /// legend when there is more than one series.
+    fn head(&self, s: &mut String, id: &str, l: &Layout) {
+        let height = l.height;
         let _ = write!(
             s,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"sans-serif\" font-size=\"12\">\
@@ -155,62 +213,45 @@ impl BarChart {
                 x += 40.0 + 7.0 * se.name.chars().count() as f64;
             }
         }
-        // The axis, and on a fixed scale a light line and its words at each mark.
+    }
+
+    /// One category: its name, and a bar with its words for each series.
+    fn category(&self, s: &mut String, id: &str, l: &Layout, ci: usize) {
+        let (label_w, max, plot_w) = (l.label_w, l.max, l.plot_w);
+        let y0 = l.top + l.group_h * ci as f64;
         let _ = write!(
             s,
-            "<line x1=\"{label_w}\" y1=\"{}\" x2=\"{label_w}\" y2=\"{}\" stroke=\"#000\"/>",
-            top - 4.0,
-            bars_end + 2.0
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 6.0,
+            y0 + BAR_H * l.n_series as f64 / 2.0 + 4.0,
+            escape_html(&self.categories[ci])
         );
-        for (v, words) in &ticks {
-            let x = label_w + v / max * plot_w;
-            let _ = write!(
-                s,
-                "<line x1=\"{x:.1}\" y1=\"{}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#999\" stroke-width=\"0.5\" stroke-dasharray=\"2 2\"/><text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">{}</text>",
-                top - 4.0,
-                bars_end + 2.0,
-                bars_end + 16.0,
-                escape_html(words)
-            );
-        }
-        for (ci, cat) in self.categories.iter().enumerate() {
-            let y0 = top + group_h * ci as f64;
-            let _ = write!(
-                s,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                label_w - 6.0,
-                y0 + BAR_H * n_series as f64 / 2.0 + 4.0,
-                escape_html(cat)
-            );
-            for (si, se) in self.series.iter().enumerate() {
-                let y = y0 + BAR_H * si as f64;
-                let v = se.values.get(ci).copied().flatten();
-                let w = match v {
-                    Some(v) if max > 0.0 => {
-                        (v.min(max) / max * plot_w).max(if v > 0.0 { 1.0 } else { 0.0 })
-                    }
-                    _ => 0.0,
-                };
-                if w > 0.0 {
-                    let _ = write!(
-                        s,
-                        "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\" stroke=\"#000\" stroke-width=\"0.8\"/>",
-                        BAR_H - 2.0,
-                        fill(id, si)
-                    );
+        for (si, se) in self.series.iter().enumerate() {
+            let y = y0 + BAR_H * si as f64;
+            let v = se.values.get(ci).copied().flatten();
+            let w = match v {
+                Some(v) if max > 0.0 => {
+                    (v.min(max) / max * plot_w).max(if v > 0.0 { 1.0 } else { 0.0 })
                 }
-                let label = se.labels.get(ci).map_or("", String::as_str);
+                _ => 0.0,
+            };
+            if w > 0.0 {
                 let _ = write!(
                     s,
-                    "<text x=\"{:.1}\" y=\"{}\">{}</text>",
-                    label_w + w + 4.0,
-                    y + BAR_H - 5.0,
-                    escape_html(label)
+                    "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\" stroke=\"#000\" stroke-width=\"0.8\"/>",
+                    BAR_H - 2.0,
+                    fill(id, si)
                 );
             }
+            let label = se.labels.get(ci).map_or("", String::as_str);
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{}\">{}</text>",
+                label_w + w + 4.0,
+                y + BAR_H - 5.0,
+                escape_html(label)
+            );
         }
-        s.push_str("</svg>");
-        s
     }
 }
 

@@ -198,28 +198,8 @@ pub struct LetterArgs {
     pub format: OutputFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LetterKind {
-    Notification,
-    ReviewInvitation,
-    ReviewRecord,
-    MeetingRecord,
-    AnnualReviewInvitation,
-    AdviceRequest,
-}
-
-impl LetterKind {
-    pub fn id(self) -> &'static str {
-        match self {
-            LetterKind::Notification => "notification",
-            LetterKind::ReviewInvitation => "review-invitation",
-            LetterKind::ReviewRecord => "review-record",
-            LetterKind::MeetingRecord => "meeting-record",
-            LetterKind::AnnualReviewInvitation => "annual-review-invitation",
-            LetterKind::AdviceRequest => "advice-request",
-        }
-    }
-}
+/// The kinds of letter: one row each in `commands::letter::kinds::KINDS`.
+pub use crate::commands::letter::LetterKind;
 
 /// Create a new records folder with a commented school.yaml, pupils/ and a .gitignore.
 ///

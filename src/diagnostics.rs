@@ -136,18 +136,42 @@ fn marker(line: &str, col: usize) -> (usize, usize) {
 /// the rule and its paragraphs under the message) so it still fits an 80-column terminal.
 /// Only a pupil id too long for the width can push it wider.
 pub fn table(findings: &[&Finding], color: bool, width: usize) -> String {
-    struct Row {
-        when: String,
-        kind: Kind,
-        due: String,
-        who: String,
-        message: String,
-        rule: String,
-        paragraphs: String,
+    let rows: Vec<Row> = findings.iter().map(|f| Row::of(f)).collect();
+    let (wide, message_width) = fit(&rows, width);
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Disabled);
+    if wide {
+        t.set_header(["", "due", "pupil", "what", "rule, Code §"]);
+    } else {
+        t.set_header(["", "pupil", "what (rule, Code §)"]);
     }
-    let rows: Vec<Row> = findings
-        .iter()
-        .map(|f| Row {
+    for r in rows {
+        t.add_row(r.cells(wide, message_width, color));
+    }
+    // The caller has decided (--color, NO_COLOR, the terminal); comfy-table must not guess.
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.to_string()
+}
+
+/// One finding as the table's words.
+struct Row {
+    when: String,
+    kind: Kind,
+    due: String,
+    who: String,
+    message: String,
+    rule: String,
+    paragraphs: String,
+}
+
+impl Row {
+    fn of(f: &Finding) -> Row {
+        Row {
             when: match (f.kind, f.days) {
                 (Kind::Overdue, Some(d)) => format!("overdue {}", days(d)),
                 (Kind::Overdue, None) => "overdue".to_string(),
@@ -166,8 +190,55 @@ pub fn table(findings: &[&Finding], color: bool, width: usize) -> String {
             message: f.message.clone(),
             rule: f.rule.id().to_string(),
             paragraphs: f.rule.paragraphs().join(", "),
-        })
-        .collect();
+        }
+    }
+
+    /// The row's cells: five columns when `wide`, else three (the date under the kind, the
+    /// rule under the message).
+    fn cells(self, wide: bool, message_width: usize, color: bool) -> Vec<comfy_table::Cell> {
+        let when = if wide || self.due.is_empty() {
+            self.when
+        } else {
+            format!("{}\n{}", self.when, self.due)
+        };
+        let mut kind = comfy_table::Cell::new(when);
+        if color {
+            kind = kind.fg(match self.kind {
+                Kind::Overdue => comfy_table::Color::Red,
+                Kind::Due => comfy_table::Color::Yellow,
+                Kind::Late => comfy_table::Color::Magenta,
+                _ => comfy_table::Color::Cyan,
+            });
+        }
+        if wide {
+            return vec![
+                kind,
+                comfy_table::Cell::new(self.due),
+                comfy_table::Cell::new(self.who),
+                comfy_table::Cell::new(wrap(&self.message, message_width)),
+                comfy_table::Cell::new(format!("{}\n{}", self.rule, self.paragraphs)),
+            ];
+        }
+        let rule = if self.paragraphs.is_empty() {
+            format!("({})", self.rule)
+        } else {
+            format!("({}; {})", self.rule, self.paragraphs)
+        };
+        vec![
+            kind,
+            comfy_table::Cell::new(self.who),
+            comfy_table::Cell::new(format!(
+                "{}\n{}",
+                wrap(&self.message, message_width),
+                wrap(&rule, message_width)
+            )),
+        ]
+    }
+}
+
+/// Whether the five-column table fits `width` with a message column of at least
+/// [`MIN_MESSAGE`], and how wide the message column is.
+fn fit(rows: &[Row], width: usize) -> (bool, usize) {
     let widest = |get: &dyn Fn(&Row) -> usize, header: usize| {
         rows.iter().map(get).max().unwrap_or(0).max(header)
     };
@@ -187,61 +258,7 @@ pub fn table(findings: &[&Finding], color: bool, width: usize) -> String {
             .saturating_sub(w_when.max(w_due) + w_who + frame(3))
             .max(MIN_MESSAGE.min(24))
     };
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Disabled);
-    if wide {
-        t.set_header(["", "due", "pupil", "what", "rule, Code §"]);
-    } else {
-        t.set_header(["", "pupil", "what (rule, Code §)"]);
-    }
-    for r in rows {
-        let when = if wide || r.due.is_empty() {
-            r.when
-        } else {
-            format!("{}\n{}", r.when, r.due)
-        };
-        let mut kind = comfy_table::Cell::new(when);
-        if color {
-            kind = kind.fg(match r.kind {
-                Kind::Overdue => comfy_table::Color::Red,
-                Kind::Due => comfy_table::Color::Yellow,
-                Kind::Late => comfy_table::Color::Magenta,
-                _ => comfy_table::Color::Cyan,
-            });
-        }
-        if wide {
-            t.add_row(vec![
-                kind,
-                comfy_table::Cell::new(r.due),
-                comfy_table::Cell::new(r.who),
-                comfy_table::Cell::new(wrap(&r.message, message_width)),
-                comfy_table::Cell::new(format!("{}\n{}", r.rule, r.paragraphs)),
-            ]);
-        } else {
-            let rule = if r.paragraphs.is_empty() {
-                format!("({})", r.rule)
-            } else {
-                format!("({}; {})", r.rule, r.paragraphs)
-            };
-            t.add_row(vec![
-                kind,
-                comfy_table::Cell::new(r.who),
-                comfy_table::Cell::new(format!(
-                    "{}\n{}",
-                    wrap(&r.message, message_width),
-                    wrap(&rule, message_width)
-                )),
-            ]);
-        }
-    }
-    // The caller has decided (--color, NO_COLOR, the terminal); comfy-table must not guess.
-    if color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
-    t.to_string()
+    (wide, message_width)
 }
 
 /// The narrowest message column of the five-column table; narrower, the table folds.

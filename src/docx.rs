@@ -94,8 +94,7 @@ fn build(documents: &[Vec<Part>], layout: Layout, footer: Option<&str>) -> Resul
         }
     }
     let footer = footer.map(xml_text);
-    let footer = footer.as_deref();
-    let mut doc = Docx::new()
+    let doc = Docx::new()
         .page_size(width, height)
         .page_margin(
             PageMargin::new()
@@ -107,35 +106,10 @@ fn build(documents: &[Vec<Part>], layout: Layout, footer: Option<&str>) -> Resul
                 .footer(if letter { 425 } else { 567 }),
         )
         .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT));
-    doc = if letter {
-        doc.default_size(20)
-            .default_line_spacing(
-                LineSpacing::new()
-                    .after(100)
-                    .line(250)
-                    .line_rule(LineSpacingType::Auto),
-            )
-            .add_style(heading_style(1, 28))
-            .add_style(heading_style(2, 21).line_spacing(LineSpacing::new().before(140).after(40)))
-            .add_style(heading_style(3, 20))
-            .add_style(heading_style(4, 20))
-    } else {
-        doc.default_size(22)
-            .default_line_spacing(
-                LineSpacing::new()
-                    .after(120)
-                    .line(264)
-                    .line_rule(LineSpacingType::Auto),
-            )
-            .add_style(heading_style(1, 36))
-            .add_style(heading_style(2, 28))
-            .add_style(heading_style(3, 24))
-            .add_style(heading_style(4, 22))
-    };
-    doc = doc
+    let mut doc = styled(doc, letter)
         .add_abstract_numbering(list_levels(BULLETS, true))
         .add_abstract_numbering(list_levels(DECIMAL, false))
-        .footer(page_footer(footer));
+        .footer(page_footer(footer.as_deref()));
     if landscape {
         doc = doc.page_orient(PageOrientationType::Landscape);
     }
@@ -218,6 +192,35 @@ fn number_drawings(package: Vec<u8>) -> Result<Vec<u8>> {
         .finish()
         .context("cannot write the Word document")?
         .into_inner())
+}
+
+/// The type sizes, spacing and headings: a letter's a little smaller and tighter.
+fn styled(doc: Docx, letter: bool) -> Docx {
+    if letter {
+        doc.default_size(20)
+            .default_line_spacing(
+                LineSpacing::new()
+                    .after(100)
+                    .line(250)
+                    .line_rule(LineSpacingType::Auto),
+            )
+            .add_style(heading_style(1, 28))
+            .add_style(heading_style(2, 21).line_spacing(LineSpacing::new().before(140).after(40)))
+            .add_style(heading_style(3, 20))
+            .add_style(heading_style(4, 20))
+    } else {
+        doc.default_size(22)
+            .default_line_spacing(
+                LineSpacing::new()
+                    .after(120)
+                    .line(264)
+                    .line_rule(LineSpacingType::Auto),
+            )
+            .add_style(heading_style(1, 36))
+            .add_style(heading_style(2, 28))
+            .add_style(heading_style(3, 24))
+            .add_style(heading_style(4, 22))
+    }
 }
 
 /// `text` as a Word document may hold it: the one place text enters the document, so
@@ -593,24 +596,7 @@ impl Writer {
             }
             Tag::List(start) => {
                 self.finish_paragraph();
-                let numbering = match start {
-                    None => {
-                        if !self.numberings.iter().any(|n| n.id == BULLETS) {
-                            self.numberings.push(Numbering::new(BULLETS, BULLETS));
-                        }
-                        BULLETS
-                    }
-                    Some(first) => {
-                        // Each numbered list counts from its own start.
-                        let id = 110 + self.numberings.len();
-                        self.numberings.push(
-                            Numbering::new(id, DECIMAL)
-                                .add_override(LevelOverride::new(0).start(first as usize)),
-                        );
-                        id
-                    }
-                };
-                self.lists.push(ListState { numbering });
+                self.start_list(start);
             }
             Tag::Item => {
                 self.finish_paragraph();
@@ -649,6 +635,28 @@ impl Writer {
             Tag::Image { .. } => {}
             _ => {}
         }
+    }
+
+    /// A list opens: bullets share one numbering; each numbered list counts from its own
+    /// start.
+    fn start_list(&mut self, start: Option<u64>) {
+        let numbering = match start {
+            None => {
+                if !self.numberings.iter().any(|n| n.id == BULLETS) {
+                    self.numberings.push(Numbering::new(BULLETS, BULLETS));
+                }
+                BULLETS
+            }
+            Some(first) => {
+                let id = 110 + self.numberings.len();
+                self.numberings.push(
+                    Numbering::new(id, DECIMAL)
+                        .add_override(LevelOverride::new(0).start(first as usize)),
+                );
+                id
+            }
+        };
+        self.lists.push(ListState { numbering });
     }
 
     fn end(&mut self, tag: TagEnd) {
@@ -691,35 +699,7 @@ impl Writer {
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
-                    let widths = column_widths(&t.rows, t.columns, self.text_width);
-                    let rows = t
-                        .rows
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, cells)| {
-                            let cells = cells
-                                .into_iter()
-                                .zip(&widths)
-                                .map(|((p, _), &w)| {
-                                    let cell =
-                                        TableCell::new().add_paragraph(p).width(w, WidthType::Dxa);
-                                    if i == 0 {
-                                        cell.shading(
-                                            Shading::new().shd_type(ShdType::Clear).fill("EEEEEE"),
-                                        )
-                                    } else {
-                                        cell
-                                    }
-                                })
-                                .collect();
-                            TableRow::new(cells).cant_split()
-                        })
-                        .collect();
-                    let table = Table::new(rows)
-                        .set_grid(widths)
-                        .width(self.text_width, WidthType::Dxa)
-                        .layout(TableLayoutType::Fixed);
-                    self.push(Block::Table(Box::new(table)));
+                    self.end_table(t);
                 }
             }
             TagEnd::Emphasis => self.inline.italic = false,
@@ -727,17 +707,54 @@ impl Writer {
             TagEnd::Strikethrough => self.inline.strike = false,
             TagEnd::Link => {
                 if let Some(link) = self.link.take() {
-                    let dest = link.dest.trim();
-                    let shown = dest.strip_prefix("mailto:").unwrap_or(dest);
-                    let safe = ["https://", "http://", "mailto:"]
-                        .iter()
-                        .any(|s| dest.to_ascii_lowercase().starts_with(s));
-                    if safe && link.text.trim() != shown && !shown.is_empty() {
-                        self.text(&format!(" ({shown})"));
-                    }
+                    self.end_link(&link);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A table ends: its columns sized to their words, the heading row shaded, no row
+    /// split across pages.
+    fn end_table(&mut self, t: TableState) {
+        let widths = column_widths(&t.rows, t.columns, self.text_width);
+        let rows = t
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| {
+                let cells = cells
+                    .into_iter()
+                    .zip(&widths)
+                    .map(|((p, _), &w)| {
+                        let cell = TableCell::new().add_paragraph(p).width(w, WidthType::Dxa);
+                        if i == 0 {
+                            cell.shading(Shading::new().shd_type(ShdType::Clear).fill("EEEEEE"))
+                        } else {
+                            cell
+                        }
+                    })
+                    .collect();
+                TableRow::new(cells).cant_split()
+            })
+            .collect();
+        let table = Table::new(rows)
+            .set_grid(widths)
+            .width(self.text_width, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed);
+        self.push(Block::Table(Box::new(table)));
+    }
+
+    /// A link ends: a web or email address not already its words follows in brackets, so
+    /// a printed page still gives it.
+    fn end_link(&mut self, link: &LinkState) {
+        let dest = link.dest.trim();
+        let shown = dest.strip_prefix("mailto:").unwrap_or(dest);
+        let safe = ["https://", "http://", "mailto:"]
+            .iter()
+            .any(|s| dest.to_ascii_lowercase().starts_with(s));
+        if safe && link.text.trim() != shown && !shown.is_empty() {
+            self.text(&format!(" ({shown})"));
         }
     }
 

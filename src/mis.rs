@@ -356,6 +356,64 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// The row as a pupil, each cell checked in turn: a bad
+    /// cell is one error in [`Row::errors`], and the rest are still read.
+    fn pupil(&mut self) -> MisPupil {
+        let upn = self.text("upn").map(|u| u.to_ascii_uppercase());
+        if let Some(u) = &upn
+            && let Err(e) = crate::validate::check_upn(u)
+        {
+            self.error("upn", e);
+        }
+        let family = self.name("family", "the family name is empty");
+        let given = self.name("given", "the given name is empty");
+        let status = self.parsed("status", parse_status, |t| {
+            format!("`{t}` is not a SEN status: write K (SEN support), E (EHC plan) or N (no SEN)")
+        });
+        let year_group = self.parsed("year_group", parse_year, |t| {
+            format!("`{t}` is not an NC year: write R (Reception) or 1 to 14")
+        });
+        MisPupil {
+            row: self.row,
+            upn,
+            family,
+            given,
+            preferred: self.text("preferred"),
+            dob: self.date("dob"),
+            year_group,
+            class: self.text("class"),
+            status,
+            primary_need: self.need("primary_need"),
+            secondary_need: self.need("secondary_need"),
+            since: self.date("since"),
+        }
+    }
+
+    /// A name cell, which must not be empty (said once, if the cell is not already wrong).
+    fn name(&mut self, key: &str, empty: &str) -> String {
+        let before = self.errors.len();
+        let name = self.text(key).unwrap_or_default();
+        if name.is_empty() && self.errors.len() == before {
+            self.error(key, empty.into());
+        }
+        name
+    }
+
+    /// A cell read by `parse`, or an error in the words `wrong` gives.
+    fn parsed<T>(
+        &mut self,
+        key: &str,
+        parse: fn(&str) -> Option<T>,
+        wrong: impl Fn(&str) -> String,
+    ) -> Option<T> {
+        let t = self.text(key)?;
+        let v = parse(&t);
+        if v.is_none() {
+            self.error(key, wrong(&t));
+        }
+        v
+    }
+
     /// The trimmed text of `key`'s column, `None` when empty. Where the key has two columns
     /// that disagree, that is an error.
     fn text(&mut self, key: &str) -> Option<String> {
@@ -570,62 +628,7 @@ pub fn read_pupils(bytes: &[u8], map: &[(String, String)]) -> Result<Read<MisPup
             cols: &cols,
             errors: Vec::new(),
         };
-        let upn = r.text("upn").map(|u| u.to_ascii_uppercase());
-        if let Some(u) = &upn
-            && let Err(e) = crate::validate::check_upn(u)
-        {
-            r.error("upn", e);
-        }
-        let before = r.errors.len();
-        let family = r.text("family").unwrap_or_default();
-        if family.is_empty() && r.errors.len() == before {
-            r.error("family", "the family name is empty".into());
-        }
-        let before = r.errors.len();
-        let given = r.text("given").unwrap_or_default();
-        if given.is_empty() && r.errors.len() == before {
-            r.error("given", "the given name is empty".into());
-        }
-        let status = match r.text("status") {
-            None => None,
-            Some(t) => match parse_status(&t) {
-                Some(s) => Some(s),
-                None => {
-                    r.error(
-                        "status",
-                        format!("`{t}` is not a SEN status: write K (SEN support), E (EHC plan) or N (no SEN)"),
-                    );
-                    None
-                }
-            },
-        };
-        let year_group = match r.text("year_group") {
-            None => None,
-            Some(t) => match parse_year(&t) {
-                Some(y) => Some(y),
-                None => {
-                    r.error(
-                        "year_group",
-                        format!("`{t}` is not an NC year: write R (Reception) or 1 to 14"),
-                    );
-                    None
-                }
-            },
-        };
-        let p = MisPupil {
-            row: *row,
-            upn,
-            family,
-            given,
-            preferred: r.text("preferred"),
-            dob: r.date("dob"),
-            year_group,
-            class: r.text("class"),
-            status,
-            primary_need: r.need("primary_need"),
-            secondary_need: r.need("secondary_need"),
-            since: r.date("since"),
-        };
+        let p = r.pupil();
         if r.errors.is_empty() {
             out.rows.push(p);
         } else {

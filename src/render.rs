@@ -19,9 +19,10 @@ use serde::Serialize;
 
 use crate::dates;
 
-/// The built-in templates: (name, source). A file of the same name in the records'
+/// The built-in templates of the reports and the partials: (name, source); the letters' are
+/// in `commands::letter::kinds::KINDS`. A file of the same name in the records'
 /// `templates/` folder replaces one.
-pub const BUILTIN: [(&str, &str); 15] = [
+pub const BUILTIN: [(&str, &str); 9] = [
     (
         "information.md.j2",
         include_str!("../templates/information.md.j2"),
@@ -38,30 +39,6 @@ pub const BUILTIN: [(&str, &str); 15] = [
     (
         "passport.md.j2",
         include_str!("../templates/passport.md.j2"),
-    ),
-    (
-        "notification.md.j2",
-        include_str!("../templates/notification.md.j2"),
-    ),
-    (
-        "review-invitation.md.j2",
-        include_str!("../templates/review-invitation.md.j2"),
-    ),
-    (
-        "review-record.md.j2",
-        include_str!("../templates/review-record.md.j2"),
-    ),
-    (
-        "meeting-record.md.j2",
-        include_str!("../templates/meeting-record.md.j2"),
-    ),
-    (
-        "annual-review-invitation.md.j2",
-        include_str!("../templates/annual-review-invitation.md.j2"),
-    ),
-    (
-        "advice-request.md.j2",
-        include_str!("../templates/advice-request.md.j2"),
     ),
     (
         "_letterhead.md.j2",
@@ -122,9 +99,13 @@ impl Renderer {
         });
         add_filters(&mut env);
         let school_dir = root.map(school_templates).transpose()?.flatten();
-        for (name, builtin) in BUILTIN {
+        let letters = crate::commands::letter::kinds::KINDS
+            .iter()
+            .map(|k| (format!("{}.md.j2", k.id), k.template));
+        let builtins = BUILTIN.iter().map(|(n, t)| (n.to_string(), *t));
+        for (name, builtin) in builtins.chain(letters) {
             let source = match &school_dir {
-                Some(dir) => read_template(&dir.join(name), &format!("templates/{name}"))?,
+                Some(dir) => read_template(&dir.join(&name), &format!("templates/{name}"))?,
                 None => None,
             };
             let source = source.unwrap_or_else(|| builtin.to_string());

@@ -123,43 +123,7 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
     let year_group = p
         .year_group
         .map_or_else(|| "null".to_string(), |y| y.to_string());
-    let contacts = if p.contacts.is_empty() {
-        "contacts:                 # parents and carers: letters go to those with parental responsibility\n  # - name: Mrs Grace Okafor\n  #   relationship: mother\n  #   parental_responsibility: true\n  #   email: grace@example.com\n  #   phone: \"07700 900000\"\n  #   address: [\"2 Elm Road\", \"Salford\", \"M2 2BB\"]\n  #   language: English   # any other language: sen warns that letters need translating\n  #   letters: true       # default: parental_responsibility\n".to_string()
-    } else {
-        let mut c = String::from(
-            "contacts:                 # parents and carers: letters go to those with parental responsibility\n",
-        );
-        for k in &p.contacts {
-            c.push_str(&format!("  - name: {}\n", quote(&k.name)));
-            c.push_str(&format!(
-                "    relationship: {}\n",
-                or_null(k.relationship.as_deref())
-            ));
-            c.push_str(&format!(
-                "    parental_responsibility: {}\n",
-                k.parental_responsibility
-            ));
-            if let Some(e) = &k.email {
-                c.push_str(&format!("    email: {}\n", quote(e)));
-            }
-            if let Some(ph) = &k.phone {
-                c.push_str(&format!("    phone: {}\n", quote(ph)));
-            }
-            if !k.address.is_empty() {
-                let lines: Vec<String> = k.address.iter().map(|l| quote(l)).collect();
-                c.push_str(&format!("    address: [{}]\n", lines.join(", ")));
-            }
-            if let Some(l) = &k.language {
-                c.push_str(&format!("    language: {}\n", quote(l)));
-            }
-            if k.letters && !k.parental_responsibility {
-                c.push_str(
-                    "    letters: true             # cares for the child: a parent in education law\n",
-                );
-            }
-        }
-        c
-    };
+    let contacts = contacts_yaml(&p.contacts);
     t.push_str(&format!(
         "# {given} {family}: who the pupil is and their SEN status. Replace each null with what\n\
          # you know; `sen check` says what is still needed.\n\
@@ -192,6 +156,52 @@ pub fn pupil_yaml(rel: &str, p: &PupilSkeleton) -> String {
         family = comment(&p.family),
     ));
     t
+}
+
+/// pupil.yaml's `contacts:`: those the MIS gave, or a commented example to fill in.
+fn contacts_yaml(contacts: &[ContactSkeleton]) -> String {
+    if contacts.is_empty() {
+        return "contacts:                 # parents and carers: letters go to those with parental responsibility\n  # - name: Mrs Grace Okafor\n  #   relationship: mother\n  #   parental_responsibility: true\n  #   email: grace@example.com\n  #   phone: \"07700 900000\"\n  #   address: [\"2 Elm Road\", \"Salford\", \"M2 2BB\"]\n  #   language: English   # any other language: sen warns that letters need translating\n  #   letters: true       # default: parental_responsibility\n".to_string();
+    }
+    let mut c = String::from(
+        "contacts:                 # parents and carers: letters go to those with parental responsibility\n",
+    );
+    for k in contacts {
+        c.push_str(&contact_yaml(k));
+    }
+    c
+}
+
+/// One contact under `contacts:`.
+fn contact_yaml(k: &ContactSkeleton) -> String {
+    let mut c = format!("  - name: {}\n", quote(&k.name));
+    c.push_str(&format!(
+        "    relationship: {}\n",
+        or_null(k.relationship.as_deref())
+    ));
+    c.push_str(&format!(
+        "    parental_responsibility: {}\n",
+        k.parental_responsibility
+    ));
+    if let Some(e) = &k.email {
+        c.push_str(&format!("    email: {}\n", quote(e)));
+    }
+    if let Some(ph) = &k.phone {
+        c.push_str(&format!("    phone: {}\n", quote(ph)));
+    }
+    if !k.address.is_empty() {
+        let lines: Vec<String> = k.address.iter().map(|l| quote(l)).collect();
+        c.push_str(&format!("    address: [{}]\n", lines.join(", ")));
+    }
+    if let Some(l) = &k.language {
+        c.push_str(&format!("    language: {}\n", quote(l)));
+    }
+    if k.letters && !k.parental_responsibility {
+        c.push_str(
+            "    letters: true             # cares for the child: a parent in education law\n",
+        );
+    }
+    c
 }
 
 #[cfg(test)]

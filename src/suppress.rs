@@ -268,36 +268,8 @@ impl Group {
             if moves.is_empty() {
                 break;
             }
-            // The cheapest one or two changes after which `c` keeps two values.
-            let mut best: Option<(Rank, Vec<Move>)> = None;
-            let mut sets: Vec<Vec<Move>> = moves.iter().map(|&m| vec![m]).collect();
-            for (i, &a) in moves.iter().enumerate() {
-                for &b in &moves[i + 1..] {
-                    sets.push(vec![a, b]);
-                }
-            }
-            for set in sets {
-                let (last, value) = set.iter().fold((0, 0), |(l, v), &m| {
-                    let (ml, mv) = self.cost(m);
-                    (l + ml, v + mv)
-                });
-                let key = (last, value, set.len(), 0);
-                if best.as_ref().is_some_and(|(k, _)| *k < key) {
-                    continue;
-                }
-                let before = self.apply(&set);
-                let after = self.pinned();
-                self.state = before;
-                if after.contains(&c) {
-                    continue;
-                }
-                let key = (last, value, set.len(), after.len());
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, set));
-                }
-            }
-            let set = match best {
-                Some((_, set)) => set,
+            let set = match self.cheapest(c, &moves) {
+                Some(set) => set,
                 // No one or two changes serve: withhold the cheapest cell of `c`'s own
                 // breakdown (else anywhere) and look again.
                 None => {
@@ -316,16 +288,62 @@ impl Group {
             self.apply(&set);
         }
         if !self.pinned().is_empty() {
-            // The last resort, which always protects: every cell that can be withheld is.
-            for m in self.moves() {
-                // A one-cell breakdown of a shown total is the total: nothing to hide.
-                let alone = self.parts[self.part_of[m]].len() == 1 && m != 0;
-                if !(alone && self.locked[0] && self.state[0] == Shown::Count) {
-                    self.state[m] = Shown::Withheld;
-                }
+            self.withhold_all();
+        }
+        self.show_again();
+        debug_assert!(
+            self.pinned().is_empty(),
+            "{:?} {:?}",
+            self.value,
+            self.state
+        );
+    }
+
+    /// The cheapest one or two changes after which `c` keeps two values, if any.
+    fn cheapest(&mut self, c: usize, moves: &[Move]) -> Option<Vec<Move>> {
+        let mut best: Option<(Rank, Vec<Move>)> = None;
+        let mut sets: Vec<Vec<Move>> = moves.iter().map(|&m| vec![m]).collect();
+        for (i, &a) in moves.iter().enumerate() {
+            for &b in &moves[i + 1..] {
+                sets.push(vec![a, b]);
             }
         }
-        // Show again what protects nothing, largest first.
+        for set in sets {
+            let (last, value) = set.iter().fold((0, 0), |(l, v), &m| {
+                let (ml, mv) = self.cost(m);
+                (l + ml, v + mv)
+            });
+            let key = (last, value, set.len(), 0);
+            if best.as_ref().is_some_and(|(k, _)| *k < key) {
+                continue;
+            }
+            let before = self.apply(&set);
+            let after = self.pinned();
+            self.state = before;
+            if after.contains(&c) {
+                continue;
+            }
+            let key = (last, value, set.len(), after.len());
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, set));
+            }
+        }
+        best.map(|(_, set)| set)
+    }
+
+    /// The last resort, which always protects: every cell that can be withheld is.
+    fn withhold_all(&mut self) {
+        for m in self.moves() {
+            // A one-cell breakdown of a shown total is the total: nothing to hide.
+            let alone = self.parts[self.part_of[m]].len() == 1 && m != 0;
+            if !(alone && self.locked[0] && self.state[0] == Shown::Count) {
+                self.state[m] = Shown::Withheld;
+            }
+        }
+    }
+
+    /// Show again what protects nothing, largest first.
+    fn show_again(&mut self) {
         let mut extra: Vec<usize> = (0..self.value.len())
             .filter(|&c| self.state[c] != self.primary[c])
             .collect();
@@ -337,12 +355,6 @@ impl Group {
                 self.state[c] = was;
             }
         }
-        debug_assert!(
-            self.pinned().is_empty(),
-            "{:?} {:?}",
-            self.value,
-            self.state
-        );
     }
 }
 

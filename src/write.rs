@@ -116,76 +116,9 @@ pub fn create_new(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
     }
     let parts = parts(rel).map_err(|r| anyhow::anyhow!(r.message(rel)))?;
     let (file, folders) = parts.split_last().expect("parts is never empty");
-    // Folders are made one at a time, each checked again once it is there: one made a link
-    // meanwhile is refused before anything is written into it.
-    let mut dir = root.to_path_buf();
     let mut made: Vec<PathBuf> = Vec::new();
-    let walked = (|| -> Result<()> {
-        for (i, part) in folders.iter().enumerate() {
-            dir.push(part);
-            match fs::create_dir(&dir) {
-                Ok(()) => made.push(dir.clone()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => {
-                    return Err(e).with_context(|| {
-                        format!("cannot create the folder `{}`", folders[..=i].join("/"))
-                    });
-                }
-            }
-            let m = fs::symlink_metadata(&dir)
-                .with_context(|| format!("cannot read `{}`", folders[..=i].join("/")))?;
-            if m.file_type().is_symlink() {
-                bail!("{}", Refusal::Link(folders[..=i].join("/")).message(rel));
-            }
-            if !m.is_dir() {
-                bail!(
-                    "{}",
-                    Refusal::NotAFolder(folders[..=i].join("/")).message(rel)
-                );
-            }
-        }
-        // The folder is where it seems: its real path is the records' real path and the
-        // folder names, so nothing on the way was a link (a junction, say) after all.
-        let real_root = root
-            .canonicalize()
-            .with_context(|| format!("cannot read the records folder `{}`", root.display()))?;
-        let expected = folders.iter().fold(real_root, |p, f| p.join(f));
-        let real = dir
-            .canonicalize()
-            .with_context(|| format!("cannot read `{}`", folders.join("/")))?;
-        if real != expected {
-            bail!(
-                "refusing to write `{rel}`: a folder on the way leads somewhere else in the end\n  help: replace any link on the way with the folder itself"
-            );
-        }
-        let tmp =
-            write_temp(&dir, contents, false).with_context(|| format!("cannot write `{rel}`"))?;
-        let target = dir.join(file);
-        let placed = match fs::hard_link(&tmp, &target) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let _ = fs::remove_file(&tmp);
-                bail!("{}", Refusal::Exists.message(rel));
-            }
-            // A file system without hard links (FAT on a USB stick): rename, after a last
-            // look that nothing has the name.
-            Err(e) => match fs::symlink_metadata(&target) {
-                Err(n) if n.kind() == std::io::ErrorKind::NotFound => fs::rename(&tmp, &target),
-                Ok(_) => {
-                    let _ = fs::remove_file(&tmp);
-                    bail!("{}", Refusal::Exists.message(rel));
-                }
-                Err(_) => Err(e),
-            },
-        };
-        if let Err(e) = placed {
-            let _ = fs::remove_file(&tmp);
-            return Err(e).with_context(|| format!("cannot write `{rel}`"));
-        }
-        let _ = fs::remove_file(&tmp);
-        sync_dir(&dir);
-        Ok(())
-    })();
+    let walked = make_folders(root, folders, rel, &mut made)
+        .and_then(|dir| place_new(&dir, file, rel, contents));
     if walked.is_err() {
         // Leave no empty folder behind (it would read as a pupil without pupil.yaml).
         for d in made.iter().rev() {
@@ -193,6 +126,87 @@ pub fn create_new(root: &Path, rel: &str, contents: &[u8]) -> Result<()> {
         }
     }
     walked
+}
+
+/// Make the folders on the way to a new file, one at a time, each checked again once it is
+/// there: one made a link meanwhile is refused before anything is written into it. The
+/// folders made are added to `made`; the last folder is returned.
+fn make_folders(
+    root: &Path,
+    folders: &[&str],
+    rel: &str,
+    made: &mut Vec<PathBuf>,
+) -> Result<PathBuf> {
+    let mut dir = root.to_path_buf();
+    for (i, part) in folders.iter().enumerate() {
+        dir.push(part);
+        match fs::create_dir(&dir) {
+            Ok(()) => made.push(dir.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!("cannot create the folder `{}`", folders[..=i].join("/"))
+                });
+            }
+        }
+        let m = fs::symlink_metadata(&dir)
+            .with_context(|| format!("cannot read `{}`", folders[..=i].join("/")))?;
+        if m.file_type().is_symlink() {
+            bail!("{}", Refusal::Link(folders[..=i].join("/")).message(rel));
+        }
+        if !m.is_dir() {
+            bail!(
+                "{}",
+                Refusal::NotAFolder(folders[..=i].join("/")).message(rel)
+            );
+        }
+    }
+    // The folder is where it seems: its real path is the records' real path and the
+    // folder names, so nothing on the way was a link (a junction, say) after all.
+    let real_root = root
+        .canonicalize()
+        .with_context(|| format!("cannot read the records folder `{}`", root.display()))?;
+    let expected = folders.iter().fold(real_root, |p, f| p.join(f));
+    let real = dir
+        .canonicalize()
+        .with_context(|| format!("cannot read `{}`", folders.join("/")))?;
+    if real != expected {
+        bail!(
+            "refusing to write `{rel}`: a folder on the way leads somewhere else in the end\n  help: replace any link on the way with the folder itself"
+        );
+    }
+    Ok(dir)
+}
+
+/// Put `contents` at `dir/file`, whole, only if nothing has that name: written to a
+/// temporary file first, then linked (or renamed) to its name.
+fn place_new(dir: &Path, file: &str, rel: &str, contents: &[u8]) -> Result<()> {
+    let tmp = write_temp(dir, contents, false).with_context(|| format!("cannot write `{rel}`"))?;
+    let target = dir.join(file);
+    let placed = match fs::hard_link(&tmp, &target) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = fs::remove_file(&tmp);
+            bail!("{}", Refusal::Exists.message(rel));
+        }
+        // A file system without hard links (FAT on a USB stick): rename, after a last
+        // look that nothing has the name.
+        Err(e) => match fs::symlink_metadata(&target) {
+            Err(n) if n.kind() == std::io::ErrorKind::NotFound => fs::rename(&tmp, &target),
+            Ok(_) => {
+                let _ = fs::remove_file(&tmp);
+                bail!("{}", Refusal::Exists.message(rel));
+            }
+            Err(_) => Err(e),
+        },
+    };
+    if let Err(e) = placed {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write `{rel}`"));
+    }
+    let _ = fs::remove_file(&tmp);
+    sync_dir(dir);
+    Ok(())
 }
 
 /// The fingerprint of a file's bytes a form carries (SHA-256, hex): a write that replaces

@@ -83,23 +83,7 @@ pub fn uid(f: &Finding) -> String {
 
 /// The iCalendar text for the findings, as on `as_of`.
 pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String {
-    // Each pupil's full name (the event's title) and the name they are known by (its words).
-    let names: HashMap<&str, (String, String)> = loaded
-        .records
-        .pupils
-        .iter()
-        .filter_map(|f| {
-            f.pupil.as_ref().map(|p| {
-                (
-                    f.id.as_str(),
-                    (
-                        format!("{} {}", p.known_as(), p.family),
-                        p.known_as().to_string(),
-                    ),
-                )
-            })
-        })
-        .collect();
+    let names = names(loaded);
     let school = if loaded.records.school.name.is_empty() {
         "the school".to_string()
     } else {
@@ -124,38 +108,7 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
             n += 1;
             id = format!("{}-{n}", uid(f));
         }
-        let (who, known) = match &f.pupil {
-            Some(p) => names
-                .get(p.as_str())
-                .cloned()
-                .unwrap_or_else(|| (p.clone(), p.clone())),
-            None => (school.clone(), school.clone()),
-        };
-        // Words for whoever reads the school's calendar: the duty's title, never a rule id.
-        let title = crate::rules::table::event_title(f.rule);
-        let summary = match f.kind {
-            Kind::Overdue => format!("{who}: {title} (overdue)"),
-            _ => format!("{who}: {title}"),
-        };
-        let mut description = crate::rules::table::describe(f, &known);
-        // The finding's own words carry the detail (which meeting, which term).
-        let mut detail = f.message.chars();
-        if let Some(first) = detail.next() {
-            description.push_str(&format!(
-                "\nIn detail: {}{}.",
-                first.to_uppercase(),
-                detail.as_str()
-            ));
-        }
-        if !f.rule.paragraphs().is_empty() {
-            description.push_str(&format!(
-                "\nSEND Code of Practice: {}.",
-                f.rule.paragraphs().join(", ")
-            ));
-        }
-        if let Some(file) = &f.file {
-            description.push_str(&format!("\nThe record: {file}"));
-        }
+        let (summary, description) = duty_words(f, &names, &school);
         let event = icalendar::Event::new()
             .uid(&id)
             .timestamp(stamp)
@@ -185,6 +138,67 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
         cal.push(event);
     }
     refold(&cal.done().to_string())
+}
+
+/// Each pupil's full name (an event's title) and the name they are known by (its words).
+fn names(loaded: &Loaded) -> HashMap<&str, (String, String)> {
+    loaded
+        .records
+        .pupils
+        .iter()
+        .filter_map(|f| {
+            f.pupil.as_ref().map(|p| {
+                (
+                    f.id.as_str(),
+                    (
+                        format!("{} {}", p.known_as(), p.family),
+                        p.known_as().to_string(),
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A duty's event: its title and its description, in words for whoever reads the school's
+/// calendar (the duty's title, never a rule id).
+fn duty_words(
+    f: &Finding,
+    names: &HashMap<&str, (String, String)>,
+    school: &str,
+) -> (String, String) {
+    let (who, known) = match &f.pupil {
+        Some(p) => names
+            .get(p.as_str())
+            .cloned()
+            .unwrap_or_else(|| (p.clone(), p.clone())),
+        None => (school.to_string(), school.to_string()),
+    };
+    let title = crate::rules::table::event_title(f.rule);
+    let summary = match f.kind {
+        Kind::Overdue => format!("{who}: {title} (overdue)"),
+        _ => format!("{who}: {title}"),
+    };
+    let mut description = crate::rules::table::describe(f, &known);
+    // The finding's own words carry the detail (which meeting, which term).
+    let mut detail = f.message.chars();
+    if let Some(first) = detail.next() {
+        description.push_str(&format!(
+            "\nIn detail: {}{}.",
+            first.to_uppercase(),
+            detail.as_str()
+        ));
+    }
+    if !f.rule.paragraphs().is_empty() {
+        description.push_str(&format!(
+            "\nSEND Code of Practice: {}.",
+            f.rule.paragraphs().join(", ")
+        ));
+    }
+    if let Some(file) = &f.file {
+        description.push_str(&format!("\nThe record: {file}"));
+    }
+    (summary, description)
 }
 
 /// A step in preparing an annual review (cli.md 0.3).

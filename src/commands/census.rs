@@ -2,15 +2,17 @@
 //! export (6.83), so that the School Census and the SEN records agree. Pupils are matched
 //! by UPN, else by name and date of birth; the records are read as of `--as-of`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::Result;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::{CensusArgs, CheckFormat};
 use crate::dates::iso;
 use crate::mis;
-use crate::mis::{Pupils, differences, read_file};
+use crate::mis::{MisPupil, Pupils, differences, read_file};
 use crate::model::Status;
 use crate::settings::Ctx;
 use crate::yaml::printable;
@@ -76,28 +78,30 @@ pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
     }
     let loaded = crate::load::load(&root, ctx.as_of);
     let records = Pupils::of(&loaded.records);
-    let mut diffs: Vec<CensusDifference> = Vec::new();
-    let mut matched_ids = std::collections::BTreeSet::new();
-    let mut matched = 0usize;
+    let (matched, diffs) = compare(&read.rows, &records, ctx.as_of);
+    let status = i32::from(!diffs.is_empty() || !read.errors.is_empty());
+    let printed = print(args, ctx, matched, &diffs);
+    match printed {
+        Err(e) if crate::diagnostics::is_broken_pipe(&e) => Ok(status),
+        Err(e) => Err(e),
+        Ok(()) => Ok(status),
+    }
+}
+
+/// Compare the export's rows with the records: how many rows matched a pupil, and every
+/// difference, most important first.
+fn compare(
+    rows: &[MisPupil],
+    records: &Pupils,
+    as_of: NaiveDate,
+) -> (usize, Vec<CensusDifference>) {
     // A UPN the export gives to more than one row says nothing about which child is which:
     // a difference of its own, and none of those rows is matched by it.
-    let shared = mis::shared_upns(&read.rows);
-    for (upn, rows) in &shared {
-        let holder = records.with_upn(upn);
-        diffs.push(CensusDifference {
-            pupil: holder.map(|(id, _)| id.to_string()),
-            upn: Some(upn.clone()),
-            field: "upn".into(),
-            records: holder.and_then(|(_, p)| p.upn.clone()),
-            mis: Some(format!("{upn} in {}", mis::rows_list(rows))),
-            name: match holder {
-                Some((_, p)) => format!("{} {}", p.given, p.family),
-                None => format!("{} of the export", mis::rows_list(rows)),
-            },
-        });
-    }
-    for m in &read.rows {
-        let mis_on = matches!(m.status, Some(Status::K | Status::E));
+    let shared = mis::shared_upns(rows);
+    let mut diffs = shared_upn_differences(&shared, records);
+    let mut matched_ids = BTreeSet::new();
+    let mut matched = 0usize;
+    for m in rows {
         let found = if m.upn.as_ref().is_some_and(|u| shared.contains_key(u)) {
             records.find_by_name(m)
         } else {
@@ -107,31 +111,32 @@ pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
             Some((id, p)) => {
                 matched += 1;
                 matched_ids.insert(id);
-                let on = crate::rules::on_register(p, ctx.as_of);
-                for d in differences(p, m, on) {
-                    diffs.push(CensusDifference {
-                        pupil: Some(id.to_string()),
-                        upn: p.upn.clone().or_else(|| m.upn.clone()),
-                        field: d.field.to_string(),
-                        records: d.records,
-                        mis: d.mis,
-                        name: format!("{} {}", p.given, p.family),
-                    });
-                }
+                let on = crate::rules::on_register(p, as_of);
+                diffs.extend(differences(p, m, on).into_iter().map(|d| CensusDifference {
+                    pupil: Some(id.to_string()),
+                    upn: p.upn.clone().or_else(|| m.upn.clone()),
+                    field: d.field.to_string(),
+                    records: d.records,
+                    mis: d.mis,
+                    name: format!("{} {}", p.given, p.family),
+                }));
             }
-            None if mis_on => diffs.push(CensusDifference {
-                pupil: None,
-                upn: m.upn.clone(),
-                field: "register".into(),
-                records: None,
-                mis: m.status.map(|s| code(s).to_string()),
-                name: format!("{} {} (row {})", m.given, m.family, m.row),
-            }),
+            None if matches!(m.status, Some(Status::K | Status::E)) => {
+                diffs.push(CensusDifference {
+                    pupil: None,
+                    upn: m.upn.clone(),
+                    field: "register".into(),
+                    records: None,
+                    mis: m.status.map(|s| code(s).to_string()),
+                    name: format!("{} {} (row {})", m.given, m.family, m.row),
+                });
+            }
             None => {}
         }
     }
+    // On the records' register, and no row of the export is them.
     for (id, p) in &records.all {
-        if !matched_ids.contains(id) && crate::rules::on_register(p, ctx.as_of) {
+        if !matched_ids.contains(id) && crate::rules::on_register(p, as_of) {
             diffs.push(CensusDifference {
                 pupil: Some(id.to_string()),
                 upn: p.upn.clone(),
@@ -150,13 +155,31 @@ pub fn run(args: &CensusArgs, ctx: &Ctx) -> Result<i32> {
             &b.field,
         ))
     });
-    let status = i32::from(!diffs.is_empty() || !read.errors.is_empty());
-    let printed = print(args, ctx, matched, &diffs);
-    match printed {
-        Err(e) if crate::diagnostics::is_broken_pipe(&e) => Ok(status),
-        Err(e) => Err(e),
-        Ok(()) => Ok(status),
-    }
+    (matched, diffs)
+}
+
+/// One difference for each UPN the export gives to more than one row, naming the rows.
+fn shared_upn_differences(
+    shared: &BTreeMap<String, Vec<usize>>,
+    records: &Pupils,
+) -> Vec<CensusDifference> {
+    shared
+        .iter()
+        .map(|(upn, rows)| {
+            let holder = records.with_upn(upn);
+            CensusDifference {
+                pupil: holder.map(|(id, _)| id.to_string()),
+                upn: Some(upn.clone()),
+                field: "upn".into(),
+                records: holder.and_then(|(_, p)| p.upn.clone()),
+                mis: Some(format!("{upn} in {}", mis::rows_list(rows))),
+                name: match holder {
+                    Some((_, p)) => format!("{} {}", p.given, p.family),
+                    None => format!("{} of the export", mis::rows_list(rows)),
+                },
+            }
+        })
+        .collect()
 }
 
 fn print(args: &CensusArgs, ctx: &Ctx, matched: usize, diffs: &[CensusDifference]) -> Result<()> {
@@ -226,4 +249,39 @@ fn print(args: &CensusArgs, ctx: &Ctx, matched: usize, diffs: &[CensusDifference
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::ymd;
+
+    #[test]
+    fn a_shared_upn_and_a_pupil_only_in_the_export_are_differences_most_important_first() {
+        let map = mis::parse_map(&[], false).expect("map");
+        let read = mis::read_pupils(
+            b"UPN,Legal Surname,Legal Forename,DOB,SEN Status,Primary Need\n\
+              C801200021001,Okafor,Amara,14/03/2017,K,SPLD\n\
+              C801200021001,Begum,Aisha,17/01/2018,K,ASD\n\
+              ,Clarke,Jayden,09/04/2018,N,\n",
+            &map,
+        )
+        .expect("read");
+        let records = crate::model::Records::default();
+        let (matched, diffs) = compare(&read.rows, &Pupils::of(&records), ymd(2026, 11, 23));
+        assert_eq!(matched, 0);
+        let fields: Vec<(&str, Option<&str>)> = diffs
+            .iter()
+            .map(|d| (d.field.as_str(), d.mis.as_deref()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("register", Some("K")),
+                ("register", Some("K")),
+                ("upn", Some("C801200021001 in rows 2 and 3")),
+            ]
+        );
+        assert_eq!(diffs[0].name, "Aisha Begum (row 3)");
+    }
 }

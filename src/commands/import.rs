@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{ImportArgs, ImportWhat};
 use crate::dates::nc_year_from_dob;
-use crate::mis::{self, Difference, MisPupil, Pupils, differences, read_file};
+use crate::mis::{self, Difference, MisContact, MisPupil, Pupils, Read, differences, read_file};
 use crate::model::Status;
 use crate::settings::Ctx;
 use crate::skeleton::{ContactSkeleton, PupilSkeleton, pupil_yaml};
@@ -91,11 +91,10 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
         None => None,
     };
     // Every name in pupils/ is taken, whatever it is; pupils/ itself must be a real folder.
-    let mut taken = names_in_pupils(&root)?;
+    let taken = names_in_pupils(&root)?;
     let loaded = crate::load::load(&root, ctx.as_of);
     let existing = Pupils::of(&loaded.records);
 
-    let mut status = 0;
     for note in read
         .notes
         .iter()
@@ -103,20 +102,34 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
     {
         say(&format!("note: {note}"));
     }
-    let mut refused = Refused::default();
-    let unreadable: BTreeSet<usize> = read.errors.iter().map(|e| e.row).collect();
-    for e in &read.errors {
-        say(&format!("error: {shown}: {e}"));
-        status = 1;
+    let mut plan = Plan::new(&root, &shown, ctx.as_of, taken);
+    plan.unreadable(&read);
+    // Plan every file before writing one.
+    let shared = mixed_upns(&read.rows);
+    for m in &read.rows {
+        plan.row(m, &shared, &existing);
     }
-    for _ in &unreadable {
-        refused.add(0, "could not be read");
+    // Contacts go to pupils created in this run.
+    if let Some(c) = &contact_rows {
+        plan.contacts(c, &existing);
     }
 
-    // A UPN the export gives to rows that are not one child: none of them is used.
+    let mut listing = Listing {
+        out: std::io::stdout().lock(),
+        open: true,
+    };
+    let done = write(&plan, *dry_run, &mut listing);
+    report(&plan, &done, *dry_run, &mut listing);
+    let _ = listing.out.flush();
+    Ok(if done.failed > 0 { 2 } else { plan.status })
+}
+
+/// The UPNs the export gives to rows that are not one child (other names or date of
+/// birth), with their rows: none of those rows is used.
+fn mixed_upns(rows: &[MisPupil]) -> BTreeMap<String, Vec<usize>> {
     let mut first_with_upn: HashMap<&str, &MisPupil> = HashMap::new();
     let mut mixed: BTreeSet<&str> = BTreeSet::new();
-    for m in &read.rows {
+    for m in rows {
         if let Some(u) = &m.upn {
             let first = *first_with_upn.entry(u.as_str()).or_insert(m);
             if !same_child(first, m) {
@@ -124,158 +137,171 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
             }
         }
     }
-    let shared: BTreeMap<String, Vec<usize>> = mis::shared_upns(&read.rows)
+    mis::shared_upns(rows)
         .into_iter()
         .filter(|(u, _)| mixed.contains(u.as_str()))
-        .collect();
+        .collect()
+}
 
-    // Plan every file before writing one.
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut planned_by_upn: HashMap<String, usize> = HashMap::new();
-    let mut planned_by_name: HashMap<(String, String, NaiveDate), usize> = HashMap::new();
-    let mut skipped: Vec<String> = Vec::new();
-    let mut differing: Vec<(String, Vec<Difference>)> = Vec::new();
-    let mut already = 0usize;
-    let mut off_register = 0usize;
-    for m in &read.rows {
-        match m.status {
-            Some(Status::K | Status::E) => {}
-            _ => {
-                off_register += 1;
-                continue;
-            }
+/// The import decided, row by row, before anything is written.
+struct Plan<'a> {
+    root: &'a Path,
+    /// The export's file name, for messages.
+    shown: &'a str,
+    as_of: NaiveDate,
+    /// Every id in use: the names in pupils/ and those planned.
+    taken: BTreeSet<String>,
+    planned: Vec<Planned<'a>>,
+    by_upn: HashMap<String, usize>,
+    by_name: HashMap<(String, String, NaiveDate), usize>,
+    skipped: Vec<String>,
+    differing: Vec<(String, Vec<Difference>)>,
+    already: usize,
+    off_register: usize,
+    refused: Refused,
+    /// 1 once a row is in error.
+    status: i32,
+}
+
+impl<'a> Plan<'a> {
+    fn new(root: &'a Path, shown: &'a str, as_of: NaiveDate, taken: BTreeSet<String>) -> Self {
+        Plan {
+            root,
+            shown,
+            as_of,
+            taken,
+            planned: Vec::new(),
+            by_upn: HashMap::new(),
+            by_name: HashMap::new(),
+            skipped: Vec::new(),
+            differing: Vec::new(),
+            already: 0,
+            off_register: 0,
+            refused: Refused::default(),
+            status: 0,
         }
-        let row_error = |why: &str| format!("error: {shown}: row {}: {why}", m.row);
+    }
+
+    /// The rows the export could not give: each said, each refused.
+    fn unreadable(&mut self, read: &Read<MisPupil>) {
+        let rows: BTreeSet<usize> = read.errors.iter().map(|e| e.row).collect();
+        for e in &read.errors {
+            say(&format!("error: {}: {e}", self.shown));
+            self.status = 1;
+        }
+        for _ in &rows {
+            self.refused.add(0, "could not be read");
+        }
+    }
+
+    /// Refuse a row, saying why (`message`) and counting it under `summary`.
+    fn refuse(&mut self, m: &MisPupil, order: u8, summary: &str, message: &str) {
+        say(&format!("error: {}: row {}: {message}", self.shown, m.row));
+        self.refused.add(order, summary);
+        self.status = 1;
+    }
+
+    /// Decide one row: off the register, refused, already in the records, the same child
+    /// as an earlier row, or a new file.
+    fn row(&mut self, m: &'a MisPupil, shared: &BTreeMap<String, Vec<usize>>, existing: &Pupils) {
+        if !matches!(m.status, Some(Status::K | Status::E)) {
+            self.off_register += 1;
+            return;
+        }
         if let Some(rows) = m.upn.as_ref().and_then(|u| shared.get(u)) {
-            say(&row_error(&format!(
+            let why = format!(
                 "the UPN {} is given to more than one pupil in the export ({}), so it cannot say which pupil this is; correct the UPNs in the MIS",
                 m.upn.as_deref().unwrap_or_default(),
                 mis::rows_list(rows)
-            )));
-            refused.add(1, "sharing a UPN with another pupil");
-            status = 1;
-            continue;
+            );
+            return self.refuse(m, 1, "sharing a UPN with another pupil", &why);
         }
         if let Some((id, p)) = existing.find(m) {
-            let d = differences(p, m, crate::rules::on_register(p, ctx.as_of));
+            let d = differences(p, m, crate::rules::on_register(p, self.as_of));
             if !d.is_empty() {
-                differing.push((id.to_string(), d));
+                self.differing.push((id.to_string(), d));
             }
-            already += 1;
-            continue;
+            self.already += 1;
+            return;
         }
         let earlier = m
             .upn
             .as_ref()
-            .and_then(|u| planned_by_upn.get(u))
-            .or_else(|| m.dob.and_then(|d| planned_by_name.get(&name_key(m, d))));
+            .and_then(|u| self.by_upn.get(u))
+            .or_else(|| m.dob.and_then(|d| self.by_name.get(&name_key(m, d))));
         if let Some(&i) = earlier {
-            skipped.push(format!(
+            self.skipped.push(format!(
                 "row {}: {} {} is the same pupil as an earlier row (pupils/{})",
-                m.row, m.given, m.family, planned[i].id
+                m.row, m.given, m.family, self.planned[i].id
             ));
-            refused.add(2, "the same pupil as an earlier row");
-            continue;
+            self.refused.add(2, "the same pupil as an earlier row");
+            return;
         }
         let Some(dob) = m.dob else {
-            say(&row_error(&format!(
+            let why = format!(
                 "{} {} has no date of birth, which every pupil.yaml needs; add the DOB column to the export",
                 m.given, m.family
-            )));
-            refused.add(3, "without a date of birth");
-            status = 1;
-            continue;
+            );
+            return self.refuse(m, 3, "without a date of birth", &why);
         };
         if m.status == Some(Status::E) && m.primary_need == Some(crate::model::Need::Nsa) {
-            say(&row_error(&format!(
+            let why = format!(
                 "{} {} has an EHC plan and primary need NSA, which the census does not allow; correct the primary need in the MIS",
                 m.given, m.family
-            )));
-            refused.add(4, "with an EHC plan and need NSA");
-            status = 1;
-            continue;
+            );
+            return self.refuse(m, 4, "with an EHC plan and need NSA", &why);
         }
-        let (id, why) = new_id(&mis::pupil_id(&m.given, &m.family), &taken);
+        self.new_file(m, dob);
+    }
+
+    /// Plan a new pupil.yaml for a row: its id, checked path and skeleton.
+    fn new_file(&mut self, m: &'a MisPupil, dob: NaiveDate) {
+        let (id, why) = new_id(&mis::pupil_id(&m.given, &m.family), &self.taken);
         let rel = format!("pupils/{id}/pupil.yaml");
-        if let Err(r) = crate::write::check_new(&root, &rel) {
-            say(&row_error(&r.message(&rel)));
-            refused.add(5, &format!("whose file cannot be written ({r})"));
-            status = 1;
-            continue;
+        if let Err(r) = crate::write::check_new(self.root, &rel) {
+            let summary = format!("whose file cannot be written ({r})");
+            return self.refuse(m, 5, &summary, &r.message(&rel));
         }
         if let Some(why) = why {
             say(&format!("note: row {}: pupils/{id}: {why}", m.row));
         }
-        taken.insert(id.clone());
-        let year_group = m
-            .year_group
-            .filter(|y| *y != nc_year_from_dob(dob, ctx.as_of));
-        let skeleton = PupilSkeleton {
-            given: m.given.clone(),
-            family: m.family.clone(),
-            preferred: m.preferred.clone().filter(|p| *p != m.given),
-            dob: Some(dob),
-            upn: m.upn.clone(),
-            year_group,
-            class: m.class.clone(),
-            status: Some(if m.status == Some(Status::E) {
-                "E"
-            } else {
-                "K"
-            }),
-            since: Some(m.since.unwrap_or(ctx.as_of)),
-            since_note: m.since.is_none().then(|| {
-                "the date of the import: the MIS export gave no SEN start date; correct it".into()
-            }),
-            primary_need: m.primary_need.map(|n| n.code()),
-            secondary_need: m.secondary_need.map(|n| n.code()),
-            contacts: Vec::new(),
-        };
+        self.taken.insert(id.clone());
         if let Some(u) = &m.upn {
-            planned_by_upn.insert(u.clone(), planned.len());
+            self.by_upn.insert(u.clone(), self.planned.len());
         }
-        planned_by_name.insert(name_key(m, dob), planned.len());
-        planned.push(Planned {
+        self.by_name.insert(name_key(m, dob), self.planned.len());
+        self.planned.push(Planned {
             id,
             row: m,
-            skeleton,
+            skeleton: skeleton(m, dob, self.as_of),
         });
     }
 
-    // Contacts go to pupils created in this run.
-    if let Some(c) = &contact_rows {
+    /// Give each contact row to the pupil planned in this run it belongs to: by UPN; else
+    /// by names and date of birth, to a pupil whose UPN cannot differ.
+    fn contacts(&mut self, c: &Read<MisContact>, existing: &Pupils) {
         for e in &c.errors {
             say(&format!("error: contacts: {e}"));
-            status = 1;
+            self.status = 1;
         }
         for k in &c.rows {
             let by_name = || {
                 k.dob.and_then(|d| {
-                    planned_by_name.get(&(
+                    self.by_name.get(&(
                         k.given.trim().to_lowercase(),
                         k.family.trim().to_lowercase(),
                         d,
                     ))
                 })
             };
-            // By UPN; else by names and date of birth, to a pupil whose UPN cannot differ.
-            let found = match k.upn.as_ref().and_then(|u| planned_by_upn.get(u)) {
+            let found = match k.upn.as_ref().and_then(|u| self.by_upn.get(u)) {
                 Some(&i) => Some(i),
                 None => by_name()
                     .copied()
-                    .filter(|&i| k.upn.is_none() || planned[i].row.upn.is_none()),
+                    .filter(|&i| k.upn.is_none() || self.planned[i].row.upn.is_none()),
             };
             match found {
-                Some(i) => planned[i].skeleton.contacts.push(ContactSkeleton {
-                    name: k.name.clone(),
-                    relationship: k.relationship.clone(),
-                    parental_responsibility: k.parental_responsibility,
-                    email: k.email.clone(),
-                    phone: k.phone.clone(),
-                    address: k.address.clone(),
-                    language: k.language.clone(),
-                    letters: k.relationship.as_deref().is_some_and(mis::cares_for_child),
-                }),
+                Some(i) => self.planned[i].skeleton.contacts.push(contact_skeleton(k)),
                 None => {
                     let as_row = MisPupil {
                         upn: k.upn.clone(),
@@ -289,38 +315,82 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
                     } else {
                         "no pupil imported in this run matches it by UPN, or by surname, forename and date of birth"
                     };
-                    skipped.push(format!("contacts row {}: {}: {why}", k.row, k.name));
+                    self.skipped
+                        .push(format!("contacts row {}: {}: {why}", k.row, k.name));
                 }
             }
         }
     }
+}
 
-    // Write: each file whole, through the records' writer; the listing may stop, the
-    // writing never does.
-    let mut listing = Listing {
-        out: std::io::stdout().lock(),
-        open: true,
+/// What a new pupil.yaml holds for a row of the export.
+fn skeleton(m: &MisPupil, dob: NaiveDate, as_of: NaiveDate) -> PupilSkeleton {
+    PupilSkeleton {
+        given: m.given.clone(),
+        family: m.family.clone(),
+        preferred: m.preferred.clone().filter(|p| *p != m.given),
+        dob: Some(dob),
+        upn: m.upn.clone(),
+        year_group: m.year_group.filter(|y| *y != nc_year_from_dob(dob, as_of)),
+        class: m.class.clone(),
+        status: Some(if m.status == Some(Status::E) {
+            "E"
+        } else {
+            "K"
+        }),
+        since: Some(m.since.unwrap_or(as_of)),
+        since_note: m.since.is_none().then(|| {
+            "the date of the import: the MIS export gave no SEN start date; correct it".into()
+        }),
+        primary_need: m.primary_need.map(|n| n.code()),
+        secondary_need: m.secondary_need.map(|n| n.code()),
+        contacts: Vec::new(),
+    }
+}
+
+fn contact_skeleton(k: &MisContact) -> ContactSkeleton {
+    ContactSkeleton {
+        name: k.name.clone(),
+        relationship: k.relationship.clone(),
+        parental_responsibility: k.parental_responsibility,
+        email: k.email.clone(),
+        phone: k.phone.clone(),
+        address: k.address.clone(),
+        language: k.language.clone(),
+        letters: k.relationship.as_deref().is_some_and(mis::cares_for_child),
+    }
+}
+
+/// How the writing went.
+struct Written {
+    written: usize,
+    failed: usize,
+}
+
+/// Write: each file whole, through the records' writer; the listing may stop, the writing
+/// never does.
+fn write(plan: &Plan, dry_run: bool, listing: &mut Listing<impl Write>) -> Written {
+    let mut done = Written {
+        written: 0,
+        failed: 0,
     };
-    let mut written = 0usize;
-    let mut failed = 0usize;
-    for p in &planned {
+    for p in &plan.planned {
         let id = &p.id;
         let rel = format!("pupils/{id}/pupil.yaml");
-        if *dry_run {
+        if dry_run {
             listing.line(&format!("would write {rel}"));
         } else {
             let text = pupil_yaml(&rel, &p.skeleton);
-            match crate::write::create_new(&root, &rel, text.as_bytes()) {
-                Ok(()) => listing.line(&root.join(&rel).display().to_string()),
+            match crate::write::create_new(plan.root, &rel, text.as_bytes()) {
+                Ok(()) => listing.line(&plan.root.join(&rel).display().to_string()),
                 Err(e) => {
                     say(&crate::diagnostics::render_error(&e));
-                    failed += 1;
-                    status = 2;
+                    done.failed += 1;
                     continue;
                 }
             }
         }
-        written += 1;
+        done.written += 1;
         if p.row.status == Some(Status::E) {
             say(&format!(
                 "note: {id} has an EHC plan: start its record with `sen new ehcp {id}` and fill in `issued`"
@@ -332,16 +402,22 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
             ));
         }
     }
-    for s in &skipped {
+    done
+}
+
+/// What was skipped, how the records differ from the MIS, and the summary line.
+fn report(plan: &Plan, done: &Written, dry_run: bool, listing: &mut Listing<impl Write>) {
+    for s in &plan.skipped {
         say(&format!("skipped: {s}"));
     }
+    let off_register = plan.off_register;
     if off_register > 0 {
         say(&format!(
             "skipped: {off_register} {} not on the SEN register in the MIS (status N or none)",
             if off_register == 1 { "row" } else { "rows" }
         ));
     }
-    for (id, diffs) in &differing {
+    for (id, diffs) in &plan.differing {
         for d in diffs {
             listing.line(&format!(
                 "differs: pupils/{id}: {} is {} in the records, {} in the MIS (the records are not changed)",
@@ -351,11 +427,14 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
             ));
         }
     }
+    let written = done.written;
     let mut summary = format!(
-        "{} {written} new {}; {already} already in the records; {off_register} not on the SEN register",
-        if *dry_run { "would write" } else { "wrote" },
+        "{} {written} new {}; {} already in the records; {off_register} not on the SEN register",
+        if dry_run { "would write" } else { "wrote" },
         if written == 1 { "pupil" } else { "pupils" },
+        plan.already,
     );
+    let refused = &plan.refused;
     if refused.total() > 0 {
         summary.push_str(&format!(
             "; {} refused ({})",
@@ -363,12 +442,10 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<i32> {
             refused.describe()
         ));
     }
-    if failed > 0 {
-        summary.push_str(&format!("; {failed} could not be written"));
+    if done.failed > 0 {
+        summary.push_str(&format!("; {} could not be written", done.failed));
     }
     listing.line(&summary);
-    let _ = listing.out.flush();
-    Ok(status)
 }
 
 /// The names in `pupils/` (lowercased, as a disk that ignores case sees them), none when
@@ -449,6 +526,71 @@ fn same_child(a: &MisPupil, b: &MisPupil) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::ymd;
+
+    /// The plan of an export of six rows against empty records, before anything is written.
+    #[test]
+    fn the_plan_decides_each_row_before_anything_is_written() {
+        let root = tempfile::tempdir().expect("temp");
+        let map = mis::parse_map(&[], false).expect("map");
+        let read = mis::read_pupils(
+            b"UPN,Legal Surname,Legal Forename,DOB,SEN Status,Primary Need\n\
+              C801200021001,Okafor,Amara,14/03/2017,K,SPLD\n\
+              C801200021001,Okafor,Amara,14/03/2017,K,SPLD\n\
+              J801200022006,Begum,Aisha,17/01/2018,K,ASD\n\
+              J801200022006,Murphy,Ethan,02/05/2016,K,MLD\n\
+              ,Clarke,Jayden,09/04/2018,E,NSA\n\
+              ,Santos,Leo,30/05/2019,N,\n\
+              ,Osei,Ruby,,K,HI\n",
+            &map,
+        )
+        .expect("read");
+        let contacts = mis::read_contacts(
+            b"UPN,Legal Surname,Legal Forename,DOB,Contact Name,Relationship,Parental Responsibility\n\
+              ,okafor ,Amara,14/03/2017,Mrs Grace Okafor,mother,Yes\n\
+              ,Begum,Aisha,17/01/2018,Mrs Rukhsana Begum,mother,Yes\n",
+            &map,
+        )
+        .expect("contacts");
+        let records = crate::model::Records::default();
+        let existing = Pupils::of(&records);
+        let mut plan = Plan::new(
+            root.path(),
+            "export.csv",
+            ymd(2026, 11, 23),
+            BTreeSet::new(),
+        );
+        let shared = mixed_upns(&read.rows);
+        assert_eq!(shared.keys().collect::<Vec<_>>(), ["J801200022006"]);
+        for m in &read.rows {
+            plan.row(m, &shared, &existing);
+        }
+        plan.contacts(&contacts, &existing);
+
+        let ids: Vec<&str> = plan.planned.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["amara-okafor"]);
+        assert_eq!(plan.off_register, 1);
+        assert_eq!(plan.already, 0);
+        assert_eq!(plan.status, 1);
+        assert_eq!(
+            plan.refused.describe(),
+            "2 sharing a UPN with another pupil, 1 the same pupil as an earlier row, \
+             1 without a date of birth, 1 with an EHC plan and need NSA"
+        );
+        // The second Amara row, and Aisha's contact, whose pupil was refused.
+        assert_eq!(plan.skipped.len(), 2, "{:?}", plan.skipped);
+        assert!(plan.skipped[1].starts_with("contacts row 3: Mrs Rukhsana Begum"));
+        // Matched by names (ignoring case and spaces) and date of birth.
+        let amara = &plan.planned[0].skeleton;
+        assert_eq!(amara.contacts.len(), 1);
+        assert_eq!(amara.contacts[0].name, "Mrs Grace Okafor");
+        assert!(amara.contacts[0].parental_responsibility);
+        assert_eq!(amara.status, Some("K"));
+        assert!(
+            !root.path().join("pupils").exists(),
+            "planning writes nothing"
+        );
+    }
 
     #[test]
     fn ids_are_at_most_60_characters_and_never_a_device_name() {

@@ -38,20 +38,42 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
     }
     let answers = answers(args)?;
     let mut warnings = Vec::new();
-    // A records folder inside another one would be read by the outer one as stray files.
-    if let Some(outer) = &ctx.root
-        && let (Ok(outer), Ok(inner)) = (std::path::absolute(outer), std::path::absolute(&dir))
-        && inner.starts_with(&outer)
-    {
-        warnings.push(format!(
+    if let Some(w) = nested(ctx, &dir) {
+        warnings.push(w);
+    }
+    write_files(&dir, &answers, ctx.as_of, &mut warnings)?;
+    next_steps(args, &dir, &answers)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(0)
+}
+
+/// A records folder inside another one would be read by the outer one as stray files.
+fn nested(ctx: &Ctx, dir: &Path) -> Option<String> {
+    let outer = std::path::absolute(ctx.root.as_ref()?).ok()?;
+    let inner = std::path::absolute(dir).ok()?;
+    inner.starts_with(&outer).then(|| {
+        format!(
             "`{}` is inside the records folder `{}`: its files will be reported there as stray records; a school's records folder usually stands on its own",
             dir.display(),
             outer.display()
-        ));
-    }
+        )
+    })
+}
+
+/// Write the new folder: school.yaml, pupils/, .gitignore, .schemas/ and .vscode/; a
+/// .gitignore or VS Code file already there is left alone, with a warning.
+fn write_files(
+    dir: &Path,
+    answers: &Answers,
+    as_of: chrono::NaiveDate,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let school_file = dir.join("school.yaml");
     std::fs::create_dir_all(dir.join("pupils"))
         .with_context(|| format!("cannot create `{}`", dir.join("pupils").display()))?;
-    let text = school_yaml(&answers, ctx.as_of);
+    let text = school_yaml(answers, as_of);
     write_new(&school_file, &text)?;
     // Git keeps no empty folders; this keeps pupils/ in a fresh clone.
     let keep = dir.join("pupils/.gitkeep");
@@ -94,7 +116,11 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
             write_new(&path, text)?;
         }
     }
+    Ok(())
+}
 
+/// What was made, and the next steps, on standard output.
+fn next_steps(args: &InitArgs, dir: &Path, answers: &Answers) -> Result<()> {
     let shown = dir.display().to_string();
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -134,11 +160,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<i32> {
         out,
         "  4. sen new pupil ID --given NAME --family NAME --dob YYYY-MM-DD    for each pupil on the SEN register"
     )?;
-    drop(out);
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
-    Ok(0)
+    Ok(())
 }
 
 /// The files `sen init` writes in `.vscode/` (docs/editors.md): the JSON Schemas for Red
@@ -330,10 +352,31 @@ fn or_null(v: &Option<String>) -> String {
     v.as_deref().map_or_else(|| "null".to_string(), quote)
 }
 
-/// The school.yaml of a new records folder.
+/// The school.yaml of a new records folder, section by section: the school and its
+/// SENCO (from the answers), the services parents are pointed to, the settings, the
+/// provision catalogue and the information report's sections, each empty under its prompt.
 fn school_yaml(a: &Answers, as_of: chrono::NaiveDate) -> String {
     let mut t = header("school.yaml", "school");
-    t.push_str(&format!(
+    t.push_str(&school_and_senco(a, as_of));
+    t.push_str(SERVICES_AND_TERMS);
+    t.push_str(&SETTINGS.replace("{appointed}", &iso(as_of)));
+    t.push_str(PROVISIONS_AND_REPORT);
+    for (i, s) in SECTIONS.iter().enumerate() {
+        t.push_str(&format!("\n    # {} ({})\n", s.title, s.paragraph));
+        for line in wrap(s.prompt, 86) {
+            t.push_str(&format!("    # {line}\n"));
+        }
+        if i == 0 {
+            t.push_str("    # For example:\n    #   kinds_of_sen: |\n    #     We provide for pupils with ...\n");
+        }
+        t.push_str(&format!("    {}:\n", s.key));
+    }
+    t
+}
+
+/// school.yaml's opening comment, `school:` and `senco:`, filled with the answers.
+fn school_and_senco(a: &Answers, as_of: chrono::NaiveDate) -> String {
+    format!(
         "# The school's SEN records: this file, and a folder for each pupil under pupils/.
 # The comment beside each key says what to write; null means not yet known. Run `sen check`
 # after each change: it lists what is still missing and what falls due.
@@ -362,7 +405,19 @@ senco:                        # the SENCO: a qualified teacher designated as SEN
     started: null             # when the course began
     achieved: null            # the date it was achieved; null while in progress
 
-local_offer: null             # the web address of the local authority's local offer (6.81)
+",
+        school = quote(&a.school),
+        senco = quote(&a.senco),
+        email = or_null(&a.email),
+        email_pad = pad(&or_null(&a.email), 21),
+        phone = or_null(&a.phone),
+        phone_pad = pad(&or_null(&a.phone), 21),
+        appointed = iso(as_of),
+    )
+}
+
+/// school.yaml's `local_offer`, `iass` and `terms`, to fill in.
+const SERVICES_AND_TERMS: &str = "local_offer: null             # the web address of the local authority's local offer (6.81)
 
 iass:                         # the local SEND Information, Advice and Support Service (6.39)
   name: null                  # e.g. Salford SENDIASS
@@ -372,11 +427,14 @@ iass:                         # the local SEND Information, Advice and Support S
 
 terms:                        # the school's term dates, one line each; until they are here, sen uses
                               # Autumn 1 Sep-31 Dec, Spring 1 Jan-31 Mar, Summer 1 Apr-31 Jul
-  # - {{ name: Autumn, start: 2026-09-03, end: 2026-12-18 }}
-  # - {{ name: Spring, start: 2027-01-05, end: 2027-03-26 }}
-  # - {{ name: Summer, start: 2027-04-12, end: 2027-07-21 }}
+  # - { name: Autumn, start: 2026-09-03, end: 2026-12-18 }
+  # - { name: Spring, start: 2027-01-05, end: 2027-03-26 }
+  # - { name: Summer, start: 2027-04-12, end: 2027-07-21 }
 
-settings:                     # how sen check works; the defaults are shown
+";
+
+/// school.yaml's `settings`, with the defaults; `{appointed}` is the day of `sen init`.
+const SETTINGS: &str = "settings:                     # how sen check works; the defaults are shown
   due_within_days: 14         # how far ahead sen check lists what falls due
   new_cycle_within_days: 28   # a SEN support pupil's next cycle starts within this many days of a review
   share_record_within_days: 14  # a meeting's or review's record reaches parents within this many days
@@ -387,7 +445,10 @@ settings:                     # how sen check works; the defaults are shown
                               # due before it and is not recorded as done asks for the date it was done
                               # instead of being overdue; move it earlier only if records go back further
 
-provisions:                   # the provision catalogue, the school's provision map (6.76): one entry
+";
+
+/// school.yaml's `provisions` example and the head of `information_report`.
+const PROVISIONS_AND_REPORT: &str = "provisions:                   # the provision catalogue, the school's provision map (6.76): one entry
                               # for each intervention; cycles refer to it by `ref: ID`
   # - id: lexia
   #   name: Lexia reading programme
@@ -403,27 +464,7 @@ information_report:           # the SEN information report the school publishes 
   published: null             # the date the current report went on the website; it is updated every year
   sections:                   # each is required: write it in Markdown after `key: |`, indented,
                               # as in the example under the first one; `sen report information` prints it
-",
-        school = quote(&a.school),
-        senco = quote(&a.senco),
-        email = or_null(&a.email),
-        email_pad = pad(&or_null(&a.email), 21),
-        phone = or_null(&a.phone),
-        phone_pad = pad(&or_null(&a.phone), 21),
-        appointed = iso(as_of),
-    ));
-    for (i, s) in SECTIONS.iter().enumerate() {
-        t.push_str(&format!("\n    # {} ({})\n", s.title, s.paragraph));
-        for line in wrap(s.prompt, 86) {
-            t.push_str(&format!("    # {line}\n"));
-        }
-        if i == 0 {
-            t.push_str("    # For example:\n    #   kinds_of_sen: |\n    #     We provide for pupils with ...\n");
-        }
-        t.push_str(&format!("    {}:\n", s.key));
-    }
-    t
-}
+";
 
 /// Spaces that bring a value of width `used` to column `to` (at least one).
 fn pad(value: &str, to: usize) -> String {

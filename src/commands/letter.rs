@@ -2,7 +2,10 @@
 //! 6.71), one per contact who receives letters, each holding its own pupil's details only.
 //!
 //! Every letter of a run is planned and rendered before any is written: a missing fact or a
-//! broken template stops the run with nothing written.
+//! broken template stops the run with nothing written. What differs from one kind of letter
+//! to the next is one row of [`kinds::KINDS`].
+
+pub mod kinds;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -12,18 +15,18 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::cli::{LetterArgs, LetterKind, OutputFormat};
+pub use self::kinds::LetterKind;
+use self::kinds::{Found, KINDS, Subject, To, latest_reviewed};
+use crate::cli::{LetterArgs, OutputFormat};
 use crate::dates::uk;
 use crate::docx;
-use crate::findings::{Finding, Kind, Rule};
-use crate::model::{AnnualReview, Contact, Cycle, InvitedRole, Invitee, Records};
+use crate::findings::{Finding, Kind};
+use crate::model::{Contact, Records};
 use crate::render::{self, Renderer};
-use crate::rules;
-use crate::rules::view::{open_cycle, plan_at, review_at};
+use crate::rules::view::review_at;
 use crate::settings::{Ctx, parse_date};
 use crate::views::{
-    AdviceView, AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView,
-    SchoolView, invited_role_id, iso, progress_label,
+    AdviceView, ContactView, LetterView, PupilView, SchoolView, iso, progress_label,
 };
 
 /// Which record a letter is about.
@@ -44,24 +47,16 @@ pub struct Request {
     pub target: Target,
 }
 
-/// [`LetterKind`] with an order, so requests sort and deduplicate.
+/// [`LetterKind`] with an order (its row in [`KINDS`]), so requests sort and deduplicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LetterKindOrd(u8);
 
 impl LetterKindOrd {
-    const KINDS: [LetterKind; 6] = [
-        LetterKind::Notification,
-        LetterKind::ReviewInvitation,
-        LetterKind::ReviewRecord,
-        LetterKind::MeetingRecord,
-        LetterKind::AnnualReviewInvitation,
-        LetterKind::AdviceRequest,
-    ];
     pub fn of(k: LetterKind) -> Self {
-        LetterKindOrd(Self::KINDS.iter().position(|x| *x == k).unwrap_or(0) as u8)
+        LetterKindOrd(KINDS.iter().position(|s| s.kind == k).unwrap_or(0) as u8)
     }
     pub fn kind(self) -> LetterKind {
-        Self::KINDS[usize::from(self.0)]
+        KINDS[usize::from(self.0)].kind
     }
 }
 
@@ -73,85 +68,25 @@ struct Planned {
     view: LetterView,
 }
 
+/// What the command line says about the meeting and where the letters go, checked.
+struct Options {
+    to_stdout: bool,
+    out_dir: PathBuf,
+    meeting_date: Option<NaiveDate>,
+    meeting_time: Option<String>,
+    meeting_place: Option<String>,
+}
+
 pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
     let root = ctx.root()?.to_path_buf();
-    let to_stdout = args.out.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let out_dir = match &args.out {
-        Some(p) if !to_stdout => p.clone(),
-        _ => root.join("out").join("letters"),
-    };
-    if !to_stdout {
-        render::check_output_path(Some(&root), &out_dir.join("x"))?;
-    }
-    let meeting_date = match &args.date {
-        Some(t) => {
-            if args.kind != Some(LetterKind::ReviewInvitation) {
-                bail!(
-                    "`--date` is the meeting date of a `review-invitation`, not of other letters"
-                );
-            }
-            Some(parse_date("--date", t)?)
-        }
-        None => None,
-    };
-    let invitation = matches!(
-        args.kind,
-        Some(
-            LetterKind::ReviewInvitation
-                | LetterKind::AnnualReviewInvitation
-                | LetterKind::AdviceRequest
-        )
-    );
-    if (args.time.is_some() || args.place.is_some()) && !invitation {
-        bail!(
-            "`--time` and `--place` are for a `review-invitation`, an `annual-review-invitation` or an `advice-request`, not for other letters"
-        );
-    }
-    let meeting_time = args.time.as_deref().map(parse_time).transpose()?;
-    let meeting_place = match args.place.as_deref().map(str::trim) {
-        Some("") => bail!("`--place` is empty: say where the meeting is, or leave `--place` out"),
-        Some(p) if p.chars().count() > 200 || p.contains(['\n', '\r']) => {
-            bail!("`--place` must be one line of at most 200 characters")
-        }
-        p => p.map(str::to_string),
-    };
-    let (records, requests) = if args.due {
-        let (loaded, findings, _) = crate::commands::evaluate(ctx, None)?;
-        let requests = due_requests(&findings);
-        (loaded.records, requests)
-    } else {
-        let Some(kind) = args.kind else {
-            bail!("name a kind of letter, or give `--due`");
-        };
-        if args.pupils.is_empty() {
-            bail!(
-                "name the pupil (a folder under pupils/), for example `sen letter {} amara-okafor`",
-                kind.id()
-            );
-        }
-        for p in &args.pupils {
-            crate::load::safe_pupil_id(p).map_err(anyhow::Error::msg)?;
-        }
-        let loaded = crate::load::load(&root, ctx.as_of);
-        let mut seen = BTreeSet::new();
-        let requests = args
-            .pupils
-            .iter()
-            .filter(|p| seen.insert(p.as_str()))
-            .map(|p| Request {
-                pupil: p.clone(),
-                kind: LetterKindOrd::of(kind),
-                target: Target::Current,
-            })
-            .collect();
-        (loaded.records, requests)
-    };
+    let opts = options(args, &root)?;
+    let (records, requests) = requests(args, ctx, &root)?;
 
     let renderer = Renderer::new(Some(&root), None)?;
-    let (mut planned, unserved) = plan(&records, &requests, ctx.as_of, meeting_date)?;
+    let (mut planned, unserved) = plan(&records, &requests, ctx.as_of, opts.meeting_date)?;
     for l in &mut planned {
-        l.view.meeting_time.clone_from(&meeting_time);
-        l.view.meeting_place.clone_from(&meeting_place);
+        l.view.meeting_time.clone_from(&opts.meeting_time);
+        l.view.meeting_place.clone_from(&opts.meeting_place);
     }
     // Named pupils: all or nothing, so a SENCO never posts half a batch by mistake. `--due`:
     // every letter that can be written is, and each pupil that cannot be served is named
@@ -187,18 +122,6 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         .map(|l| renderer.render(&format!("{}.md.j2", l.kind.id()), &l.view))
         .collect();
     let markdowns = rendered.into_iter().collect::<Result<Vec<String>>>()?;
-    let title = |l: &Planned| {
-        format!(
-            "{}: letter to {} about {}",
-            l.view.school.name, l.view.contact.name, l.view.pupil.known_as
-        )
-    };
-
-    let ext = match args.format {
-        OutputFormat::Markdown => "md",
-        OutputFormat::Html => "html",
-        OutputFormat::Docx => "docx",
-    };
     // The logo is read once, before anything is written: a bad one (too large, a link,
     // unreadable) is one warning, and the letters are written without it.
     let stationery = match args.format {
@@ -208,15 +131,110 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
         }),
         _ => render::Stationery::default(),
     };
-    // From page 2 a letter names its pupil, so a loose page finds its way back.
-    let footer = |l: &Planned| l.view.pupil.full_name.clone();
-    let date = iso(ctx.as_of);
-    let paths = letter_paths(&out_dir, &planned, &date, ext);
+    warn_advice_late(&planned, &records, ctx.as_of);
+    warn_translation(&planned);
 
-    // Advice asked for with less time than the school gives itself (cli.md): said once per
-    // review, so the SENCO can ring round rather than post.
+    let out = Output {
+        letters: &planned,
+        markdowns: &markdowns,
+        stationery: &stationery,
+        format: args.format,
+    };
+    if opts.to_stdout {
+        return out.print().map(|()| status);
+    }
+    let date = iso(ctx.as_of);
+    let paths = letter_paths(&opts.out_dir, &planned, &date, out.ext());
+    out.write(&root, &paths, args.force)?;
+    Ok(status)
+}
+
+/// Check the command line before anything is read: where the letters go, and the meeting's
+/// date, time and place, which only some kinds take.
+fn options(args: &LetterArgs, root: &Path) -> Result<Options> {
+    let to_stdout = args.out.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let out_dir = match &args.out {
+        Some(p) if !to_stdout => p.clone(),
+        _ => root.join("out").join("letters"),
+    };
+    if !to_stdout {
+        render::check_output_path(Some(root), &out_dir.join("x"))?;
+    }
+    let spec = args.kind.map(LetterKind::spec);
+    let meeting_date = match &args.date {
+        Some(t) => {
+            if !spec.is_some_and(|s| s.takes_date) {
+                bail!(
+                    "`--date` is the meeting date of a `review-invitation`, not of other letters"
+                );
+            }
+            Some(parse_date("--date", t)?)
+        }
+        None => None,
+    };
+    if (args.time.is_some() || args.place.is_some())
+        && !spec.is_some_and(|s| s.takes_time_and_place)
+    {
+        bail!(
+            "`--time` and `--place` are for a `review-invitation`, an `annual-review-invitation` or an `advice-request`, not for other letters"
+        );
+    }
+    let meeting_time = args.time.as_deref().map(parse_time).transpose()?;
+    let meeting_place = match args.place.as_deref().map(str::trim) {
+        Some("") => bail!("`--place` is empty: say where the meeting is, or leave `--place` out"),
+        Some(p) if p.chars().count() > 200 || p.contains(['\n', '\r']) => {
+            bail!("`--place` must be one line of at most 200 characters")
+        }
+        p => p.map(str::to_string),
+    };
+    Ok(Options {
+        to_stdout,
+        out_dir,
+        meeting_date,
+        meeting_time,
+        meeting_place,
+    })
+}
+
+/// The records and the letters asked for: those the current findings call for (`--due`),
+/// or one of the named kind for each named pupil.
+fn requests(args: &LetterArgs, ctx: &Ctx, root: &Path) -> Result<(Records, Vec<Request>)> {
+    if args.due {
+        let (loaded, findings, _) = crate::commands::evaluate(ctx, None)?;
+        return Ok((loaded.records, due_requests(&findings)));
+    }
+    let Some(kind) = args.kind else {
+        bail!("name a kind of letter, or give `--due`");
+    };
+    if args.pupils.is_empty() {
+        bail!(
+            "name the pupil (a folder under pupils/), for example `sen letter {} amara-okafor`",
+            kind.id()
+        );
+    }
+    for p in &args.pupils {
+        crate::load::safe_pupil_id(p).map_err(anyhow::Error::msg)?;
+    }
+    let loaded = crate::load::load(root, ctx.as_of);
+    let mut seen = BTreeSet::new();
+    let requests = args
+        .pupils
+        .iter()
+        .filter(|p| seen.insert(p.as_str()))
+        .map(|p| Request {
+            pupil: p.clone(),
+            kind: LetterKindOrd::of(kind),
+            target: Target::Current,
+        })
+        .collect();
+    Ok((loaded.records, requests))
+}
+
+/// Advice asked for with less time than the school gives itself (cli.md): said once per
+/// review, so the SENCO can ring round rather than post.
+fn warn_advice_late(planned: &[Planned], records: &Records, as_of: NaiveDate) {
     let mut warned = BTreeSet::new();
-    for l in &planned {
+    for l in planned {
         if let (Some(a), Some(ar)) = (&l.view.advice, &l.view.annual_review)
             && a.urgent
             && warned.insert((l.pupil.clone(), ar.meeting.clone()))
@@ -226,7 +244,7 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
                 "warning: the annual review of `{}` on {} is {} days away, less than the {} days advice is asked for in: the letters ask for it as soon as possible{}",
                 l.pupil,
                 uk(meeting),
-                (meeting - ctx.as_of).num_days(),
+                (meeting - as_of).num_days(),
                 records.school.settings.advice_wanted_days_before,
                 if a.circulate_by < l.view.date {
                     ", and it can no longer be circulated two weeks before the meeting".to_string()
@@ -236,7 +254,11 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             );
         }
     }
-    for l in &planned {
+}
+
+/// A letter to a contact who reads another language is written in English: said for each.
+fn warn_translation(planned: &[Planned]) {
+    for l in planned {
         if l.view.contact.needs_translation {
             eprintln!(
                 "warning: {} ({} of `{}`) reads {}: the {} letter needs translating",
@@ -252,10 +274,38 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             );
         }
     }
+}
 
-    if to_stdout {
-        let heading = match planned.as_slice() {
-            [one] => title(one),
+/// The rendered letters of a run, ready to print or write in the format asked for.
+struct Output<'a> {
+    letters: &'a [Planned],
+    markdowns: &'a [String],
+    stationery: &'a render::Stationery,
+    format: OutputFormat,
+}
+
+impl Output<'_> {
+    fn ext(&self) -> &'static str {
+        match self.format {
+            OutputFormat::Markdown => "md",
+            OutputFormat::Html => "html",
+            OutputFormat::Docx => "docx",
+        }
+    }
+
+    /// One letter's title, for its HTML page.
+    fn title(l: &Planned) -> String {
+        format!(
+            "{}: letter to {} about {}",
+            l.view.school.name, l.view.contact.name, l.view.pupil.known_as
+        )
+    }
+
+    /// `--out -`: every letter in one document on standard output.
+    fn print(&self) -> Result<()> {
+        let planned = self.letters;
+        let heading = match planned {
+            [one] => Self::title(one),
             [first, ..] if planned.iter().all(|l| l.pupil == first.pupil) => format!(
                 "{}: {} letters about {}",
                 first.view.school.name,
@@ -265,98 +315,112 @@ pub fn run(args: &LetterArgs, ctx: &Ctx) -> Result<i32> {
             [first, ..] => format!("{}: {} letters", first.view.school.name, planned.len()),
             [] => String::new(),
         };
-        let bytes = match args.format {
+        let bytes = match self.format {
             // One printable document, each letter on its own page.
             OutputFormat::Html => {
                 let letters: Vec<render::Letter> = planned
                     .iter()
-                    .zip(&markdowns)
+                    .zip(self.markdowns)
                     .map(|(l, md)| render::Letter {
                         markdown: md,
                         pupil: &l.view.pupil.full_name,
                     })
                     .collect();
-                render::html_letters(&heading, &letters, &stationery).into_bytes()
+                render::html_letters(&heading, &letters, self.stationery).into_bytes()
             }
             OutputFormat::Docx => {
-                let mds: Vec<&str> = markdowns.iter().map(String::as_str).collect();
+                let mds: Vec<&str> = self.markdowns.iter().map(String::as_str).collect();
                 let same_pupil = planned.iter().all(|l| l.pupil == planned[0].pupil);
                 let foot = same_pupil.then(|| planned[0].view.pupil.full_name.clone());
                 docx::document(&mds, render::Layout::Letter, foot.as_deref())?
             }
-            OutputFormat::Markdown => markdowns
+            OutputFormat::Markdown => self
+                .markdowns
                 .iter()
                 .map(|md| render::strip_marks(md))
                 .collect::<Vec<_>>()
                 .join("\n---\n\n")
                 .into_bytes(),
         };
-        return match render::emit(None, None, args.format, &bytes) {
+        match render::emit(None, None, self.format, &bytes) {
             // A reader that went away ends the listing, never changes the verdict.
-            Err(e) if crate::diagnostics::is_broken_pipe(&e) => Ok(status),
-            Err(e) => Err(e),
-            Ok(()) => Ok(status),
-        };
-    }
-
-    let texts: Vec<Vec<u8>> = match args.format {
-        OutputFormat::Markdown => markdowns
-            .iter()
-            .map(|md| render::strip_marks(md).into_bytes())
-            .collect(),
-        OutputFormat::Html => planned
-            .iter()
-            .zip(&markdowns)
-            .map(|(l, md)| {
-                let letter = render::Letter {
-                    markdown: md,
-                    pupil: &l.view.pupil.full_name,
-                };
-                render::html_letters(&title(l), &[letter], &stationery).into_bytes()
-            })
-            .collect(),
-        OutputFormat::Docx => planned
-            .iter()
-            .zip(&markdowns)
-            .map(|(l, md)| docx::document(&[md], render::Layout::Letter, Some(&footer(l))))
-            .collect::<Result<_>>()?,
-    };
-
-    // Every path is checked before the first letter is written: no link on the way into
-    // the records, nothing inside them but under out/.
-    for path in &paths {
-        render::check_output_path(Some(&root), path)?;
-        render::check_no_link_into(Some(&root), path)?;
-    }
-    let mut skipped = 0usize;
-    // The listing of paths may stop (`sen letter --due | head`); the writing never does.
-    let mut listing = true;
-    let mut out = std::io::stdout().lock();
-    for (path, text) in paths.iter().zip(&texts) {
-        if path.exists() && !args.force {
-            eprintln!(
-                "warning: {} exists: not overwritten (give `--force` to replace it)",
-                path.display()
-            );
-            skipped += 1;
-            continue;
-        }
-        render::write_private(Some(&root), path, text)?;
-        if listing && writeln!(out, "{}", path.display()).is_err() {
-            listing = false;
+            Err(e) if crate::diagnostics::is_broken_pipe(&e) => Ok(()),
+            other => other,
         }
     }
-    if skipped > 0 {
-        eprintln!(
-            "{skipped} {} already written; nothing was overwritten",
-            if skipped == 1 {
-                "letter was"
-            } else {
-                "letters were"
+
+    /// Each letter as the bytes of its own file.
+    fn files(&self) -> Result<Vec<Vec<u8>>> {
+        Ok(match self.format {
+            OutputFormat::Markdown => self
+                .markdowns
+                .iter()
+                .map(|md| render::strip_marks(md).into_bytes())
+                .collect(),
+            OutputFormat::Html => self
+                .letters
+                .iter()
+                .zip(self.markdowns)
+                .map(|(l, md)| {
+                    let letter = render::Letter {
+                        markdown: md,
+                        pupil: &l.view.pupil.full_name,
+                    };
+                    render::html_letters(&Self::title(l), &[letter], self.stationery).into_bytes()
+                })
+                .collect(),
+            // From page 2 a letter names its pupil, so a loose page finds its way back.
+            OutputFormat::Docx => self
+                .letters
+                .iter()
+                .zip(self.markdowns)
+                .map(|(l, md)| {
+                    docx::document(&[md], render::Layout::Letter, Some(&l.view.pupil.full_name))
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// Write each letter to its path, listing the paths written; a letter already there is
+    /// kept unless `force`.
+    fn write(&self, root: &Path, paths: &[PathBuf], force: bool) -> Result<()> {
+        let texts = self.files()?;
+        // Every path is checked before the first letter is written: no link on the way into
+        // the records, nothing inside them but under out/.
+        for path in paths {
+            render::check_output_path(Some(root), path)?;
+            render::check_no_link_into(Some(root), path)?;
+        }
+        let mut skipped = 0usize;
+        // The listing of paths may stop (`sen letter --due | head`); the writing never does.
+        let mut listing = true;
+        let mut out = std::io::stdout().lock();
+        for (path, text) in paths.iter().zip(&texts) {
+            if path.exists() && !force {
+                eprintln!(
+                    "warning: {} exists: not overwritten (give `--force` to replace it)",
+                    path.display()
+                );
+                skipped += 1;
+                continue;
             }
-        );
+            render::write_private(Some(root), path, text)?;
+            if listing && writeln!(out, "{}", path.display()).is_err() {
+                listing = false;
+            }
+        }
+        if skipped > 0 {
+            eprintln!(
+                "{skipped} {} already written; nothing was overwritten",
+                if skipped == 1 {
+                    "letter was"
+                } else {
+                    "letters were"
+                }
+            );
+        }
+        Ok(())
     }
-    Ok(status)
 }
 
 /// The longest contact part of a letter's file name, in characters: with the kind and the
@@ -392,7 +456,8 @@ fn letter_paths(out_dir: &Path, planned: &[Planned], date: &str, ext: &str) -> V
 /// The letters the current findings call for: `notification`, `record-shared` (a review
 /// or meeting record, as the finding's file says) and `annual-review-notice`, when
 /// `overdue` or `due`, and `cycle-review` and `annual-review-advice` when `due` (an
-/// invitation to the review; the advice requests, unless already asked for).
+/// invitation to the review; the advice requests, unless already asked for). Which finding
+/// calls for which kind is the `due` column of [`KINDS`].
 pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
     let mut out: BTreeSet<Request> = BTreeSet::new();
     for f in findings {
@@ -400,35 +465,18 @@ pub fn due_requests(findings: &[Finding]) -> Vec<Request> {
             continue;
         }
         let Some(pupil) = &f.pupil else { continue };
-        let target = f.file.clone().map_or(Target::Current, Target::File);
-        let kind = match f.rule {
-            Rule::Notification => LetterKind::Notification,
-            Rule::RecordShared => {
-                if f.file.as_deref().is_some_and(|p| p.contains("/meetings/")) {
-                    LetterKind::MeetingRecord
-                } else {
-                    LetterKind::ReviewRecord
-                }
-            }
-            Rule::AnnualReviewNotice => LetterKind::AnnualReviewInvitation,
-            // A review falling due is when parents are invited to it; an overdue one needs a
-            // new date first (`sen letter review-invitation ID --date DATE`).
-            Rule::CycleReview if f.kind == Kind::Due => LetterKind::ReviewInvitation,
-            Rule::AnnualReviewAdvice if f.kind == Kind::Due => LetterKind::AdviceRequest,
-            _ => continue,
+        let Some(spec) = KINDS.iter().find(|s| (s.due)(f)) else {
+            continue;
         };
         // One notification, and one invitation to the open cycle's review, per pupil.
-        let target = if matches!(
-            kind,
-            LetterKind::Notification | LetterKind::ReviewInvitation
-        ) {
+        let target = if spec.one_per_pupil {
             Target::Current
         } else {
-            target
+            f.file.clone().map_or(Target::Current, Target::File)
         };
         out.insert(Request {
             pupil: pupil.clone(),
-            kind: LetterKindOrd::of(kind),
+            kind: LetterKindOrd::of(spec.kind),
             target,
         });
     }
@@ -553,6 +601,51 @@ fn plan(
     Ok((planned, unserved))
 }
 
+/// What every letter of one request shares: its kind, the school, the pupil, the date and
+/// the records its kind found.
+struct Common<'a> {
+    id: &'a str,
+    kind: LetterKind,
+    school: &'a SchoolView,
+    pupil: PupilView,
+    as_of: NaiveDate,
+    found: Found,
+}
+
+impl Common<'_> {
+    /// One letter to `contact`, its file named with `contact_slug`.
+    fn letter(
+        &self,
+        contact: ContactView,
+        contact_slug: String,
+        one_address: bool,
+        advice: Option<AdviceView>,
+    ) -> Planned {
+        Planned {
+            pupil: self.id.to_string(),
+            kind: self.kind,
+            contact_slug,
+            view: LetterView {
+                kind: self.kind.id(),
+                date: iso(self.as_of),
+                school: self.school.clone(),
+                contact,
+                pupil: self.pupil.clone(),
+                cycle: self.found.cycle.clone(),
+                meeting: self.found.meeting.clone(),
+                annual_review: self.found.annual_review.clone(),
+                meeting_date: self.found.meeting_date.clone(),
+                meeting_time: None,
+                meeting_place: None,
+                one_address,
+                advice,
+            },
+        }
+    }
+}
+
+/// The letters of one request: find the pupil, the record its kind needs (the `records`
+/// column of [`KINDS`]), then address one letter to each reader (the `to` column).
 fn plan_one(
     records: &Records,
     school: &SchoolView,
@@ -561,7 +654,7 @@ fn plan_one(
     meeting_date: Option<NaiveDate>,
 ) -> Result<Vec<Planned>, String> {
     let id = r.pupil.as_str();
-    let kind = r.kind.kind();
+    let spec = r.kind.kind().spec();
     let Some(folder) = records.pupils.iter().find(|f| f.id == id) else {
         return Err(format!(
             "no pupil `{id}`: there is no folder pupils/{id}{}",
@@ -573,163 +666,75 @@ fn plan_one(
             "pupils/{id}/pupil.yaml cannot be read: run `sen check` and correct it first"
         ));
     };
-    let day = uk(as_of);
-    let mut view_cycle = None;
-    let mut view_meeting = None;
-    let mut view_ar = None;
-    let mut view_date = None;
-    let mut advice: Option<(Vec<(&'static str, ContactView)>, NaiveDate)> = None;
-    match kind {
-        LetterKind::Notification => {
-            if !rules::on_register(pupil, as_of) {
-                return Err(format!(
-                    "`{id}` is not on the SEN register on {day}: a notification is for a child the school makes special educational provision for (`sen.status` K or E, `sen.since` on or before that day)"
-                ));
-            }
-        }
-        LetterKind::ReviewInvitation => {
-            bad(folder.bad.cycles, id, "cycles")?;
-            let Some(c) = open_cycle(&folder.cycles, as_of) else {
-                return Err(format!(
-                    "`{id}` has no open cycle on {day}: record the cycle (`sen new cycle {id}`) and its plan before inviting parents to review it"
-                ));
-            };
-            let date = match meeting_date {
-                Some(d) => d,
-                None => match plan_at(c, as_of) {
-                    Some(p) => p.review_due.value,
-                    None => {
-                        return Err(format!(
-                            "the open cycle {} has no agreed plan with a `review_due`: record the plan, or give the meeting date with `--date`",
-                            c.file
-                        ));
-                    }
-                },
-            };
-            if date < as_of {
-                return Err(format!(
-                    "the review meeting date for `{id}`, {}, is before {day}: an invitation cannot be for a day already past; give the new date with `--date`",
-                    uk(date)
-                ));
-            }
-            view_cycle = Some(CycleView::of(c, as_of));
-            view_date = Some(iso(date));
-        }
-        LetterKind::ReviewRecord => {
-            bad(folder.bad.cycles, id, "cycles")?;
-            let c = match &r.target {
-                Target::File(f) => folder.cycles.iter().find(|c| &c.file == f),
-                Target::Current => latest_reviewed(&folder.cycles, as_of),
-            };
-            let Some(c) = c.filter(|c| review_at(c, as_of).is_some()) else {
-                return Err(format!(
-                    "`{id}` has no cycle reviewed on or before {day}: record the review under `review:` in the cycle's file"
-                ));
-            };
-            view_cycle = Some(CycleView::of(c, as_of));
-        }
-        LetterKind::MeetingRecord => {
-            bad(folder.bad.meetings, id, "meetings")?;
-            let held = folder.meetings.iter().filter(|m| m.date.value <= as_of);
-            let m = match &r.target {
-                Target::File(f) => held.into_iter().find(|m| &m.file == f),
-                Target::Current => held.max_by(|a, b| {
-                    a.date
-                        .value
-                        .cmp(&b.date.value)
-                        .then_with(|| a.file.cmp(&b.file))
-                }),
-            };
-            let Some(m) = m else {
-                return Err(format!(
-                    "`{id}` has no meeting on or before {day}: record it with `sen new meeting {id}`"
-                ));
-            };
-            view_meeting = Some(MeetingView::of(m));
-        }
-        LetterKind::AnnualReviewInvitation => {
-            bad(folder.bad.annual_reviews, id, "annual-reviews")?;
-            let a = next_annual_review(&folder.annual_reviews, &r.target, as_of, id, &day)?;
-            view_ar = Some(AnnualReviewView::of(
-                a,
-                pupil,
-                folder.ehcp.as_ref().map(|e| e.local_authority.clone()),
-            ));
-        }
-        LetterKind::AdviceRequest => {
-            bad(folder.bad.annual_reviews, id, "annual-reviews")?;
-            let a = next_annual_review(&folder.annual_reviews, &r.target, as_of, id, &day)?;
-            // `--due` asks once: requests already recorded as sent are not written again.
-            if matches!(r.target, Target::File(_))
-                && a.advice_requested
-                    .as_ref()
-                    .is_some_and(|d| d.value <= as_of)
-            {
-                return Ok(Vec::new());
-            }
-            if folder.bad.ehcp {
-                bad(true, id, "ehcp.yaml")?;
-            }
-            let people = advice_readers(a, folder.ehcp.as_ref());
-            if people.is_empty() {
-                return Err(format!(
-                    "{} lists no one to ask for advice: add those invited under `invited:` (role, name, email or address), or the LA's officer as `la_officer` in ehcp.yaml",
-                    a.file
-                ));
-            }
-            // The cycle whose plan the meeting reviews: the open one, else the latest.
-            view_cycle = open_cycle(&folder.cycles, as_of)
-                .filter(|c| plan_at(c, as_of).is_some())
-                .or_else(|| latest_reviewed(&folder.cycles, as_of))
-                .map(|c| CycleView::of(c, as_of));
-            view_ar = Some(AnnualReviewView::of(
-                a,
-                pupil,
-                folder.ehcp.as_ref().map(|e| e.local_authority.clone()),
-            ));
-            advice = Some((people, a.meeting.value));
-        }
+    let subject = Subject {
+        id,
+        folder,
+        pupil,
+        target: &r.target,
+        as_of,
+        meeting_date,
+        day: uk(as_of),
+    };
+    let Some(found) = (spec.records)(&subject)? else {
+        return Ok(Vec::new());
+    };
+    let common = Common {
+        id,
+        kind: spec.kind,
+        school,
+        pupil: PupilView::of(id, pupil, as_of),
+        as_of,
+        found,
+    };
+    match spec.to {
+        To::Advisers => Ok(to_advisers(records, &folder.cycles, common)),
+        To::Parents => to_parents(records, pupil, &common),
     }
-    let pupil_view = PupilView::of(id, pupil, as_of);
-    if let Some((people, meeting)) = advice {
-        let before = i64::from(records.school.settings.advice_wanted_days_before);
-        let last = latest_reviewed(&folder.cycles, as_of).and_then(|c| review_at(c, as_of));
-        return Ok(people
-            .into_iter()
-            .map(|(role, contact)| Planned {
-                pupil: id.to_string(),
-                kind,
-                contact_slug: slug(crate::views::name_without_note(&contact.name)),
-                view: LetterView {
-                    kind: kind.id(),
-                    date: iso(as_of),
-                    school: school.clone(),
-                    advice: Some(AdviceView {
-                        role,
-                        wanted_by: iso(crate::dates::add_days(meeting, -before)),
-                        urgent: crate::dates::add_days(meeting, -before) < as_of,
-                        circulate_by: iso(crate::dates::add_days(meeting, -14)),
-                        by_email: contact.email.is_some(),
-                        progress_label: last.map(|r| progress_label(r.progress)),
-                        progress_date: last.map(|r| iso(r.date.value)),
-                    }),
-                    contact,
-                    pupil: pupil_view.clone(),
-                    cycle: view_cycle.clone(),
-                    meeting: None,
-                    annual_review: view_ar.clone(),
-                    meeting_date: None,
-                    meeting_time: None,
-                    meeting_place: None,
-                    one_address: false,
-                },
-            })
-            .collect());
-    }
+}
+
+/// One advice request to each person asked, saying by when.
+fn to_advisers(
+    records: &Records,
+    cycles: &[crate::model::Cycle],
+    mut common: Common,
+) -> Vec<Planned> {
+    let Some(meeting) = common.found.advice_meeting else {
+        return Vec::new();
+    };
+    let as_of = common.as_of;
+    let before = i64::from(records.school.settings.advice_wanted_days_before);
+    let last = latest_reviewed(cycles, as_of).and_then(|c| review_at(c, as_of));
+    let people = std::mem::take(&mut common.found.advisers);
+    people
+        .into_iter()
+        .map(|(role, contact)| {
+            let advice = AdviceView {
+                role,
+                wanted_by: iso(crate::dates::add_days(meeting, -before)),
+                urgent: crate::dates::add_days(meeting, -before) < as_of,
+                circulate_by: iso(crate::dates::add_days(meeting, -14)),
+                by_email: contact.email.is_some(),
+                progress_label: last.map(|r| progress_label(r.progress)),
+                progress_date: last.map(|r| iso(r.date.value)),
+            };
+            let name = slug(crate::views::name_without_note(&contact.name));
+            common.letter(contact, name, false, Some(advice))
+        })
+        .collect()
+}
+
+/// One letter to each contact who receives letters, or to each household of them
+/// (`settings.one_letter_per_address`).
+fn to_parents(
+    records: &Records,
+    pupil: &crate::model::Pupil,
+    common: &Common,
+) -> Result<Vec<Planned>, String> {
     let contacts: Vec<_> = pupil.contacts.iter().filter(|c| c.letters).collect();
     if contacts.is_empty() {
         return Err(format!(
-            "pupils/{id}/pupil.yaml has no contact who receives letters: add a contact with `parental_responsibility: true` or `letters: true`"
+            "pupils/{}/pupil.yaml has no contact who receives letters: add a contact with `parental_responsibility: true` or `letters: true`",
+            common.id
         ));
     }
     let one_address = contacts.len() == 1
@@ -746,61 +751,11 @@ fn plan_one(
     };
     Ok(addressees
         .into_iter()
-        .map(|contact| Planned {
-            pupil: id.to_string(),
-            kind,
-            contact_slug: slug(&contact.name),
-            view: LetterView {
-                kind: kind.id(),
-                date: iso(as_of),
-                school: school.clone(),
-                contact,
-                pupil: pupil_view.clone(),
-                cycle: view_cycle.clone(),
-                meeting: view_meeting.clone(),
-                annual_review: view_ar.clone(),
-                meeting_date: view_date.clone(),
-                meeting_time: None,
-                meeting_place: None,
-                one_address,
-                advice: None,
-            },
+        .map(|contact| {
+            let name = slug(&contact.name);
+            common.letter(contact, name, one_address, None)
         })
         .collect())
-}
-
-/// Who is asked for advice for an annual review: everyone in its `invited` list but the
-/// parents (their views come at the meeting and through the invitation), and the LA's SEN
-/// officer from ehcp.yaml when the list names no `la-officer`. A person listed twice (same
-/// name, ignoring case and spacing) is asked once.
-fn advice_readers(
-    a: &crate::model::AnnualReview,
-    ehcp: Option<&crate::model::Ehcp>,
-) -> Vec<(&'static str, ContactView)> {
-    let mut people: Vec<&Invitee> = a
-        .invited
-        .iter()
-        .filter(|i| i.role != InvitedRole::Parent)
-        .collect();
-    if !people.iter().any(|i| i.role == InvitedRole::LaOfficer)
-        && let Some(o) = ehcp.and_then(|e| e.la_officer.as_ref())
-    {
-        people.push(o);
-    }
-    let mut seen = HashSet::new();
-    people
-        .into_iter()
-        .filter(|i| {
-            seen.insert(
-                i.name
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase(),
-            )
-        })
-        .map(|i| (invited_role_id(i.role), ContactView::invitee(i)))
-        .collect()
 }
 
 fn parse_iso(s: &str) -> NaiveDate {
@@ -872,56 +827,6 @@ fn parse_time(t: &str) -> Result<String> {
     }
 }
 
-/// The annual review a letter about the next one is for: the one in the finding's file, or
-/// the earliest meeting after as-of.
-fn next_annual_review<'a>(
-    reviews: &'a [AnnualReview],
-    target: &Target,
-    as_of: NaiveDate,
-    id: &str,
-    day: &str,
-) -> Result<&'a AnnualReview, String> {
-    let ahead = reviews.iter().filter(|a| a.meeting.value > as_of);
-    let a = match target {
-        Target::File(f) => ahead.into_iter().find(|a| &a.file == f),
-        Target::Current => ahead.min_by(|a, b| {
-            a.meeting
-                .value
-                .cmp(&b.meeting.value)
-                .then_with(|| a.file.cmp(&b.file))
-        }),
-    };
-    a.ok_or_else(|| {
-        format!(
-            "`{id}` has no annual review with a meeting after {day}: record it with `sen new annual-review {id} --meeting DATE`"
-        )
-    })
-}
-
-fn bad(is_bad: bool, id: &str, what: &str) -> Result<(), String> {
-    if is_bad {
-        Err(format!(
-            "a file under pupils/{id}/{what}/ cannot be read: run `sen check` and correct it first"
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// The cycle with the latest review on or before as-of (then the later start, then the
-/// file name).
-fn latest_reviewed(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cycle> {
-    cycles
-        .iter()
-        .filter_map(|c| review_at(c, as_of).map(|r| (r.date.value, c)))
-        .max_by(|(da, a), (db, b)| {
-            da.cmp(db)
-                .then_with(|| a.started.value.cmp(&b.started.value))
-                .then_with(|| a.file.cmp(&b.file))
-        })
-        .map(|(_, c)| c)
-}
-
 /// A contact's name as part of a file name: lowercase letters and digits joined by '-'.
 pub fn slug(name: &str) -> String {
     // ASCII only: the same bytes on every file system (no accent composed one way on one
@@ -949,6 +854,7 @@ pub fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::Rule;
 
     #[test]
     fn contact_names_become_file_name_slugs() {

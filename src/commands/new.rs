@@ -25,6 +25,7 @@ pub const REVIEW_WEEKS: i64 = 6;
 
 pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
     let root = ctx.root()?;
+    // Plan: the file's path and its text, every check made before anything is written.
     let (rel, text) = match &args.what {
         NewWhat::Pupil {
             id,
@@ -32,30 +33,7 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
             family,
             dob,
             date,
-        } => {
-            check_id(id)?;
-            let since = date_or(date.as_deref(), "--date", ctx.as_of)?;
-            let dob = parse_date("--dob", dob)?;
-            let given = required("--given", given)?;
-            let family = required("--family", family)?;
-            if dob > since {
-                bail!(
-                    "the date of birth {} is after the date SEN provision starts, {}\n  help: check --dob, or give the start with --date",
-                    uk(dob),
-                    uk(since)
-                );
-            }
-            if dob > ctx.as_of {
-                bail!("the date of birth {} is in the future", uk(dob));
-            }
-            let rel = format!("pupils/{id}/pupil.yaml");
-            if root.join(&rel).exists() {
-                bail!(
-                    "pupil `{id}` already exists: `{rel}` is there, and sen new never writes over a record\n  help: edit that file, or choose another id"
-                );
-            }
-            (rel.clone(), pupil(&rel, given, family, dob, since))
-        }
+        } => plan_pupil(root, ctx.as_of, id, given, family, dob, date.as_deref())?,
         NewWhat::Cycle { id, date } => {
             let started = date_or(date.as_deref(), "--date", ctx.as_of)?;
             known_pupil(root, id)?;
@@ -68,62 +46,10 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
             let rel = free(root, id, "meetings", on)?;
             (rel.clone(), meeting(&rel, id, on))
         }
-        NewWhat::Ehcp { id } => {
-            known_pupil(root, id)?;
-            let rel = format!("pupils/{id}/ehcp.yaml");
-            if root.join(&rel).exists() {
-                bail!(
-                    "`{rel}` already exists, and sen new never writes over a record\n  help: edit that file"
-                );
-            }
-            let la = crate::load::load(root, ctx.as_of)
-                .records
-                .school
-                .local_authority;
-            (rel.clone(), ehcp(&rel, id, la.as_deref()))
-        }
-        NewWhat::AnnualReview { id, meeting } => {
-            let on = parse_date("--meeting", meeting)?;
-            known_pupil(root, id)?;
-            let rel = free(root, id, "annual-reviews", on)?;
-            if !root.join(format!("pupils/{id}/ehcp.yaml")).is_file() {
-                eprintln!(
-                    "warning: `{id}` has no ehcp.yaml: an annual review is of an EHC plan; add pupils/{id}/ehcp.yaml with the date the plan was issued"
-                );
-            }
-            // Those who will be asked for advice, as far as the records know them: the
-            // parents, and the LA's SEN officer from ehcp.yaml.
-            let loaded = crate::load::load(root, ctx.as_of);
-            let folder = loaded.records.pupils.iter().find(|f| &f.id == id);
-            let mut invited: Vec<Invitee> = folder
-                .and_then(|f| f.pupil.as_ref())
-                .map(|p| {
-                    p.contacts
-                        .iter()
-                        .filter(|c| c.parental_responsibility)
-                        .map(|c| Invitee {
-                            role: InvitedRole::Parent,
-                            name: c.name.clone(),
-                            email: c.email.clone(),
-                            phone: None,
-                            address: if c.email.is_some() {
-                                Vec::new()
-                            } else {
-                                c.address.clone()
-                            },
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let officer = folder.and_then(|f| f.ehcp.as_ref()?.la_officer.clone());
-            let has_officer = officer.is_some();
-            invited.extend(officer);
-            (
-                rel.clone(),
-                annual_review(&rel, id, on, &invited, has_officer),
-            )
-        }
+        NewWhat::Ehcp { id } => plan_ehcp(root, ctx.as_of, id)?,
+        NewWhat::AnnualReview { id, meeting } => plan_annual_review(root, ctx.as_of, id, meeting)?,
     };
+    // Write, then say where.
     let path = root.join(&rel);
     crate::write::create_new(root, &rel, text.as_bytes())?;
     if !root.join(SCHEMA_DIR).is_dir() {
@@ -134,6 +60,110 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
     }
     println!("{}", path.display());
     Ok(0)
+}
+
+/// `sen new pupil`: pupils/ID/pupil.yaml, for an id not yet used.
+fn plan_pupil(
+    root: &Path,
+    as_of: NaiveDate,
+    id: &str,
+    given: &str,
+    family: &str,
+    dob: &str,
+    date: Option<&str>,
+) -> Result<(String, String)> {
+    check_id(id)?;
+    let since = date_or(date, "--date", as_of)?;
+    let dob = parse_date("--dob", dob)?;
+    let given = required("--given", given)?;
+    let family = required("--family", family)?;
+    if dob > since {
+        bail!(
+            "the date of birth {} is after the date SEN provision starts, {}\n  help: check --dob, or give the start with --date",
+            uk(dob),
+            uk(since)
+        );
+    }
+    if dob > as_of {
+        bail!("the date of birth {} is in the future", uk(dob));
+    }
+    let rel = format!("pupils/{id}/pupil.yaml");
+    if root.join(&rel).exists() {
+        bail!(
+            "pupil `{id}` already exists: `{rel}` is there, and sen new never writes over a record\n  help: edit that file, or choose another id"
+        );
+    }
+    let text = pupil(&rel, given, family, dob, since);
+    Ok((rel, text))
+}
+
+/// `sen new ehcp`: pupils/ID/ehcp.yaml, naming the school's local authority.
+fn plan_ehcp(root: &Path, as_of: NaiveDate, id: &str) -> Result<(String, String)> {
+    known_pupil(root, id)?;
+    let rel = format!("pupils/{id}/ehcp.yaml");
+    if root.join(&rel).exists() {
+        bail!(
+            "`{rel}` already exists, and sen new never writes over a record\n  help: edit that file"
+        );
+    }
+    let la = crate::load::load(root, as_of)
+        .records
+        .school
+        .local_authority;
+    let text = ehcp(&rel, id, la.as_deref());
+    Ok((rel, text))
+}
+
+/// `sen new annual-review`: pupils/ID/annual-reviews/DATE.yaml, inviting those the records
+/// know.
+fn plan_annual_review(
+    root: &Path,
+    as_of: NaiveDate,
+    id: &str,
+    meeting: &str,
+) -> Result<(String, String)> {
+    let on = parse_date("--meeting", meeting)?;
+    known_pupil(root, id)?;
+    let rel = free(root, id, "annual-reviews", on)?;
+    if !root.join(format!("pupils/{id}/ehcp.yaml")).is_file() {
+        eprintln!(
+            "warning: `{id}` has no ehcp.yaml: an annual review is of an EHC plan; add pupils/{id}/ehcp.yaml with the date the plan was issued"
+        );
+    }
+    let loaded = crate::load::load(root, as_of);
+    let folder = loaded.records.pupils.iter().find(|f| f.id == id);
+    let (invited, has_officer) = invitees(folder);
+    let text = annual_review(&rel, id, on, &invited, has_officer);
+    Ok((rel, text))
+}
+
+/// Those who will be asked for advice, as far as the records know them: the parents, and
+/// the LA's SEN officer from ehcp.yaml (and whether there is one).
+fn invitees(folder: Option<&crate::model::PupilFolder>) -> (Vec<Invitee>, bool) {
+    let mut invited: Vec<Invitee> = folder
+        .and_then(|f| f.pupil.as_ref())
+        .map(|p| {
+            p.contacts
+                .iter()
+                .filter(|c| c.parental_responsibility)
+                .map(|c| Invitee {
+                    role: InvitedRole::Parent,
+                    name: c.name.clone(),
+                    email: c.email.clone(),
+                    phone: None,
+                    address: if c.email.is_some() {
+                        Vec::new()
+                    } else {
+                        c.address.clone()
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let officer = folder.and_then(|f| f.ehcp.as_ref()?.la_officer.clone());
+    let has_officer = officer.is_some();
+    invited.extend(officer);
+    (invited, has_officer)
 }
 
 fn date_or(text: Option<&str>, what: &str, default: NaiveDate) -> Result<NaiveDate> {
