@@ -997,3 +997,77 @@ fn file(state: &State, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oakfield() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            let dest = dir.path().join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn the_renderer_is_built_again_only_when_the_records_or_the_templates_change() {
+        let dir = oakfield();
+        let root = dir.path();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut model = Model::new();
+        let passport = |model: &mut Model| {
+            let (loaded, _, r) = model.refresh_with_renderer(root, as_of);
+            pupil_passport_for(loaded, r.expect("templates compile"), as_of)
+        };
+        let first = passport(&mut model);
+        for _ in 0..3 {
+            assert_eq!(passport(&mut model), first);
+        }
+        assert_eq!(model.renderers_built, 1, "built again with nothing changed");
+        // A school's own template: shown on the next page.
+        std::fs::create_dir(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("templates/passport.md.j2"),
+            "# Own passport for {{ p.pupil.known_as }}\n",
+        )
+        .unwrap();
+        let own = passport(&mut model);
+        assert!(own.starts_with("# Own passport for Amy"), "{own}");
+        assert!(!first.contains("Own passport"));
+        assert_eq!(model.renderers_built, 2);
+        // A record changed: built again (the records' generation is part of its key).
+        let pupil = root.join("pupils/amara-okafor/pupil.yaml");
+        let text = std::fs::read_to_string(&pupil).unwrap();
+        std::fs::write(&pupil, format!("{text}# a note\n")).unwrap();
+        passport(&mut model);
+        assert_eq!(model.renderers_built, 3);
+        passport(&mut model);
+        assert_eq!(model.renderers_built, 3);
+    }
+
+    /// Amara's passport through `renderer`, as the pupil page shows it.
+    fn pupil_passport_for(
+        loaded: &Loaded,
+        renderer: &render::Renderer,
+        as_of: chrono::NaiveDate,
+    ) -> String {
+        let ids = ["amara-okafor".to_string()];
+        let view = crate::reports::story::passports(
+            &loaded.records,
+            crate::reports::story::Whom::Ids(&ids),
+            as_of,
+        )
+        .unwrap();
+        view.pages()
+            .map(|p| renderer.render("passport.md.j2", &p).unwrap())
+            .collect()
+    }
+}
