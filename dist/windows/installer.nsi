@@ -137,9 +137,9 @@ Section "sen"
   ; The entry runs sen through cmd.exe so that, when sen cannot start (the folder moved,
   ; its school.yaml gone), its message stays in the window, waiting for a key, instead of
   ; the window closing before anyone reads it. cmd takes the first and the last quote off
-  ; what follows /c, leaving:  "...\sen.exe" --records "DIR" serve || pause
+  ; what follows /c, leaving:  "...\sen.exe" --records "DIR" serve & if errorlevel 1 pause
   SetOutPath "$RECORDS"
-  CreateShortCut "$SMPROGRAMS\sen.lnk" "$SYSDIR\cmd.exe" '/c ""$INSTDIR\sen.exe" --records "$RECORDS_ARG" serve || pause"' "$INSTDIR\sen.exe" 0 SW_SHOWMINIMIZED "" "The school's SEN records in your web browser"
+  CreateShortCut "$SMPROGRAMS\sen.lnk" "$SYSDIR\cmd.exe" '/c ""$INSTDIR\sen.exe" --records "$RECORDS_ARG" serve & if errorlevel 1 pause"' "$INSTDIR\sen.exe" 0 SW_SHOWMINIMIZED "" "The school's SEN records in your web browser"
   SetOutPath "$INSTDIR"
 SectionEnd
 
