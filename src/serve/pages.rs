@@ -488,6 +488,10 @@ fn known_as(loaded: &Loaded, id: &str) -> String {
 struct Pager {
     page: usize,
     pages: usize,
+    /// The first and last shown, counting from 1 ("Showing 101 to 200 of 278").
+    from: usize,
+    to: usize,
+    total: usize,
     prev: Option<String>,
     next: Option<String>,
 }
@@ -513,6 +517,9 @@ impl Pager {
         Pager {
             page,
             pages,
+            from: ((page - 1) * PAGE_SIZE + 1).min(total),
+            to: (page * PAGE_SIZE).min(total),
+            total,
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
         }
