@@ -676,6 +676,12 @@ fn the_to_do_list_speaks_in_plain_words_with_the_code_the_pupil_and_the_line() {
     ] {
         assert!(amara.contains(want), "{want}\n{amara}");
     }
+    // The pupil's own page lists the same words.
+    let page = s.get("/pupils/amara-okafor").unescaped();
+    assert!(page.contains(
+        "The review of Amy's support plan was due on 20 November 2026 and is still to be done."
+    ));
+    assert!(page.contains("In the records:</span> review of the cycle started 15 September"));
     // The local authority's duty says whose it is.
     assert!(home.contains(": this is the local authority's duty, and the school follows it up."));
     // A record to correct says what, and where.
