@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Measures `sen serve` against one `sen check` on invented schools (examples/gen_school.rs):
-# a warm page (home, the register, a pupil) on 1,000 pupils, the same after one file
-# changed (one pupil folder read again), and the 10,000-pupil register's first page and a
-# filtered page. Prints a table (medians of 7 requests after one untimed one).
+# on each size, one `sen check`, the first page after start, a warm home page (the to-do
+# list), register (first page, a filtered page, page 2) and pupil page, and the home page
+# after one file changed (that pupil's folder alone read again). Prints a table: the wall
+# time (median of 7 requests after one untimed one; of 5 runs for check) and the CPU time
+# (user + system) the server spent per request, read from /proc, which a shared machine
+# disturbs less than the wall time. The last column is the wall time over one check's.
 #
 #   bench/serve.sh            # 1,000 and 10,000 pupils
 #   SIZES="1000" bench/serve.sh
@@ -35,55 +38,61 @@ GEN="${GEN_BIN:-$TARGET/release/examples/gen_school}"
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 ms() { awk -v s="$1" 'BEGIN {printf "%.1f ms", s * 1000}'; }
+# The CPU seconds (user + system) process PID has used.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 # Seconds for one GET of PATH with the session cookie (fails on anything but 200).
 get() {
     curl -sf -o /dev/null -w '%{time_total}\n' -H "Cookie: sen-$PORT=$TOKEN" "http://127.0.0.1:$PORT$1"
 }
-# Median of 7 GETs after one untimed.
-warm() {
-    get "$1" >/dev/null
-    for _ in 1 2 3 4 5 6 7; do get "$1"; done | median
+# One row: the median wall time of 7 GETs of PATH after one untimed, the server's CPU time
+# per request over those 7, and the wall time over one `sen check`'s.
+row() {
+    local n="$1" what="$2" path="$3" c0 c1 wall
+    get "$path" >/dev/null
+    c0=$(cpu "$PID")
+    wall=$(for _ in 1 2 3 4 5 6 7; do get "$path"; done | median)
+    c1=$(cpu "$PID")
+    printf '| %s | %s | %s | %s | %s |\n' "$n" "$what" "$(ms "$wall")" \
+        "$(ms "$(awk -v a="$c0" -v b="$c1" 'BEGIN {print (b - a) / 7}')")" \
+        "$(awk -v w="$wall" -v c="$check" 'BEGIN {printf "%.3f", w / c}')"
 }
 
-printf '| pupils | what | time |\n| --- | --- | --- |\n'
+printf '| pupils | what | wall | CPU | of one check |\n| --- | --- | --- | --- | --- |\n'
 for n in "${SIZES[@]}"; do
     school="$TMP/school-$n"
     "$GEN" --pupils "$n" --seed "$SEED" --as-of "$AS_OF" --out "$school" >/dev/null
-    # One `sen check`, warm (median of 5 after one untimed run).
+    # One `sen check`, warm (median of 5 after one untimed run), wall and CPU.
     "$SEN" --records "$school" --as-of "$AS_OF" check --format json >/dev/null || true
-    check=$(for _ in 1 2 3 4 5; do
-        s=$(date +%s.%N)
-        "$SEN" --records "$school" --as-of "$AS_OF" check --format json >/dev/null || true
-        e=$(date +%s.%N)
-        awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'
-    done | median)
-    printf '| %s | one `sen check` | %s |\n' "$n" "$(ms "$check")"
+    TIMEFORMAT='%R %U %S'
+    times=$(for _ in 1 2 3 4 5; do
+        { time "$SEN" --records "$school" --as-of "$AS_OF" check --format json >/dev/null 2>&1 || true; } 2>&1
+    done)
+    check=$(awk '{print $1}' <<<"$times" | median)
+    check_cpu=$(awk '{print $2 + $3}' <<<"$times" | median)
+    printf '| %s | one `sen check` | %s | %s | 1 |\n' "$n" "$(ms "$check")" "$(ms "$check_cpu")"
 
     "$SEN" --records "$school" --as-of "$AS_OF" serve --no-open >"$TMP/line" 2>/dev/null &
     PID=$!
-    for _ in $(seq 100); do [[ -s $TMP/line ]] && break; sleep 0.1; done
+    for _ in $(seq 600); do [[ -s $TMP/line ]] && break; sleep 0.1; done
     url=$(sed 's/^sen serve: //' "$TMP/line")
     PORT=$(sed -E 's|.*127\.0\.0\.1:([0-9]+)/.*|\1|' <<<"$url")
     TOKEN=${url##*=}
     first=$(ls "$school/pupils" | head -1)
-    printf '| %s | first page after start (records read) | %s |\n' "$n" "$(ms "$(get /)")"
-    if ((n <= 1000)); then
-        printf '| %s | warm home (to-do list) | %s |\n' "$n" "$(ms "$(warm /)")"
-        printf '| %s | warm register | %s |\n' "$n" "$(ms "$(warm /register)")"
-        printf '| %s | warm pupil page | %s |\n' "$n" "$(ms "$(warm "/pupils/$first")")"
-        # One file changed: that pupil's folder alone is read again.
-        changed=$(for _ in 1 2 3 4 5; do
-            printf '# touched\n' >>"$school/pupils/$first/pupil.yaml"
-            get /
-        done | median)
-        printf '| %s | home after one file changed | %s |\n' "$n" "$(ms "$changed")"
-    else
-        printf '| %s | warm home (to-do list) | %s |\n' "$n" "$(ms "$(warm /)")"
-        printf '| %s | warm register, page 1 of 100 rows | %s |\n' "$n" "$(ms "$(warm /register)")"
-        printf '| %s | warm register, one class | %s |\n' "$n" \
-            "$(ms "$(warm "/register?year=5")")"
-    fi
+    printf '| %s | first page after start (records read) | %s | | |\n' "$n" "$(ms "$(get /)")"
+    row "$n" "warm home (to-do list, first 100 pupils)" /
+    row "$n" "warm home, overdue only" "/?kind=overdue"
+    row "$n" "warm register, first 100 rows" /register
+    row "$n" "warm register, page 2" "/register?page=2"
+    row "$n" "warm register, one NC year" "/register?year=5"
+    row "$n" "warm pupil page (record and passport)" "/pupils/$first"
+    # One file changed: that pupil's folder alone is read again, the rules run again.
+    changed=$(for _ in 1 2 3 4 5; do
+        printf '# touched\n' >>"$school/pupils/$first/pupil.yaml"
+        get /
+    done | median)
+    printf '| %s | home after one file changed | %s | | %s |\n' "$n" "$(ms "$changed")" \
+        "$(awk -v w="$changed" -v c="$check" 'BEGIN {printf "%.3f", w / c}')"
     kill "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
     PID=""

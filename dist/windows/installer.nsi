@@ -22,6 +22,8 @@ ${UnStrRep}
 
 ; The school's records folder, asked for once and remembered for the next install.
 Var RECORDS
+; The same folder as one quoted argument on a command line (see RecordsArg).
+Var RECORDS_ARG
 
 Name "sen ${VERSION}"
 OutFile "${OUTFILE}"
@@ -60,6 +62,17 @@ Function .onInit
   ${GetOptions} $0 "/RECORDS=" $1
   IfErrors +2
     StrCpy $RECORDS $1
+FunctionEnd
+
+; $RECORDS_ARG: the records folder to write between quotes on a command line. Windows
+; reads a backslash before a quote as a quote taken literally, so a folder ending in one (a
+; drive's root, E:\) would swallow its closing quote and the arguments after it; the
+; backslash is doubled, which reads back as one.
+Function RecordsArg
+  StrCpy $RECORDS_ARG $RECORDS
+  StrCpy $0 $RECORDS 1 -1
+  StrCmp $0 "\" 0 +2
+    StrCpy $RECORDS_ARG "$RECORDS\"
 FunctionEnd
 
 ; What the Start-menu entry does.
@@ -112,16 +125,21 @@ Section "sen"
   ; The records folder: used as it is when it holds a school.yaml; else made by `sen init`
   ; in a console window, which asks for the school's and the SENCO's names (a silent
   ; install makes none). Never changed otherwise, and never removed by the uninstaller.
+  Call RecordsArg
   IfFileExists "$RECORDS\school.yaml" records_ready
   IfSilent records_ready
-  ExecWait '"$INSTDIR\sen.exe" init "$RECORDS"' $0
+  ExecWait '"$INSTDIR\sen.exe" init "$RECORDS_ARG"' $0
   StrCmp $0 "0" records_ready
   MessageBox MB_OK|MB_ICONEXCLAMATION "The records folder was not made. Open PowerShell and type:$\r$\n$\r$\n    sen init $\"$RECORDS$\"$\r$\n$\r$\nthen choose sen in the Start menu."
   records_ready:
   WriteRegStr HKCU "${SETTINGS}" "Records" "$RECORDS"
   ; "Start in" is the records folder (the shortcut's working folder is the out path).
+  ; The entry runs sen through cmd.exe so that, when sen cannot start (the folder moved,
+  ; its school.yaml gone), its message stays in the window, waiting for a key, instead of
+  ; the window closing before anyone reads it. cmd takes the first and the last quote off
+  ; what follows /c, leaving:  "...\sen.exe" --records "DIR" serve & if errorlevel 1 pause
   SetOutPath "$RECORDS"
-  CreateShortCut "$SMPROGRAMS\sen.lnk" "$INSTDIR\sen.exe" '--records "$RECORDS" serve' "$INSTDIR\sen.exe" 0 SW_SHOWMINIMIZED "" "The school's SEN records in your web browser"
+  CreateShortCut "$SMPROGRAMS\sen.lnk" "$SYSDIR\cmd.exe" '/c ""$INSTDIR\sen.exe" --records "$RECORDS_ARG" serve & if errorlevel 1 pause"' "$INSTDIR\sen.exe" 0 SW_SHOWMINIMIZED "" "The school's SEN records in your web browser"
   SetOutPath "$INSTDIR"
 SectionEnd
 

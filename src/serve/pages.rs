@@ -3,7 +3,6 @@
 //! templates/serve/ with HTML autoescape. Record text reaches a page only through a
 //! template variable (escaped) or through sen's own document builders, which escape it.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -41,6 +40,32 @@ pub struct Model {
     cache: Cache,
     findings: Vec<Finding>,
     generation: u64,
+    /// The renderer of the pupil pages' record and passport, with what it was built from.
+    renderer: Option<(RendererKey, Result<render::Renderer, String>)>,
+    /// How many renderers were built (each compiles every template): for the tests.
+    renderers_built: u64,
+}
+
+/// What a renderer was built from: the records' generation and the school's `templates/`
+/// folder (each name, size and time), so an edited template shows on the next page.
+type RendererKey = (
+    u64,
+    Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)>,
+);
+
+fn templates_stamp(root: &Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
+    let dir = root.join("templates");
+    let mut out = Vec::new();
+    if let Ok(m) = std::fs::symlink_metadata(&dir) {
+        out.push((".".into(), m.len(), m.modified().ok()));
+    }
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        if let Ok(m) = e.metadata() {
+            out.push((e.file_name(), m.len(), m.modified().ok()));
+        }
+    }
+    out.sort();
+    out
 }
 
 impl Model {
@@ -49,11 +74,13 @@ impl Model {
             cache: Cache::new(),
             findings: Vec::new(),
             generation: u64::MAX,
+            renderer: None,
+            renderers_built: 0,
         }
     }
 
     /// Bring the records up to date (re-reading only what changed) and evaluate the rules
-    /// again only when something did.
+    /// again only when something did. The findings are in `sen check`'s order.
     pub fn refresh(&mut self, root: &Path, as_of: chrono::NaiveDate) -> (&Loaded, &[Finding]) {
         self.cache.refresh(root, as_of);
         let loaded = self.cache.loaded().expect("refreshed");
@@ -64,6 +91,32 @@ impl Model {
             self.generation = self.cache.generation();
         }
         (loaded, &self.findings)
+    }
+
+    /// [`Model::refresh`], and the renderer of the school's templates: built again only when
+    /// the records or a file under `templates/` changed, not on every page.
+    pub fn refresh_with_renderer(
+        &mut self,
+        root: &Path,
+        as_of: chrono::NaiveDate,
+    ) -> (&Loaded, &[Finding], Result<&render::Renderer, &str>) {
+        self.refresh(root, as_of);
+        let key = (self.generation, templates_stamp(root));
+        if self.renderer.as_ref().is_some_and(|(k, _)| *k != key) {
+            self.renderer = None;
+        }
+        let built = &mut self.renderers_built;
+        let (_, renderer) = self.renderer.get_or_insert_with(|| {
+            *built += 1;
+            let r = render::Renderer::new(Some(root), None).map_err(|e| format!("{e:#}"));
+            (key, r)
+        });
+        let loaded = self.cache.loaded().expect("refreshed");
+        (
+            loaded,
+            &self.findings,
+            renderer.as_ref().map_err(String::as_str),
+        )
     }
 }
 
@@ -78,12 +131,16 @@ pub struct Pages {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     (
         "layout.html",
         include_str!("../../templates/serve/layout.html"),
     ),
     ("home.html", include_str!("../../templates/serve/home.html")),
+    (
+        "pager.html",
+        include_str!("../../templates/serve/pager.html"),
+    ),
     (
         "register.html",
         include_str!("../../templates/serve/register.html"),
@@ -115,9 +172,6 @@ const TEMPLATES: [(&str, &str); 11] = [
 
 const CSS: &str = include_str!("../../templates/serve/sen.css");
 const JS: &str = include_str!("../../templates/serve/sen.js");
-
-/// Register rows on one page.
-const PAGE_SIZE: usize = 100;
 
 impl Pages {
     pub fn new() -> Result<Pages> {
@@ -212,9 +266,13 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (false, ["static", "sen.js"]) => {
             Resp::new(200, "text/javascript; charset=utf-8", JS.into())
         }
-        (false, [""]) => with_model(state, |l, f| home(state, l, f)),
+        (false, [""]) => with_model(state, |l, f| home(state, req, l, f)),
         (false, ["register"]) => with_model(state, |l, f| register(state, req, l, f)),
-        (false, ["pupils", id]) => with_model(state, |l, f| pupil(state, l, f, id)),
+        (false, ["pupils", id]) => {
+            let mut model = lock_model(state);
+            let (l, f, renderer) = model.refresh_with_renderer(&state.root, state.as_of);
+            pupil(state, l, f, renderer, id)
+        }
         (false, ["pupils", id, "record.html" | "record.docx"]) => {
             let format = if segs[2].ends_with("docx") {
                 "docx"
@@ -261,7 +319,13 @@ pub fn route(state: &State, req: &Req) -> Resp {
 }
 
 pub(super) fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> Resp) -> Resp {
-    let mut model = match state.model.lock() {
+    let mut model = lock_model(state);
+    let (loaded, findings) = model.refresh(&state.root, state.as_of);
+    page(loaded, findings)
+}
+
+fn lock_model(state: &State) -> std::sync::MutexGuard<'_, Model> {
+    match state.model.lock() {
         Ok(m) => m,
         // A page that failed while holding the records leaves them to be read afresh.
         Err(poisoned) => {
@@ -269,9 +333,7 @@ pub(super) fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -
             *m = Model::new();
             m
         }
-    };
-    let (loaded, findings) = model.refresh(&state.root, state.as_of);
-    page(loaded, findings)
+    }
 }
 
 pub(super) fn not_found(state: &State) -> Resp {
@@ -295,12 +357,20 @@ pub(super) fn message(state: &State, title: &str, text: &str) -> Resp {
 
 // ---------------------------------------------------------------- home: the to-do list
 
+/// Pupils (groups of the to-do list) or register rows on one page.
+const PAGE_SIZE: usize = 100;
+
 #[derive(Serialize)]
 struct Item {
     kind: &'static str,
-    /// "Overdue by 12 days", "Due in 3 days", "Invalid" ...
+    /// "Overdue by 12 days", "Due in 3 days", "To correct" ...
     when: String,
     due: Option<String>,
+    /// The finding in plain words ([`rules::table::describe`]).
+    words: String,
+    /// What `sen check` says, which names the record: "In the records", or for a record to
+    /// correct, "What to correct".
+    detail_label: &'static str,
     message: String,
     help: Option<String>,
     /// "SEND Code of Practice 6.43, 6.48".
@@ -326,17 +396,38 @@ fn days(d: i64) -> String {
     }
 }
 
-fn item(f: &Finding) -> Item {
+/// A kind of finding as the to-do list names it: "3 to correct", "2 due soon".
+fn kind_words(k: Kind) -> &'static str {
+    match k {
+        Kind::Invalid => "to correct",
+        Kind::Overdue => "overdue",
+        Kind::Late => "done late",
+        Kind::Due => "due soon",
+        Kind::Incomplete => "incomplete",
+        Kind::Advice => "advice",
+    }
+}
+
+/// One finding for the to-do list; `name` is the name the pupil is known by (`None` for
+/// the school's own duties).
+fn item(f: &Finding, name: Option<&str>) -> Item {
     let when = match (f.kind, f.days) {
         (Kind::Overdue, Some(d)) => format!("Overdue by {}", days(d)),
         (Kind::Overdue, None) => "Overdue".into(),
         (Kind::Due, Some(0)) => "Due today".into(),
         (Kind::Due, Some(d)) => format!("Due in {}", days(d)),
         (Kind::Late, Some(d)) => format!("Done {} late", days(d)),
-        (Kind::Invalid, _) => "Needs correcting".into(),
+        (Kind::Invalid, _) => "To correct".into(),
         (Kind::Incomplete, _) => "Incomplete".into(),
         (Kind::Advice, _) => "Advice".into(),
         (k, _) => k.id().to_string(),
+    };
+    let words = match (f.kind, name) {
+        (Kind::Invalid, None) => {
+            "Part of the school's records could not be read, so what it holds is missing here."
+                .to_string()
+        }
+        (_, name) => rules::table::describe(f, name.unwrap_or("the school")),
     };
     let paragraphs = f.rule.paragraphs();
     let why = if paragraphs.is_empty() {
@@ -352,6 +443,12 @@ fn item(f: &Finding) -> Item {
         kind: f.kind.id(),
         when,
         due: f.due.map(render::iso),
+        words,
+        detail_label: if f.kind == Kind::Invalid {
+            "What to correct"
+        } else {
+            "In the records"
+        },
         message: f.message.clone(),
         help: f.help.clone(),
         why,
@@ -364,51 +461,144 @@ fn item(f: &Finding) -> Item {
     }
 }
 
-pub(super) fn pupil_name(loaded: &Loaded, id: &str) -> String {
-    loaded
-        .records
-        .pupils
-        .iter()
-        .find(|f| f.id == id)
-        .and_then(|f| f.pupil.as_ref())
-        .map_or_else(
-            || id.to_string(),
-            |p| format!("{} {}", p.known_as(), p.family),
-        )
+/// The pupil of folder `id`, if pupil.yaml could be read (the folders are sorted by name).
+fn pupil_of<'a>(loaded: &'a Loaded, id: &str) -> Option<&'a crate::model::Pupil> {
+    let pupils = &loaded.records.pupils;
+    pupils
+        .binary_search_by(|f| f.id.as_str().cmp(id))
+        .ok()
+        .and_then(|i| pupils[i].pupil.as_ref())
 }
 
-fn home(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
-    // Most urgent first, as `sen check` lists them.
-    let mut sorted: Vec<Finding> = findings.to_vec();
-    crate::findings::sort(&mut sorted);
-    // Grouped by pupil, each group where its most urgent finding falls.
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: BTreeMap<Option<String>, usize> = BTreeMap::new();
-    for f in &sorted {
-        let i = *index.entry(f.pupil.clone()).or_insert_with(|| {
-            groups.push(Group {
-                id: f.pupil.clone(),
-                name: f
-                    .pupil
-                    .as_deref()
-                    .map_or_else(|| "The school".to_string(), |p| pupil_name(loaded, p)),
-                href: f.pupil.as_deref().map(|p| format!("/pupils/{}", href(p))),
-                items: Vec::new(),
-            });
+pub(super) fn pupil_name(loaded: &Loaded, id: &str) -> String {
+    pupil_of(loaded, id).map_or_else(
+        || id.to_string(),
+        |p| format!("{} {}", p.known_as(), p.family),
+    )
+}
+
+/// The name a pupil is known by ("Amara"), or their folder's name.
+fn known_as(loaded: &Loaded, id: &str) -> String {
+    pupil_of(loaded, id).map_or_else(|| id.to_string(), |p| p.known_as().to_string())
+}
+
+/// One page of a list: which page, how many, and the links to the pages either side
+/// (the request's own filters kept).
+#[derive(Serialize)]
+struct Pager {
+    page: usize,
+    pages: usize,
+    /// The first and last shown, counting from 1 ("Showing 101 to 200 of 278").
+    from: usize,
+    to: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+impl Pager {
+    fn new(req: &Req, base: &str, total: usize) -> Pager {
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = req
+            .query_value("page")
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, pages);
+        let link = |p: usize| {
+            let mut pairs: Vec<(String, String)> = req
+                .query
+                .iter()
+                .filter(|(k, v)| k != "page" && !v.is_empty())
+                .cloned()
+                .collect();
+            pairs.push(("page".into(), p.to_string()));
+            format!("{base}?{}", query_string(&pairs))
+        };
+        Pager {
+            page,
+            pages,
+            from: ((page - 1) * PAGE_SIZE + 1).min(total),
+            to: (page * PAGE_SIZE).min(total),
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// The items of this page.
+    fn take<T>(&self, all: impl IntoIterator<Item = T>) -> Vec<T> {
+        all.into_iter()
+            .skip((self.page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect()
+    }
+}
+
+/// The findings grouped by pupil (and the school's own), each group where
+/// its most urgent finding falls: `findings` are in `sen check`'s order.
+fn group_findings(findings: &[Finding]) -> Vec<(Option<&str>, Vec<&Finding>)> {
+    let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = Vec::new();
+    let mut index: std::collections::HashMap<Option<&str>, usize> = Default::default();
+    for f in findings {
+        let i = *index.entry(f.pupil.as_deref()).or_insert_with(|| {
+            groups.push((f.pupil.as_deref(), Vec::new()));
             groups.len() - 1
         });
-        groups[i].items.push(item(f));
+        groups[i].1.push(f);
     }
+    groups
+}
+
+fn home(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
+    let kind = req
+        .query_value("kind")
+        .and_then(|k| Kind::ALL.into_iter().find(|x| x.id() == k));
+    let q = req.query_value("q").filter(|v| !v.trim().is_empty());
+    let needle = q.as_ref().map(|s| s.trim().to_lowercase());
+    let mut groups = group_findings(findings);
+    let everyone = groups.iter().filter(|(p, _)| p.is_some()).count();
+    if let Some(k) = kind {
+        for (_, items) in &mut groups {
+            items.retain(|f| f.kind == k);
+        }
+        groups.retain(|(_, items)| !items.is_empty());
+    }
+    if let Some(n) = &needle {
+        groups.retain(|(p, _)| {
+            p.is_some_and(|p| {
+                p.to_lowercase().contains(n) || pupil_name(loaded, p).to_lowercase().contains(n)
+            })
+        });
+    }
+    let shown_total = groups.len();
+    let pager = Pager::new(req, "/", shown_total);
+    let groups: Vec<Group> = pager
+        .take(groups)
+        .into_iter()
+        .map(|(p, items)| Group {
+            id: p.map(str::to_string),
+            name: p.map_or_else(|| "The school".to_string(), |p| pupil_name(loaded, p)),
+            href: p.map(|p| format!("/pupils/{}", href(p))),
+            items: {
+                let name = p.map(|p| known_as(loaded, p));
+                items.iter().map(|f| item(f, name.as_deref())).collect()
+            },
+        })
+        .collect();
     let on_register = crate::commands::pupils_on_register(loaded, state.as_of);
     let count = |k: Kind| findings.iter().filter(|f| f.kind == k).count();
-    let summary: Vec<(&str, usize)> = Kind::ALL.iter().map(|k| (k.id(), count(*k))).collect();
+    let summary: Vec<(&str, &str, usize)> = Kind::ALL
+        .iter()
+        .map(|k| (k.id(), kind_words(*k), count(*k)))
+        .collect();
     state.pages.render(
         "home.html",
         page_ctx! {
             frame => frame(state, loaded, findings, "home"),
-            groups,
-            summary,
-            on_register,
+            groups, summary, on_register, everyone, shown_total, pager,
+            kind => kind.map(|k| k.id()),
+            kind_label => kind.map(kind_words),
+            q,
         },
     )
 }
@@ -423,74 +613,95 @@ struct OffRow {
     left: Option<String>,
 }
 
-fn register(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
-    let view = match crate::reports::register(loaded, findings, state.as_of, "name", &[]) {
-        Ok(v) => v,
-        Err(e) => return server_error(&e.to_string()),
-    };
-    let want = |k: &str| req.query_value(k).filter(|v| !v.is_empty());
-    let (class, year, status, need) = (want("class"), want("year"), want("status"), want("need"));
-    let q = want("q").map(|s| s.to_lowercase());
-    let mut classes: Vec<String> = view.pupils.iter().filter_map(|r| r.class.clone()).collect();
-    classes.sort();
-    classes.dedup();
-    let mut years: Vec<i64> = view.pupils.iter().map(|r| r.year).collect();
-    years.sort();
-    years.dedup();
-    let mut needs: Vec<(&str, &str)> = view
-        .pupils
-        .iter()
-        .flat_map(|r| [&r.primary_need, &r.secondary_need])
-        .flatten()
-        .map(|n| (n.code, n.label))
-        .collect();
-    needs.sort();
-    needs.dedup();
-    let rows: Vec<_> = view
-        .pupils
-        .iter()
-        .filter(|r| class.as_ref().is_none_or(|c| r.class.as_ref() == Some(c)))
-        .filter(|r| year.as_ref().is_none_or(|y| r.year.to_string() == *y))
-        .filter(|r| status.as_ref().is_none_or(|s| r.status == s))
-        .filter(|r| {
-            need.as_ref().is_none_or(|n| {
-                [&r.primary_need, &r.secondary_need]
-                    .into_iter()
-                    .flatten()
-                    .any(|x| x.code == n)
+/// The register's filters, as the request gives them (empty means any).
+#[derive(Serialize)]
+struct RegisterFilter {
+    q: Option<String>,
+    class: Option<String>,
+    year: Option<String>,
+    status: Option<String>,
+    /// A broad area of need (6.28-6.35), by its words.
+    area: Option<String>,
+    need: Option<String>,
+}
+
+impl RegisterFilter {
+    fn of(req: &Req) -> RegisterFilter {
+        let want = |k: &str| req.query_value(k).filter(|v| !v.trim().is_empty());
+        RegisterFilter {
+            q: want("q"),
+            class: want("class"),
+            year: want("year"),
+            status: want("status"),
+            area: want("area"),
+            need: want("need"),
+        }
+    }
+
+    fn keeps(&self, r: &crate::views::RegisterRow) -> bool {
+        let q = self.q.as_ref().map(|s| s.trim().to_lowercase());
+        self.class
+            .as_ref()
+            .is_none_or(|c| r.class.as_ref() == Some(c))
+            && self.year.as_ref().is_none_or(|y| r.year.to_string() == *y)
+            && self.status.as_ref().is_none_or(|s| r.status == s)
+            && self
+                .need
+                .as_ref()
+                .is_none_or(|n| needs(r).any(|x| x.code == n))
+            && self
+                .area
+                .as_ref()
+                .is_none_or(|a| needs(r).any(|x| x.area == a))
+            && q.is_none_or(|q| {
+                r.name.to_lowercase().contains(&q) || r.known_as.to_lowercase().contains(&q)
             })
-        })
-        .filter(|r| {
-            q.as_ref().is_none_or(|q| {
-                r.name.to_lowercase().contains(q) || r.known_as.to_lowercase().contains(q)
-            })
-        })
-        .collect();
-    let total = rows.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = req
-        .query_value("page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let shown: Vec<_> = rows
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
-    let link = |p: usize| {
-        let mut pairs: Vec<(String, String)> = req
-            .query
+    }
+}
+
+fn needs(r: &crate::views::RegisterRow) -> impl Iterator<Item = &crate::views::NeedView> {
+    [&r.primary_need, &r.secondary_need].into_iter().flatten()
+}
+
+/// The choices of the register's filters: the classes, NC years, areas and needs of its rows.
+#[derive(Serialize)]
+struct RegisterChoices<'a> {
+    classes: Vec<&'a str>,
+    years: Vec<i64>,
+    areas: Vec<&'static str>,
+    needs: Vec<(&'static str, &'static str)>,
+}
+
+impl<'a> RegisterChoices<'a> {
+    fn of(rows: &'a [crate::views::RegisterRow]) -> RegisterChoices<'a> {
+        let mut classes: Vec<&str> = rows.iter().filter_map(|r| r.class.as_deref()).collect();
+        classes.sort();
+        classes.dedup();
+        let mut years: Vec<i64> = rows.iter().map(|r| r.year).collect();
+        years.sort();
+        years.dedup();
+        let mut areas: Vec<&str> = rows.iter().flat_map(needs).map(|n| n.area).collect();
+        let mut needs: Vec<(&str, &str)> = rows
             .iter()
-            .filter(|(k, v)| k != "page" && !v.is_empty())
-            .cloned()
+            .flat_map(needs)
+            .map(|n| (n.code, n.label))
             .collect();
-        pairs.push(("page".into(), p.to_string()));
-        format!("/register?{}", query_string(&pairs))
-    };
-    let prev = (page > 1).then(|| link(page - 1));
-    let next = (page < pages).then(|| link(page + 1));
-    let off: Vec<OffRow> = loaded
+        needs.sort();
+        needs.dedup();
+        areas.sort();
+        areas.dedup();
+        RegisterChoices {
+            classes,
+            years,
+            areas,
+            needs,
+        }
+    }
+}
+
+/// Pupils with a folder who are not on the register on the day, with the day they left.
+fn off_register(state: &State, loaded: &Loaded) -> Vec<OffRow> {
+    loaded
         .records
         .pupils
         .iter()
@@ -502,19 +713,46 @@ fn register(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> 
             status: p.status.label().to_string(),
             left: p.left.as_ref().map(|d| render::iso(d.value)),
         })
-        .collect();
+        .collect()
+}
+
+fn register(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
+    let view = match crate::reports::register(loaded, findings, state.as_of, "name", &[]) {
+        Ok(v) => v,
+        Err(e) => return server_error(&e.to_string()),
+    };
+    let filter = RegisterFilter::of(req);
+    let rows: Vec<_> = view.pupils.iter().filter(|r| filter.keeps(r)).collect();
+    let total = rows.len();
+    let pager = Pager::new(req, "/register", total);
+    // Those off the register are listed on the first page of the whole register only.
+    let whole = [
+        &filter.q,
+        &filter.class,
+        &filter.year,
+        &filter.status,
+        &filter.area,
+        &filter.need,
+    ]
+    .iter()
+    .all(|v| v.is_none());
+    let off = if whole && pager.page == 1 {
+        off_register(state, loaded)
+    } else {
+        Vec::new()
+    };
     state.pages.render(
         "register.html",
         page_ctx! {
             frame => frame(state, loaded, findings, "register"),
-            rows => shown,
+            rows => pager.take(rows),
             total,
             all => view.total,
             sen_support => view.sen_support,
             ehc_plan => view.ehc_plan,
-            page, pages, prev, next,
-            classes, years, needs,
-            class, year, status, need, q => want("q"),
+            pager,
+            choices => RegisterChoices::of(&view.pupils),
+            filter,
             off,
         },
     )
@@ -563,7 +801,13 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
     out
 }
 
-fn pupil(state: &State, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp {
+fn pupil(
+    state: &State,
+    loaded: &Loaded,
+    findings: &[Finding],
+    renderer: Result<&render::Renderer, &str>,
+    id: &str,
+) -> Resp {
     let Some(folder) = loaded.records.pupils.iter().find(|f| f.id == id) else {
         return not_found_in(state, loaded, findings);
     };
@@ -574,11 +818,18 @@ fn pupil(state: &State, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp
             .cloned()
             .collect();
         crate::findings::sort(&mut mine);
-        mine.iter().map(item).collect()
+        let name = known_as(loaded, id);
+        mine.iter().map(|f| item(f, Some(&name))).collect()
     };
     let name = pupil_name(loaded, id);
     let (record, passport) = match &folder.pupil {
-        Some(_) => (pupil_record(state, loaded, id), pupil_passport(state, loaded, id)),
+        Some(_) => match renderer {
+            Ok(r) => (
+                pupil_record(state, loaded, r, id),
+                pupil_passport(state, loaded, r, id),
+            ),
+            Err(e) => (Err(e.to_string()), Err(String::new())),
+        },
         None => (Err("pupil.yaml could not be read, so the record cannot be shown: correct it first (see above)".to_string()), Err(String::new())),
     };
     let letters: Vec<(&str, String)> = LetterKind::value_variants()
@@ -636,8 +887,12 @@ pub(super) fn body_of(html: &str) -> String {
 }
 
 /// The pupil's whole record, as `sen report pupil` renders it.
-fn pupil_record(state: &State, loaded: &Loaded, id: &str) -> Result<String, String> {
-    let renderer = render::Renderer::new(Some(&state.root), None).map_err(|e| format!("{e:#}"))?;
+fn pupil_record(
+    state: &State,
+    loaded: &Loaded,
+    renderer: &render::Renderer,
+    id: &str,
+) -> Result<String, String> {
     let (from, to) = crate::reports::story::default_period(&loaded.records, state.as_of);
     let (view, chart) = crate::reports::story::pupil_report(loaded, id, state.as_of, from, to)
         .map_err(|e| format!("{e:#}"))?;
@@ -652,8 +907,12 @@ fn pupil_record(state: &State, loaded: &Loaded, id: &str) -> Result<String, Stri
     Ok(body_of(&html))
 }
 
-fn pupil_passport(state: &State, loaded: &Loaded, id: &str) -> Result<String, String> {
-    let renderer = render::Renderer::new(Some(&state.root), None).map_err(|e| format!("{e:#}"))?;
+fn pupil_passport(
+    state: &State,
+    loaded: &Loaded,
+    renderer: &render::Renderer,
+    id: &str,
+) -> Result<String, String> {
     let ids = [id.to_string()];
     let view = crate::reports::story::passports(
         &loaded.records,
@@ -744,4 +1003,78 @@ fn file(state: &State, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp
             rel, lines, general, pupil,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oakfield() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            let dest = dir.path().join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn the_renderer_is_built_again_only_when_the_records_or_the_templates_change() {
+        let dir = oakfield();
+        let root = dir.path();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut model = Model::new();
+        let passport = |model: &mut Model| {
+            let (loaded, _, r) = model.refresh_with_renderer(root, as_of);
+            pupil_passport_for(loaded, r.expect("templates compile"), as_of)
+        };
+        let first = passport(&mut model);
+        for _ in 0..3 {
+            assert_eq!(passport(&mut model), first);
+        }
+        assert_eq!(model.renderers_built, 1, "built again with nothing changed");
+        // A school's own template: shown on the next page.
+        std::fs::create_dir(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("templates/passport.md.j2"),
+            "# Own passport for {{ p.pupil.known_as }}\n",
+        )
+        .unwrap();
+        let own = passport(&mut model);
+        assert!(own.starts_with("# Own passport for Amy"), "{own}");
+        assert!(!first.contains("Own passport"));
+        assert_eq!(model.renderers_built, 2);
+        // A record changed: built again (the records' generation is part of its key).
+        let pupil = root.join("pupils/amara-okafor/pupil.yaml");
+        let text = std::fs::read_to_string(&pupil).unwrap();
+        std::fs::write(&pupil, format!("{text}# a note\n")).unwrap();
+        passport(&mut model);
+        assert_eq!(model.renderers_built, 3);
+        passport(&mut model);
+        assert_eq!(model.renderers_built, 3);
+    }
+
+    /// Amara's passport through `renderer`, as the pupil page shows it.
+    fn pupil_passport_for(
+        loaded: &Loaded,
+        renderer: &render::Renderer,
+        as_of: chrono::NaiveDate,
+    ) -> String {
+        let ids = ["amara-okafor".to_string()];
+        let view = crate::reports::story::passports(
+            &loaded.records,
+            crate::reports::story::Whom::Ids(&ids),
+            as_of,
+        )
+        .unwrap();
+        view.pages()
+            .map(|p| renderer.render("passport.md.j2", &p).unwrap())
+            .collect()
+    }
 }

@@ -3,6 +3,7 @@
 //! nothing is written by a POST from elsewhere or without the anti-forgery token.
 
 use crate::common;
+use crate::gen_school;
 
 use common::serve::{self, attrs};
 use common::{AS_OF, OAKFIELD, copy_dir};
@@ -451,4 +452,283 @@ fn the_register_pages_and_filters() {
     assert!(off.contains("Ali, Yusuf"));
     let on = all.split("Not on the register today").next().unwrap();
     assert!(!on.contains("Ali, Yusuf"));
+}
+
+/// A generated school of 300 pupils (278 on the register, 196 pupils with something to do).
+fn generated() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("school");
+    let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").expect("date");
+    gen_school::generate(300, 7, as_of, &root).expect("generate");
+    (dir, root)
+}
+
+/// The `sen check --format json` of `root`.
+fn check_json(root: &Path) -> serde_json::Value {
+    let out = common::run(root, &["check", "--format", "json"]);
+    serde_json::from_slice(&out.stdout).expect("check's JSON")
+}
+
+/// The pupils' ids linked from the register's main table (not the list of those off it).
+fn register_ids(page: &str) -> Vec<String> {
+    let table = page
+        .split("<table class=\"register\">")
+        .nth(1)
+        .expect("the register table");
+    let table = &table[..table.find("</table>").expect("end of table")];
+    attrs(table, "href")
+        .into_iter()
+        .filter_map(|h| h.strip_prefix("/pupils/").map(str::to_string))
+        .collect()
+}
+
+/// The link of a page's "Next" or "Previous".
+fn pager_link(page: &str, which: &str) -> Option<String> {
+    let nav = page.split("<nav class=\"pager\"").nth(1)?;
+    let nav = &nav[..nav.find("</nav>")?];
+    nav.split("<a ")
+        .skip(1)
+        .find(|a| a.contains(which))
+        .and_then(|a| attrs(a, "href").into_iter().next())
+}
+
+/// Every page of a paged list from `first`, following "Next" to the end.
+fn all_pages(s: &serve::Server, first: &str) -> Vec<String> {
+    let mut pages = vec![s.get(first).unescaped()];
+    while let Some(next) = pager_link(pages.last().unwrap(), "Next") {
+        assert!(pages.len() < 50, "the pages do not end");
+        let r = s.get(&next);
+        assert_eq!(r.status, 200, "{next}");
+        pages.push(r.unescaped());
+    }
+    pages
+}
+
+#[test]
+fn the_register_of_a_large_school_is_paged_and_filtered_with_the_filters_kept() {
+    let (_dir, root) = generated();
+    let on_register = check_json(&root)["pupils_on_register"].as_u64().unwrap() as usize;
+    assert!(on_register > 200, "{on_register}: too few for three pages");
+    let s = serve::start(&root, AS_OF, &[]);
+    let pages = all_pages(&s, "/register");
+    assert_eq!(pages.len(), on_register.div_ceil(100));
+    assert!(pages[0].contains(&format!("Showing 1 to 100 of {on_register} pupils.")));
+    assert!(pages[2].contains(&format!(
+        "Showing 201 to {on_register} of {on_register} pupils."
+    )));
+    let mut ids: Vec<String> = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let mine = register_ids(page);
+        let want = if i + 1 < pages.len() {
+            100
+        } else {
+            on_register - 200
+        };
+        assert_eq!(mine.len(), want, "page {}", i + 1);
+        ids.extend(mine);
+        // Those off the register: on the first page only.
+        assert_eq!(
+            page.contains("Not on the register today"),
+            i == 0,
+            "page {}",
+            i + 1
+        );
+    }
+    let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), on_register, "a pupil shown twice or missed");
+    // "Previous" from the last page is the page before it; a page past the end is the last.
+    let back = pager_link(&pages[2], "Previous").expect("previous");
+    assert_eq!(
+        register_ids(&s.get(&back).unescaped()),
+        register_ids(&pages[1])
+    );
+    assert_eq!(
+        register_ids(&s.get("/register?page=99").unescaped()),
+        register_ids(&pages[2])
+    );
+    assert_eq!(
+        register_ids(&s.get("/register?page=x").unescaped()),
+        register_ids(&pages[0])
+    );
+
+    // A filter by NC year keeps every page to that year, and the pager links keep it.
+    let year = s.get("/register?year=5").unescaped();
+    let rows = year.split("<tbody>").nth(1).unwrap();
+    let rows = &rows[..rows.find("</tbody>").unwrap()];
+    let n = rows.matches("<tr>").count();
+    assert!(n > 0 && rows.matches("Year 5").count() == n, "{rows}");
+    assert!(!year.contains("Not on the register today"));
+    // Status and area of need together: every pupil shown has an EHC plan, and the pages
+    // of the filter count exactly those pupils.
+    let ehc = all_pages(&s, "/register?status=E&area=Communication+and+interaction");
+    assert!(pager_link(&ehc[0], "Next").is_none_or(|l| l.contains("status=E")));
+    let shown: usize = ehc.iter().map(|p| register_ids(p).len()).sum();
+    assert!(shown > 0);
+    for p in &ehc {
+        assert!(!p.contains("<td class=\"nw\">SEN support</td>"));
+    }
+    let all_ehc: usize = all_pages(&s, "/register?status=E")
+        .iter()
+        .map(|p| register_ids(p).len())
+        .sum();
+    assert!(
+        shown < all_ehc,
+        "{shown} of {all_ehc}: the area filter kept everyone"
+    );
+    // By name: the first pupil's family name finds them.
+    let first = &ids[0];
+    let family = first.rsplit('-').next().unwrap();
+    let found = s.get(&format!("/register?q={family}")).unescaped();
+    assert!(register_ids(&found).contains(first), "{family}");
+    assert!(register_ids(&found).len() < 100);
+    // A filter with more than a page keeps it on the next page's link.
+    let k = all_pages(&s, "/register?status=K");
+    assert!(k.len() >= 2);
+    assert!(pager_link(&k[0], "Next").unwrap().contains("status=K"));
+    assert!(
+        register_ids(&k[1])
+            .iter()
+            .all(|id| !register_ids(&k[0]).contains(id))
+    );
+}
+
+#[test]
+fn the_to_do_list_of_a_large_school_is_grouped_by_pupil_and_paged_with_counts_of_the_whole() {
+    let (_dir, root) = generated();
+    let check = check_json(&root);
+    let findings = check["findings"].as_array().unwrap();
+    let pupils: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .filter_map(|f| f["pupil"].as_str())
+        .collect();
+    assert!(
+        pupils.len() > 100,
+        "{}: too few for two pages",
+        pupils.len()
+    );
+    let s = serve::start(&root, AS_OF, &[]);
+    let pages = all_pages(&s, "/");
+    let groups: Vec<usize> = pages
+        .iter()
+        .map(|p| p.matches("<section class=\"group\">").count())
+        .collect();
+    let school_group = findings.iter().any(|f| f["pupil"].is_null()) as usize;
+    assert_eq!(groups.iter().sum::<usize>(), pupils.len() + school_group);
+    assert!(groups[0] == 100 && groups.len() == (pupils.len() + school_group).div_ceil(100));
+    let whole = pupils.len() + school_group;
+    assert!(pages[1].contains(&format!("Showing 101 to {} of {whole}.", whole.min(200))));
+    // Every finding is on one page, once: as many items as findings.
+    let items: usize = pages
+        .iter()
+        .map(|p| p.matches("<li class=\"item ").count())
+        .sum();
+    assert_eq!(items, findings.len());
+    // The counts are of the whole school on every page.
+    let count = |k: &str| findings.iter().filter(|f| f["kind"] == k).count();
+    for page in &pages {
+        assert!(page.contains(&format!("{} with something to do", pupils.len())));
+        assert!(
+            page.contains(&format!("{} overdue</a>", count("overdue"))),
+            "{page}"
+        );
+        assert!(page.contains(&format!("{} due soon</a>", count("due"))));
+    }
+    // Only the overdue: every item shown is overdue, and there are all of them.
+    let overdue = all_pages(&s, "/?kind=overdue");
+    let shown: usize = overdue
+        .iter()
+        .map(|p| p.matches("<li class=\"item overdue\">").count())
+        .sum();
+    assert_eq!(shown, count("overdue"));
+    for p in &overdue {
+        assert_eq!(
+            p.matches("<li class=\"item ").count(),
+            p.matches("<li class=\"item overdue\">").count()
+        );
+    }
+    // By name: one pupil's group alone.
+    let one = findings.iter().find_map(|f| f["pupil"].as_str()).unwrap();
+    let family = one.rsplit('-').next().unwrap();
+    let page = s.get(&format!("/?q={family}")).unescaped();
+    assert!(
+        page.contains(&format!("href=\"/pupils/{one}\"")),
+        "{family}"
+    );
+    assert!(page.matches("<section class=\"group\">").count() < 10);
+}
+
+#[test]
+fn the_to_do_list_speaks_in_plain_words_with_the_code_the_pupil_and_the_line() {
+    let (_dir, root) = school();
+    let s = serve::start(&root, AS_OF, &[]);
+    let home = s.get("/").unescaped();
+    let amara = home
+        .split("<section class=\"group\">")
+        .find(|g| g.contains("href=\"/pupils/amara-okafor\""))
+        .expect("Amara's group");
+    for want in [
+        "The review of Amy's support plan was due on 20 November 2026 and is still to be done.",
+        "In the records:</span> review of the cycle started 15 September 2026 was due 20 November 2026",
+        "SEND Code of Practice 6.48, 6.53",
+        "href=\"/files/pupils/amara-okafor/cycles/2026-09-15.yaml#L22\">pupils/amara-okafor/cycles/2026-09-15.yaml, line 22</a>",
+    ] {
+        assert!(amara.contains(want), "{want}\n{amara}");
+    }
+    // The pupil's own page lists the same words.
+    let page = s.get("/pupils/amara-okafor").unescaped();
+    assert!(page.contains(
+        "The review of Amy's support plan was due on 20 November 2026 and is still to be done."
+    ));
+    assert!(page.contains("In the records:</span> review of the cycle started 15 September"));
+    // The local authority's duty says whose it is.
+    assert!(home.contains(": this is the local authority's duty, and the school follows it up."));
+    // A record to correct says what, and where.
+    let pupil = root.join("pupils/theo-bennett/pupil.yaml");
+    let text = std::fs::read_to_string(&pupil).unwrap();
+    std::fs::write(&pupil, format!("{text}favourite_colour: green\n")).unwrap();
+    let home = s.get("/").unescaped();
+    let theo = home
+        .split("<section class=\"group\">")
+        .find(|g| g.contains("href=\"/pupils/theo-bennett\""))
+        .expect("Theo's group");
+    assert!(theo.contains("To correct"), "{theo}");
+    assert!(theo.contains("What to correct:</span>") && theo.contains("favourite_colour"));
+}
+
+#[test]
+fn filter_values_are_escaped_where_the_page_shows_them_and_in_its_links() {
+    let (_dir, root) = generated();
+    let s = serve::start(&root, AS_OF, &[]);
+    let evil = "\"><script>alert(1)</script><img src=x onerror=alert(2)>&page=2&kind=x";
+    let q = serve::encode(&[("q", evil)]);
+    for path in [
+        format!("/?{q}"),
+        format!("/register?{q}"),
+        format!(
+            "/register?{q}&class=%22%3E%3Cb%3Ex&year=%3Cb%3E&status=%3Ci%3E&area=%3Cu%3E&need=%3Cs%3E"
+        ),
+        format!("/?{q}&kind=%3Cb%3E&page=%3Cb%3E"),
+    ] {
+        let r = s.get(&path);
+        assert_eq!(r.status, 200, "{path}");
+        let page = r.text();
+        for raw in ["<script>alert", "<img src=x", "<b>", "<i>", "<u>", "<s>"] {
+            assert!(!page.contains(raw), "{path}: {raw} shown raw");
+        }
+        assert!(
+            page.contains("&lt;script&gt;"),
+            "{path}: the name typed is not shown"
+        );
+        // The value typed stays in its box, whole.
+        assert!(attrs(&page, "value").contains(&evil.to_string()), "{path}");
+    }
+    // A name typed to filter by is one value in the pager's links: the next page of a name
+    // that matches many keeps the name.
+    let many = s.get("/register?q=a").unescaped();
+    let next = pager_link(&many, "Next").expect("more than a page of names with an a");
+    assert_eq!(next, "/register?q=a&page=2");
+    let home = s
+        .get(&format!("/?{}", serve::encode(&[("q", "a&b=c")])))
+        .text();
+    assert!(!home.contains("b=c&"), "{home}");
 }
