@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::pages::{frame, href, page_ctx, pupil_name, with_model};
+use super::pages::{frame, href, page_ctx, with_model};
 use super::{Req, Resp, State};
 use crate::load::Loaded;
 
@@ -62,10 +62,22 @@ impl State {
     }
 }
 
+/// A pupil as history names them: given and family name, as the records have them (the
+/// folder's name when pupil.yaml cannot be read).
+fn full_name(loaded: &Loaded, id: &str) -> String {
+    loaded
+        .records
+        .pupils
+        .iter()
+        .find(|f| f.id == id)
+        .and_then(|f| f.pupil.as_ref())
+        .map_or_else(|| id.to_string(), |p| format!("{} {}", p.given, p.family))
+}
+
 /// What a record file is, in words: "Amara Okafor's autumn 2026 plan", "the school's file".
 pub fn describe(loaded: &Loaded, rel: &str) -> String {
     let parts: Vec<&str> = rel.split('/').collect();
-    let name = |id: &str| pupil_name(loaded, id);
+    let name = |id: &str| full_name(loaded, id);
     let stem_date = |f: &str| {
         let stem = f.rsplit_once('.').map_or(f, |(s, _)| s);
         chrono::NaiveDate::parse_from_str(stem, "%Y-%m-%d").ok()
@@ -314,7 +326,7 @@ pub fn commit_message(loaded: &Loaded, changes: &[Change]) -> String {
             .strip_prefix("pupils/")
             .and_then(|r| r.split('/').next())
         {
-            Some(id) => pupil_name(loaded, id),
+            Some(id) => full_name(loaded, id),
             None => "The school".to_string(),
         };
         let i = match groups.iter().position(|(g, _)| *g == who) {
@@ -396,30 +408,38 @@ pub(super) fn record(state: &State, _req: &Req) -> Resp {
             "Nothing to record",
             "No file changed through these pages since the last time they were recorded in history.",
         ),
-        Err(why) => {
+        Err((status, why)) => {
             let mut r = super::pages::message(state, "Not recorded in history", &why);
-            r.status = 500;
+            r.status = status;
             r
         }
     }
 }
 
 /// Commit `changes`' files; `Ok(None)` when none of them differs from the last commit.
-fn commit(state: &State, changes: &[Change]) -> Result<Option<Recorded>, String> {
-    let root = &state.root;
-    let say = |e: GitError| {
-        match e {
-        GitError::Missing => "git is not installed on this computer, so nothing can be recorded in history.".to_string(),
-        GitError::TimedOut => "git did not finish in time, so it was stopped; nothing may have been recorded. Try again.".to_string(),
+/// A refusal is the page's status and what it says.
+fn commit(state: &State, changes: &[Change]) -> Result<Option<Recorded>, (u16, String)> {
+    if !available(&state.root) {
+        return Err((
+            404,
+            "There is no history here: git is not installed on this computer, or the records folder is not a git repository. Nothing was recorded.".into(),
+        ));
+    }
+    commit_files(state, changes).map_err(|why| (500, why))
+}
+
+fn say(e: GitError) -> String {
+    match e {
+        GitError::Missing => {
+            "git is not installed on this computer, so nothing can be recorded in history.".into()
+        }
+        GitError::TimedOut => "git did not finish in time, so it was stopped; nothing may have been recorded. Try again.".into(),
         GitError::Io(e) => format!("git could not be run: {e}"),
     }
-    };
-    if !available(root) {
-        return Err(
-            "The records folder is not a git repository, so there is no history to record in."
-                .into(),
-        );
-    }
+}
+
+fn commit_files(state: &State, changes: &[Change]) -> Result<Option<Recorded>, String> {
+    let root = &state.root;
     // Only files still there and still record files; each path once.
     let mut files: Vec<String> = Vec::new();
     for c in changes {

@@ -185,7 +185,8 @@ fn record_place(rel: &str) -> bool {
 
 /// `POST /text/REL`: check the text, write it through the one writer, show the file.
 pub(super) fn save(state: &State, req: &Req, rel: &str) -> Resp {
-    if !record_place(rel) {
+    // Only a file that is there is replaced (forms make new ones).
+    if !record_place(rel) || std::fs::symlink_metadata(state.root.join(rel)).is_err() {
         return with_model(state, |l, f| not_found_in(state, l, f));
     }
     let (Some(sent), Some(expected)) = (req.form_value("text"), req.form_value("fingerprint"))
