@@ -187,7 +187,9 @@ pub fn git(root: &Path, args: &[&str], limit: Duration) -> Result<GitOut, GitErr
             cmd.env_remove(&k);
         }
     }
+    // No password prompt; no index refresh written by a command that only reads.
     cmd.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
         .arg("--no-pager")
         .arg("--literal-pathspecs")
         .args(safe_config())
