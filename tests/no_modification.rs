@@ -719,43 +719,32 @@ fn forged_posts_to_the_text_editor_and_history_change_nothing() {
     let body = |csrf: &str| {
         common::serve::encode(&[("csrf", csrf), ("fingerprint", &fp), ("text", &changed)])
     };
-    let cookie = s.cookie();
-    let host = s.host();
-    let origin = s.origin();
+    let (cookie, host, origin) = (s.cookie(), s.host(), s.origin());
+    let (cookie, host, origin) = (cookie.as_str(), host.as_str(), origin.as_str());
     let form = ("Content-Type", "application/x-www-form-urlencoded");
     let text_path = format!("/text/{rel}");
     for path in [text_path.as_str(), "/history"] {
-        let cases: [(&str, Vec<(&str, &str)>, String); 5] = [
+        let cases = [
             (
                 "no token",
-                vec![("Host", &host), ("Origin", &origin), form],
+                vec![("Host", host), ("Origin", origin), form],
                 body(&csrf),
             ),
             (
                 "no anti-forgery token",
-                vec![
-                    ("Host", &host),
-                    ("Cookie", &cookie),
-                    ("Origin", &origin),
-                    form,
-                ],
+                vec![("Host", host), ("Cookie", cookie), ("Origin", origin), form],
                 common::serve::encode(&[("fingerprint", &fp), ("text", &changed)]),
             ),
             (
                 "a wrong anti-forgery token",
-                vec![
-                    ("Host", &host),
-                    ("Cookie", &cookie),
-                    ("Origin", &origin),
-                    form,
-                ],
+                vec![("Host", host), ("Cookie", cookie), ("Origin", origin), form],
                 body(&"0".repeat(64)),
             ),
             (
                 "another origin",
                 vec![
-                    ("Host", &host),
-                    ("Cookie", &cookie),
+                    ("Host", host),
+                    ("Cookie", cookie),
                     ("Origin", "http://evil.example"),
                     form,
                 ],
@@ -763,7 +752,7 @@ fn forged_posts_to_the_text_editor_and_history_change_nothing() {
             ),
             (
                 "no origin at all",
-                vec![("Host", &host), ("Cookie", &cookie), form],
+                vec![("Host", host), ("Cookie", cookie), form],
                 body(&csrf),
             ),
         ];
