@@ -163,7 +163,12 @@ fn a_text_that_is_not_yaml_is_not_saved_and_its_line_is_shown() {
     assert_eq!(r.status, 422, "{}", r.text());
     let page = r.unescaped();
     assert!(page.contains("Not saved: this is not valid YAML"), "{page}");
-    assert!(page.contains("at line"), "{page}");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("[2026-09-22"))
+        .unwrap()
+        + 1;
+    assert!(page.contains(&format!("Line {line}: ")), "{page}");
     assert!(page.contains("class=\"bad\""), "the line is marked: {page}");
     assert!(
         page.contains("[2026-09-22"),
