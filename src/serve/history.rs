@@ -509,3 +509,91 @@ fn commit_files(state: &State, changes: &[Change]) -> Result<Option<Recorded>, S
         files: differ,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(rel: &str, what: &str) -> Change {
+        Change {
+            rel: rel.into(),
+            what: what.into(),
+        }
+    }
+
+    #[test]
+    fn a_message_says_what_changed_grouped_per_pupil() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let loaded = crate::load::load(&root, as_of);
+        let cycle = "pupils/amara-okafor/cycles/2026-09-15.yaml";
+        assert_eq!(describe(&loaded, cycle), "Amara Okafor's autumn 2026 plan");
+        assert_eq!(
+            describe(&loaded, "pupils/amara-okafor/cycles/2026-04-20.yaml"),
+            "Amara Okafor's summer 2026 plan"
+        );
+        assert_eq!(
+            describe(&loaded, "pupils/amara-okafor/meetings/2026-10-05.yaml"),
+            "Amara Okafor's meeting of 5 October 2026"
+        );
+        assert_eq!(describe(&loaded, "school.yaml"), "the school's file");
+        let edit = format!("Edit of {} as text", describe(&loaded, cycle));
+        // One change: its words are the message.
+        assert_eq!(
+            commit_message(&loaded, &[change(cycle, &edit), change(cycle, &edit)]),
+            format!("{edit}\n")
+        );
+        // Two for one pupil.
+        let review = "Review of Amara Okafor's autumn 2026 plan";
+        assert_eq!(
+            commit_message(&loaded, &[change(cycle, &edit), change(cycle, review)]),
+            format!("2 changes to Amara Okafor's records\n\nAmara Okafor:\n- {edit}\n- {review}\n")
+        );
+        // Four pupils: counted, each under their name.
+        let ids = [
+            "amara-okafor",
+            "filip-kowalczyk",
+            "theo-bennett",
+            "yusuf-ali",
+        ];
+        let many: Vec<Change> = ids
+            .iter()
+            .map(|id| change(&format!("pupils/{id}/pupil.yaml"), &format!("Edit of {id}")))
+            .collect();
+        let m = commit_message(&loaded, &many);
+        assert!(
+            m.starts_with("Changes to the records of 4 pupils\n\n"),
+            "{m}"
+        );
+        assert!(
+            m.contains("\nFilip Kowalczyk:\n- Edit of filip-kowalczyk\n"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn only_record_files_are_listed_for_history() {
+        let keys = super::super::access::Keys::new(1).unwrap();
+        let state = State {
+            root: Path::new(".").into(),
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            keys,
+            read_only: false,
+            model: std::sync::Mutex::new(super::super::pages::Model::new()),
+            pages: super::super::pages::Pages::new().unwrap(),
+            exe: Path::new("sen").into(),
+            changes: std::sync::Mutex::new(Vec::new()),
+        };
+        for rel in [
+            "out/letters/amara-okafor/notification.html",
+            ".git/config",
+            "pupils/amara-okafor/notes.txt",
+            "pupils/.hidden/pupil.yaml",
+        ] {
+            assert!(!state.changed(rel, "x"), "{rel}");
+        }
+        assert!(state.changed("pupils/amara-okafor/pupil.yaml", "Edit"));
+        assert!(state.changed("pupils/amara-okafor/pupil.yaml", "Edit"));
+        assert_eq!(state.pending().len(), 1, "the same change once");
+    }
+}
