@@ -506,7 +506,8 @@ fn read_only_refuses_every_write_and_shows_no_form_that_writes() {
     let before = common::tree(&root);
     let s = serve::start(&root, AS_OF, &["--read-only"]);
     // No form that writes on any page (the census comparison writes nothing).
-    let mut pages = s.crawl(120);
+    // Under Wine every document page starts a Windows process: fewer pages there.
+    let mut pages = s.crawl(if cfg!(windows) { 30 } else { 120 });
     for must in ["/letters", "/import", "/pupils/amara-okafor"] {
         pages.push((must.to_string(), s.get(must)));
     }
