@@ -83,7 +83,7 @@ pub enum Let {
 }
 
 /// The access check every request passes before any route.
-pub fn check(keys: &Keys, req: &Req, read_only: bool) -> Let {
+pub fn check(keys: &Keys, req: &Req) -> Let {
     let host = req.header("host").unwrap_or_default();
     if !keys
         .hosts()
@@ -122,11 +122,6 @@ pub fn check(keys: &Keys, req: &Req, read_only: bool) -> Let {
     match req.method.as_str() {
         "GET" | "HEAD" => Let::In,
         "POST" => {
-            if read_only {
-                return Let::Answer(refuse(
-                    "sen serve was started read-only (`--read-only`): nothing can be written from the browser.",
-                ));
-            }
             if !same_origin(keys, req) {
                 return Let::Answer(refuse(
                     "This form did not come from a sen page, so it was refused and nothing was written.",
@@ -284,11 +279,7 @@ mod tests {
     fn the_token_in_the_url_becomes_a_strict_http_only_cookie_and_leaves_the_address() {
         let k = keys();
         let url = format!("/register?class=5W&token={}", k.token);
-        let Let::Answer(r) = check(
-            &k,
-            &req("GET", &url, &[("Host", "127.0.0.1:4321")], ""),
-            false,
-        ) else {
+        let Let::Answer(r) = check(&k, &req("GET", &url, &[("Host", "127.0.0.1:4321")], "")) else {
             panic!("no redirect");
         };
         assert_eq!(r.status, 303);
@@ -303,7 +294,7 @@ mod tests {
         let k = keys();
         let cookie = format!("sen-4321={}", k.token);
         let ok = [("Host", "127.0.0.1:4321"), ("Cookie", cookie.as_str())];
-        assert_eq!(status(check(&k, &req("GET", "/", &ok, ""), false)), 0);
+        assert_eq!(status(check(&k, &req("GET", "/", &ok, ""))), 0);
         for host in [
             "evil.example:4321",
             "127.0.0.1:80",
@@ -311,28 +302,20 @@ mod tests {
             "localhost.evil:4321",
         ] {
             let h = [("Host", host), ("Cookie", cookie.as_str())];
-            assert_eq!(
-                status(check(&k, &req("GET", "/", &h, ""), false)),
-                403,
-                "{host}"
-            );
+            assert_eq!(status(check(&k, &req("GET", "/", &h, ""))), 403, "{host}");
         }
         assert_eq!(
             status(check(
                 &k,
-                &req("GET", "/", &[("Host", "localhost:4321")], ""),
-                false
+                &req("GET", "/", &[("Host", "localhost:4321")], "")
             )),
             403
         );
         let wrong = format!("sen-4321={}", "cd".repeat(32));
         let h = [("Host", "localhost:4321"), ("Cookie", wrong.as_str())];
-        assert_eq!(status(check(&k, &req("GET", "/", &h, ""), false)), 403);
+        assert_eq!(status(check(&k, &req("GET", "/", &h, ""))), 403);
         let h = [("Host", "localhost:4321")];
-        assert_eq!(
-            status(check(&k, &req("GET", "/?token=00", &h, ""), false)),
-            403
-        );
+        assert_eq!(status(check(&k, &req("GET", "/?token=00", &h, ""))), 403);
     }
 
     #[test]
@@ -340,59 +323,39 @@ mod tests {
         let k = keys();
         let cookie = format!("sen-4321={}", k.token);
         let good = format!("csrf={}", k.form_token());
-        let post = |extra: &[(&str, &str)], body: &str, ro: bool| {
+        let post = |extra: &[(&str, &str)], body: &str| {
             let mut h = vec![("Host", "127.0.0.1:4321"), ("Cookie", cookie.as_str())];
             h.extend_from_slice(extra);
-            status(check(&k, &req("POST", "/letters/due", &h, body), ro))
+            status(check(&k, &req("POST", "/letters/due", &h, body)))
         };
+        assert_eq!(post(&[("Origin", "http://127.0.0.1:4321")], &good), 0);
+        assert_eq!(post(&[("Sec-Fetch-Site", "same-origin")], &good), 0);
         assert_eq!(
-            post(&[("Origin", "http://127.0.0.1:4321")], &good, false),
+            post(&[("Referer", "http://127.0.0.1:4321/letters")], &good),
             0
         );
-        assert_eq!(post(&[("Sec-Fetch-Site", "same-origin")], &good, false), 0);
-        assert_eq!(
-            post(
-                &[("Referer", "http://127.0.0.1:4321/letters")],
-                &good,
-                false
-            ),
-            0
-        );
-        assert_eq!(
-            post(&[("Origin", "http://evil.example")], &good, false),
-            403
-        );
-        assert_eq!(post(&[("Origin", "null")], &good, false), 403);
+        assert_eq!(post(&[("Origin", "http://evil.example")], &good), 403);
+        assert_eq!(post(&[("Origin", "null")], &good), 403);
         let null_same = [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")];
-        assert_eq!(post(&null_same, &good, false), 0);
+        assert_eq!(post(&null_same, &good), 0);
         let null_cross = [("Origin", "null"), ("Sec-Fetch-Site", "cross-site")];
-        assert_eq!(post(&null_cross, &good, false), 403);
+        assert_eq!(post(&null_cross, &good), 403);
         let evil_same = [
             ("Origin", "http://evil.example"),
             ("Sec-Fetch-Site", "same-origin"),
         ];
-        assert_eq!(post(&evil_same, &good, false), 403);
-        assert_eq!(
-            post(&[("Origin", "http://localhost:4321")], &good, false),
-            403
-        );
-        assert_eq!(post(&[("Sec-Fetch-Site", "cross-site")], &good, false), 403);
-        assert_eq!(
-            post(&[("Referer", "http://127.0.0.1:43210/x")], &good, false),
-            403
-        );
-        assert_eq!(post(&[], &good, false), 403);
+        assert_eq!(post(&evil_same, &good), 403);
+        assert_eq!(post(&[("Origin", "http://localhost:4321")], &good), 403);
+        assert_eq!(post(&[("Sec-Fetch-Site", "cross-site")], &good), 403);
+        assert_eq!(post(&[("Referer", "http://127.0.0.1:43210/x")], &good), 403);
+        assert_eq!(post(&[], &good), 403);
         let o = [("Origin", "http://127.0.0.1:4321")];
-        assert_eq!(post(&o, "", false), 403);
-        assert_eq!(post(&o, "csrf=00", false), 403);
-        assert_eq!(post(&o, &format!("csrf={}", k.token), false), 403);
-        assert_eq!(post(&o, &good, true), 403);
+        assert_eq!(post(&o, ""), 403);
+        assert_eq!(post(&o, "csrf=00"), 403);
+        assert_eq!(post(&o, &format!("csrf={}", k.token)), 403);
         let h = [("Host", "127.0.0.1:4321"), ("Cookie", cookie.as_str())];
-        assert_eq!(status(check(&k, &req("PUT", "/", &h, &good), false)), 403);
-        assert_eq!(
-            status(check(&k, &req("DELETE", "/", &h, &good), false)),
-            403
-        );
+        assert_eq!(status(check(&k, &req("PUT", "/", &h, &good))), 403);
+        assert_eq!(status(check(&k, &req("DELETE", "/", &h, &good))), 403);
     }
 
     #[test]

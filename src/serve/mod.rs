@@ -8,7 +8,9 @@
 pub mod access;
 pub mod child;
 mod documents;
+pub mod history;
 pub mod pages;
+mod text;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -255,12 +257,16 @@ pub struct State {
     pub pages: pages::Pages,
     /// This program, to run the same command the command line would.
     pub exe: PathBuf,
+    /// The record files written through the server and not yet recorded in history
+    /// ([`State::changed`]).
+    pub changes: Mutex<Vec<history::Change>>,
 }
 
 /// Answer one request: the access check, then the route, then the security headers.
 pub fn handle(state: &State, req: &Req) -> Resp {
-    let mut resp = match access::check(&state.keys, req, state.read_only) {
+    let mut resp = match access::check(&state.keys, req) {
         access::Let::Answer(r) => r,
+        access::Let::In if writes(state, req) => read_only_refusal(state),
         access::Let::In => pages::route(state, req),
     };
     access::secure(&mut resp);
@@ -268,6 +274,26 @@ pub fn handle(state: &State, req: &Req) -> Resp {
         resp.body.clear();
     }
     resp
+}
+
+/// The POSTs that write nothing (a census comparison), let through under `--read-only`.
+/// Every other POST writes, whichever route answers it, so `--read-only` refuses it here,
+/// before any route: a route added later is covered without a change.
+const READ_ONLY_POSTS: [&str; 1] = ["/census"];
+
+/// This request would write while the server is read-only.
+fn writes(state: &State, req: &Req) -> bool {
+    state.read_only && req.method == "POST" && !READ_ONLY_POSTS.contains(&req.path.as_str())
+}
+
+fn read_only_refusal(state: &State) -> Resp {
+    let mut r = pages::message(
+        state,
+        "Not allowed: read-only",
+        "sen serve was started read-only (with --read-only), so nothing can be written from the browser. Nothing was written. To make changes, stop sen serve and start it again without --read-only.",
+    );
+    r.status = 403;
+    r
 }
 
 pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<i32> {
@@ -291,6 +317,7 @@ pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<i32> {
         model: Mutex::new(pages::Model::new()),
         pages: pages::Pages::new()?,
         exe: std::env::current_exe().context("cannot find the sen program itself")?,
+        changes: Mutex::new(Vec::new()),
     });
     let url = format!("http://127.0.0.1:{port}/?token={}", state.keys.token);
     {

@@ -177,7 +177,7 @@ impl Pages {
     pub fn new() -> Result<Pages> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        for (name, src) in TEMPLATES {
+        for (name, src) in TEMPLATES.into_iter().chain(super::text::TEMPLATES) {
             env.add_template(name, src)
                 .map_err(|e| render::template_error(&e))?;
         }
@@ -302,8 +302,11 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (false, ["pupils", id, "letters", name]) => documents::pupil_letter(state, id, name),
         (false, ["files", ..]) => {
             let rel = path.trim_start_matches("/files/");
-            with_model(state, |l, f| file(state, l, f, rel))
+            with_model(state, |l, f| file(state, req, l, f, rel))
         }
+        (false, ["text", ..]) => super::text::edit(state, path.trim_start_matches("/text/")),
+        (true, ["text", ..]) => super::text::save(state, req, path.trim_start_matches("/text/")),
+        (true, ["history"]) => super::history::record(state, req),
         (false, ["reports"]) => with_model(state, |l, f| documents::reports(state, l, f)),
         (false, ["reports", name]) => documents::report(state, req, name),
         (false, ["letters"]) => with_model(state, |l, f| documents::letters(state, l, f)),
@@ -318,7 +321,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
     }
 }
 
-pub(super) fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> Resp) -> Resp {
+pub(super) fn with_model<T>(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> T) -> T {
     let mut model = lock_model(state);
     let (loaded, findings) = model.refresh(&state.root, state.as_of);
     page(loaded, findings)
@@ -766,6 +769,8 @@ struct FileRow {
     /// The path inside the pupil's folder.
     short: String,
     href: String,
+    /// Where it is edited as text.
+    edit: String,
 }
 
 /// The record files of one pupil's folder, as the loader places them (no link followed).
@@ -790,6 +795,7 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
         if crate::load::record_kind(&rel).is_some() {
             out.push(FileRow {
                 href: format!("/files/{}", href(&rel)),
+                edit: format!("/text/{}", href(&rel)),
                 short: rel
                     .strip_prefix(&format!("pupils/{id}/"))
                     .unwrap_or(&rel)
@@ -848,6 +854,8 @@ fn pupil(
             passport => passport.ok(),
             letters,
             base => format!("/pupils/{}", href(id)),
+            history => super::history::pupil_history(&state.root, id),
+            offer => super::history::offer(state),
         },
     )
 }
@@ -939,7 +947,7 @@ struct Line {
 }
 
 /// A record file under the root, reached without a link: `None` for anything else.
-fn record_path(root: &Path, rel: &str) -> Option<PathBuf> {
+pub(super) fn record_path(root: &Path, rel: &str) -> Option<PathBuf> {
     if rel.is_empty()
         || rel.contains('\\')
         || rel.split('/').any(|s| s.is_empty() || s.starts_with('.'))
@@ -961,7 +969,7 @@ fn record_path(root: &Path, rel: &str) -> Option<PathBuf> {
         .map(|_| path)
 }
 
-fn file(state: &State, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp {
+fn file(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp {
     let rel = rel.trim_end_matches('/');
     let Some(path) = record_path(&state.root, rel) else {
         return not_found_in(state, loaded, findings);
@@ -1001,6 +1009,9 @@ fn file(state: &State, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp
         page_ctx! {
             frame => frame(state, loaded, findings, ""),
             rel, lines, general, pupil,
+            saved => req.query_value("saved"),
+            edit => super::text::editable(state, rel).then(|| format!("/text/{}", href(rel))),
+            offer => super::history::offer(state),
         },
     )
 }

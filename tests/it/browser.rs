@@ -395,3 +395,142 @@ fn a_senco_uses_sen_serve_in_a_real_browser_and_others_are_refused() {
     let t = wait_for(&d, "the refusal", |t| t.contains("Not allowed"));
     assert!(!t.contains("Okafor"), "{t}");
 }
+
+fn git(root: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Editing a file as text in the page keeps its comments; a text that is not YAML is not
+/// saved; "Record in history" then makes one commit holding only that file.
+#[test]
+fn a_senco_edits_a_file_as_text_and_records_it_in_history() {
+    let (Some(chromium), Some(chromedriver), Some(_)) =
+        (which("chromium"), which("chromedriver"), which("git"))
+    else {
+        eprintln!(
+            "skipped: this browser test needs `chromium`, `chromium-driver` and `git` (.ci/run installs them)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("oakfield");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
+    git(&root, &["init", "-q"]);
+    git(&root, &["config", "user.name", "Priya Shah"]);
+    git(
+        &root,
+        &["config", "user.email", "senco@oakfield.example.org"],
+    );
+    git(&root, &["add", "."]);
+    git(
+        &root,
+        &["commit", "-q", "-m", "SEN records for the autumn term"],
+    );
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("serve-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let rel = "pupils/amara-okafor/pupil.yaml";
+    let before = std::fs::read_to_string(root.join(rel)).unwrap();
+    assert!(before.contains("# what helps"), "the file has comments");
+
+    let s = serve::start(&root, AS_OF, &[]);
+    let d = Driver::start(&chromium, &chromedriver, &dir.path().join("downloads"));
+    d.go(&format!("http://127.0.0.1:{}/?token={}", s.port, s.token));
+    wait_for(&d, "the to-do list", |t| t.contains("To do"));
+    d.go(&format!("{}/pupils/amara-okafor", s.origin()));
+    let page = wait_for(&d, "the pupil page", |t| {
+        t.contains("History of these files")
+    });
+    assert!(page.contains("SEN records for the autumn term"), "{page}");
+
+    // The file's "edit" link in the pupil's list of files.
+    let edit = d
+        .find_all(".files a.edit")
+        .into_iter()
+        .find(|el| d.attr(el, "href").ends_with(rel))
+        .expect("an edit link for pupil.yaml");
+    d.click(&edit);
+    wait_for(&d, "the editing page", |t| t.contains("Save"));
+    let area = d.find("textarea[name=text]");
+    let lines = before.split('\n').count();
+    assert_eq!(d.find_all(".gutter span").len(), lines);
+    d.screenshot(&shots.join("text-edit-1280.png"));
+
+    // First a slip: a bracket left open. Nothing is saved; the line is marked.
+    d.cmd(
+        "POST",
+        &format!("element/{area}/value"),
+        Some(json!({"text": "reviewed: [November\n"})),
+    );
+    assert_eq!(
+        d.find_all(".gutter span").len(),
+        lines + 1,
+        "a number for the new line"
+    );
+    d.click(&d.find("button.primary"));
+    let t = wait_for(&d, "the refusal", |t| t.contains("Not saved"));
+    assert!(t.contains("not valid YAML"), "{t}");
+    assert!(!d.find_all(".gutter span.bad").is_empty());
+    assert_eq!(std::fs::read_to_string(root.join(rel)).unwrap(), before);
+    d.screenshot(&shots.join("text-not-yaml-1280.png"));
+
+    // Corrected: the slip becomes a comment, and the file is saved with every other byte.
+    let area = d.find("textarea[name=text]");
+    let sent = d.attr(&area, "value");
+    let fixed = sent.replace(
+        "reviewed: [November\n",
+        "# Reviewed with Mrs Okafor in November\n",
+    );
+    d.cmd("POST", &format!("element/{area}/clear"), Some(json!({})));
+    d.cmd(
+        "POST",
+        &format!("element/{area}/value"),
+        Some(json!({ "text": fixed })),
+    );
+    d.click(&d.find("button.primary"));
+    let t = wait_for(&d, "the file saved", |t| t.contains("Saved."));
+    assert_eq!(
+        std::fs::read_to_string(root.join(rel)).unwrap(),
+        format!("{before}# Reviewed with Mrs Okafor in November\n")
+    );
+    assert!(t.contains("Record in history"), "{t}");
+    d.screenshot(&shots.join("text-saved-1280.png"));
+
+    d.click(&d.find("form.record button"));
+    let t = wait_for(&d, "the commit", |t| t.contains("Recorded in history"));
+    assert!(
+        t.contains("Edit of Amara Okafor's pupil file as text"),
+        "{t}"
+    );
+    d.screenshot(&shots.join("recorded-1280.png"));
+    assert_eq!(git(&root, &["rev-list", "--count", "HEAD"]).trim(), "2");
+    assert_eq!(
+        git(&root, &["show", "--name-only", "--format=", "HEAD"]).trim(),
+        rel,
+        "one commit holding only that file"
+    );
+    assert_eq!(
+        git(&root, &["log", "-1", "--format=%s"]).trim(),
+        "Edit of Amara Okafor's pupil file as text"
+    );
+    assert_eq!(git(&root, &["status", "--porcelain"]).trim(), "");
+
+    d.go(&format!("{}/pupils/amara-okafor", s.origin()));
+    let t = wait_for(&d, "the history", |t| t.contains("pupil file as text"));
+    assert!(!t.contains("Record in history"), "{t}");
+    d.go(&format!("{}/pupils/amara-okafor#history", s.origin()));
+    wait_for(&d, "the history", |t| t.contains("pupil file as text"));
+    d.screenshot(&shots.join("pupil-history-1280.png"));
+}

@@ -664,3 +664,115 @@ fn serving_and_browsing_every_page_modifies_no_record() {
     intact(&before, &hashes(&root), &["serve", "letters"]);
     assert!(root.join("out/letters").is_dir());
 }
+
+fn git(root: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `sen serve`'s own writes (a file saved as text, "Record in history"), posted without the
+/// token, without or with a wrong anti-forgery token, or from another origin: each refused,
+/// and no file changes, the repository included; browsing the pupils' pages (which read the
+/// history) changes nothing either. The same post made properly does write, so the
+/// comparison can fail.
+#[test]
+fn forged_posts_to_the_text_editor_and_history_change_nothing() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_dir(&example(), &root);
+    git(&root, &["init", "-q"]);
+    git(&root, &["config", "user.name", "Priya Shah"]);
+    git(
+        &root,
+        &["config", "user.email", "senco@oakfield.example.org"],
+    );
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "SEN records"]);
+    let s = common::serve::start(&root, AS_OF, &[]);
+    let rel = "pupils/amara-okafor/cycles/2026-09-15.yaml";
+    let text = std::fs::read_to_string(root.join(rel)).expect("read");
+    let fp: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let changed = format!("# forged\n{text}");
+    let before = hashes(&root);
+    for id in pupil_ids(&root) {
+        assert_eq!(s.get(&format!("/pupils/{id}")).status, 200, "{id}");
+        assert_eq!(
+            s.get(&format!("/text/pupils/{id}/pupil.yaml")).status,
+            200,
+            "{id}"
+        );
+    }
+    intact(&before, &hashes(&root), &["serve", "pupil pages with git"]);
+    let csrf = s.csrf("/census");
+    let body = |csrf: &str| {
+        common::serve::encode(&[("csrf", csrf), ("fingerprint", &fp), ("text", &changed)])
+    };
+    let (cookie, host, origin) = (s.cookie(), s.host(), s.origin());
+    let (cookie, host, origin) = (cookie.as_str(), host.as_str(), origin.as_str());
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    let text_path = format!("/text/{rel}");
+    for path in [text_path.as_str(), "/history"] {
+        let cases = [
+            (
+                "no token",
+                vec![("Host", host), ("Origin", origin), form],
+                body(&csrf),
+            ),
+            (
+                "no anti-forgery token",
+                vec![("Host", host), ("Cookie", cookie), ("Origin", origin), form],
+                common::serve::encode(&[("fingerprint", &fp), ("text", &changed)]),
+            ),
+            (
+                "a wrong anti-forgery token",
+                vec![("Host", host), ("Cookie", cookie), ("Origin", origin), form],
+                body(&"0".repeat(64)),
+            ),
+            (
+                "another origin",
+                vec![
+                    ("Host", host),
+                    ("Cookie", cookie),
+                    ("Origin", "http://evil.example"),
+                    form,
+                ],
+                body(&csrf),
+            ),
+            (
+                "no origin at all",
+                vec![("Host", host), ("Cookie", cookie), form],
+                body(&csrf),
+            ),
+        ];
+        for (what, headers, body) in cases {
+            let r = s.raw("POST", path, &headers, body.as_bytes());
+            assert_eq!(r.status, 403, "{path} with {what}");
+            intact(&before, &hashes(&root), &["serve", path, what]);
+        }
+    }
+    assert_eq!(git(&root, &["rev-list", "--count", "HEAD"]).trim(), "1");
+    // Made properly, the same posts write: the file, then one commit.
+    let r = s.post(
+        &text_path,
+        &[("csrf", &csrf), ("fingerprint", &fp), ("text", &changed)],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        std::fs::read_to_string(root.join(rel)).expect("read"),
+        changed
+    );
+    assert_eq!(s.post("/history", &[("csrf", &csrf)]).status, 200);
+    assert_eq!(git(&root, &["rev-list", "--count", "HEAD"]).trim(), "2");
+}

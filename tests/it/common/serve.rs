@@ -50,7 +50,24 @@ impl Reply {
 
 /// Start `sen serve` over `root` as on `as_of`, with `extra` arguments.
 pub fn start(root: &Path, as_of: &str, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sen"))
+    start_with_env(root, as_of, extra, &[])
+}
+
+/// [`start`] with these environment variables set (`Some`) or removed (`None`).
+pub fn start_with_env(
+    root: &Path,
+    as_of: &str,
+    extra: &[&str],
+    env: &[(&str, Option<&str>)],
+) -> Server {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sen"));
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
         .args(["--records"])
         .arg(root)
         .args(["--as-of", as_of, "serve", "--no-open"])
