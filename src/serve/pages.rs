@@ -78,7 +78,7 @@ pub struct Pages {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     (
         "layout.html",
         include_str!("../../templates/serve/layout.html"),
@@ -110,6 +110,10 @@ const TEMPLATES: [(&str, &str); 11] = [
     (
         "message.html",
         include_str!("../../templates/serve/message.html"),
+    ),
+    (
+        "create.html",
+        include_str!("../../templates/serve/create.html"),
     ),
 ];
 
@@ -214,7 +218,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
         }
         (false, [""]) => with_model(state, |l, f| home(state, l, f)),
         (false, ["register"]) => with_model(state, |l, f| register(state, req, l, f)),
-        (false, ["pupils", id]) => with_model(state, |l, f| pupil(state, l, f, id)),
+        (false, ["pupils", id]) => with_model(state, |l, f| pupil(state, req, l, f, id)),
         (false, ["pupils", id, "record.html" | "record.docx"]) => {
             let format = if segs[2].ends_with("docx") {
                 "docx"
@@ -256,6 +260,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (false, ["census"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "census")),
         (true, ["import"]) => documents::mis_run(state, req, "import"),
         (true, ["census"]) => documents::mis_run(state, req, "census"),
+        (_, ["new", "pupil"] | ["pupils", _, "new", _]) => super::create::route(state, req, &segs),
         _ => not_found(state),
     }
 }
@@ -563,7 +568,7 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
     out
 }
 
-fn pupil(state: &State, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp {
+fn pupil(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp {
     let Some(folder) = loaded.records.pupils.iter().find(|f| f.id == id) else {
         return not_found_in(state, loaded, findings);
     };
@@ -576,6 +581,19 @@ fn pupil(state: &State, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp
         crate::findings::sort(&mut mine);
         mine.iter().map(item).collect()
     };
+    // After a form wrote a file of this pupil's: that file's findings now.
+    let written = req.query_value("written").filter(|rel| {
+        rel.starts_with(&format!("pupils/{id}/")) && record_path(&state.root, rel).is_some()
+    });
+    let written_items: Vec<Item> = written.as_ref().map_or_else(Vec::new, |rel| {
+        let mut now: Vec<Finding> = findings
+            .iter()
+            .filter(|f| f.file.as_deref() == Some(rel.as_str()))
+            .cloned()
+            .collect();
+        crate::findings::sort(&mut now);
+        now.iter().map(item).collect()
+    });
     let name = pupil_name(loaded, id);
     let (record, passport) = match &folder.pupil {
         Some(_) => (pupil_record(state, loaded, id), pupil_passport(state, loaded, id)),
@@ -597,6 +615,8 @@ fn pupil(state: &State, loaded: &Loaded, findings: &[Finding], id: &str) -> Resp
             passport => passport.ok(),
             letters,
             base => format!("/pupils/{}", href(id)),
+            written, written_items,
+            has_ehcp => folder.ehcp.is_some() || state.root.join(format!("pupils/{id}/ehcp.yaml")).exists(),
         },
     )
 }
