@@ -211,8 +211,11 @@ fn cli_help(kind: &str, arg: &str) -> Option<String> {
     Some(a.get_help()?.to_string())
 }
 
+/// The help shown under a field: plain words (the schema's backticks dropped).
 fn help(record: &str, key: &str) -> String {
-    schema_help(record, key).unwrap_or_default()
+    schema_help(record, key)
+        .unwrap_or_default()
+        .replace('`', "")
 }
 
 fn field(name: &'static str, record: &str, input: &'static str, value: String) -> Field {
@@ -231,8 +234,12 @@ fn fields(state: &State, loaded: &Loaded, kind: &str, id: Option<&str>) -> Vec<F
     match kind {
         "pupil" => {
             let mut id = field("id", "pupil", "text", String::new());
-            id.help = cli_help("pupil", "id").unwrap_or_default()
-                + " Left empty, it is made from the names.";
+            id.help = format!(
+                "{}. Left empty, it is made from the names.",
+                cli_help("pupil", "id")
+                    .unwrap_or_default()
+                    .trim_end_matches('.')
+            );
             let needs: Vec<(String, String)> = Need::ALL
                 .iter()
                 .map(|n| {
@@ -406,7 +413,14 @@ fn submit(
     let new = match prepare(&state.root, state.as_of, &what, &extra) {
         Ok(n) => n,
         Err(e) => {
-            let first = |m: &str| m.lines().next().unwrap_or_default().to_string();
+            // The command line's first line, as a sentence (its help names options).
+            let first = |m: &str| {
+                let line = m.lines().next().unwrap_or_default();
+                let mut c = line.chars();
+                c.next().map_or_else(String::new, |f| {
+                    format!("{}{}.", f.to_uppercase(), c.as_str().trim_end_matches('.'))
+                })
+            };
             if let Some(o) = e.downcast_ref::<OptionError>()
                 && note(fields, field_of(kind, o.option), first(&o.message))
             {
