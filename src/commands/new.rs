@@ -107,39 +107,14 @@ pub fn prepare(root: &Path, as_of: NaiveDate, what: &NewWhat, extra: &Extra) -> 
             family,
             dob,
             date,
-        } => {
-            check_id(id).map_err(|e| on("id", e))?;
-            let since = date_or(date.as_deref(), "--date", as_of).map_err(|e| on("--date", e))?;
-            let dob = parse_date("--dob", dob).map_err(|e| on("--dob", e))?;
-            let given = required("--given", given).map_err(|e| on("--given", e))?;
-            let family = required("--family", family).map_err(|e| on("--family", e))?;
-            if dob > since {
-                return Err(on(
-                    "--dob",
-                    anyhow::anyhow!(
-                        "the date of birth {} is after the date SEN provision starts, {}\n  help: check --dob, or give the start with --date",
-                        uk(dob),
-                        uk(since)
-                    ),
-                ));
-            }
-            if dob > as_of {
-                return Err(on(
-                    "--dob",
-                    anyhow::anyhow!("the date of birth {} is in the future", uk(dob)),
-                ));
-            }
-            let rel = format!("pupils/{id}/pupil.yaml");
-            if root.join(&rel).exists() {
-                return Err(on(
-                    "id",
-                    anyhow::anyhow!(
-                        "pupil `{id}` already exists: `{rel}` is there, and sen new never writes over a record\n  help: edit that file, or choose another id"
-                    ),
-                ));
-            }
-            (rel.clone(), pupil(&rel, given, family, (dob, since), extra))
-        }
+        } => new_pupil(
+            root,
+            as_of,
+            id,
+            (given, family),
+            (dob, date.as_deref()),
+            extra,
+        )?,
         NewWhat::Cycle { id, date } => {
             let started = date_or(date.as_deref(), "--date", as_of).map_err(|e| on("--date", e))?;
             known_pupil(root, id)?;
@@ -192,6 +167,48 @@ pub fn prepare(root: &Path, as_of: NaiveDate, what: &NewWhat, extra: &Extra) -> 
         text,
         warnings,
     })
+}
+
+/// `sen new pupil`'s checks and file: (path, text).
+fn new_pupil(
+    root: &Path,
+    as_of: NaiveDate,
+    id: &str,
+    (given, family): (&str, &str),
+    (dob, date): (&str, Option<&str>),
+    extra: &Extra,
+) -> Result<(String, String)> {
+    check_id(id).map_err(|e| on("id", e))?;
+    let since = date_or(date, "--date", as_of).map_err(|e| on("--date", e))?;
+    let dob = parse_date("--dob", dob).map_err(|e| on("--dob", e))?;
+    let given = required("--given", given).map_err(|e| on("--given", e))?;
+    let family = required("--family", family).map_err(|e| on("--family", e))?;
+    if dob > since {
+        return Err(on(
+            "--dob",
+            anyhow::anyhow!(
+                "the date of birth {} is after the date SEN provision starts, {}\n  help: check --dob, or give the start with --date",
+                uk(dob),
+                uk(since)
+            ),
+        ));
+    }
+    if dob > as_of {
+        return Err(on(
+            "--dob",
+            anyhow::anyhow!("the date of birth {} is in the future", uk(dob)),
+        ));
+    }
+    let rel = format!("pupils/{id}/pupil.yaml");
+    if root.join(&rel).exists() {
+        return Err(on(
+            "id",
+            anyhow::anyhow!(
+                "pupil `{id}` already exists: `{rel}` is there, and sen new never writes over a record\n  help: edit that file, or choose another id"
+            ),
+        ));
+    }
+    Ok((rel.clone(), pupil(&rel, given, family, (dob, since), extra)))
 }
 
 /// Those who will be asked for advice for an annual review, as far as the records know

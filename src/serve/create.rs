@@ -232,82 +232,8 @@ fn field(name: &'static str, record: &str, input: &'static str, value: String) -
 fn fields(state: &State, loaded: &Loaded, kind: &str, id: Option<&str>) -> Vec<Field> {
     let today = crate::dates::iso(state.as_of);
     match kind {
-        "pupil" => {
-            let mut id = field("id", "pupil", "text", String::new());
-            id.help = format!(
-                "{}. Left empty, it is made from the names.",
-                cli_help("pupil", "id")
-                    .unwrap_or_default()
-                    .trim_end_matches('.')
-            );
-            let needs: Vec<(String, String)> = Need::ALL
-                .iter()
-                .map(|n| {
-                    (
-                        n.code().to_string(),
-                        format!("{} ({})", n.label(), n.code()),
-                    )
-                })
-                .collect();
-            let mut secondary: Vec<(String, String)> = vec![(String::new(), "none".into())];
-            secondary.extend(needs.iter().filter(|(c, _)| c != "NSA").cloned());
-            vec![
-                Field {
-                    required: true,
-                    ..field("name.given", "pupil", "text", String::new())
-                },
-                Field {
-                    required: true,
-                    ..field("name.family", "pupil", "text", String::new())
-                },
-                id,
-                Field {
-                    required: true,
-                    ..field("dob", "pupil", "date", String::new())
-                },
-                field("sen.since", "pupil", "date", today),
-                Field {
-                    options: [Status::K, Status::E]
-                        .iter()
-                        .map(|s| (s.code().to_string(), s.label().to_string()))
-                        .collect(),
-                    ..field("sen.status", "pupil", "select", "K".into())
-                },
-                Field {
-                    options: needs,
-                    ..field("sen.primary_need", "pupil", "select", "NSA".into())
-                },
-                Field {
-                    options: secondary,
-                    ..field("sen.secondary_need", "pupil", "select", String::new())
-                },
-            ]
-        }
-        "cycle" => {
-            let mut catalogue: Vec<(String, String)> = vec![(String::new(), "none".into())];
-            catalogue.extend(loaded.records.school.provisions.iter().filter_map(|p| {
-                let id = p.id.clone()?;
-                Some((id.clone(), provision_words(p)))
-            }));
-            let mut review_due = field("plan.review_due", "cycle", "date", String::new());
-            review_due.help.push_str(&format!(
-                " Left empty: {} weeks after the start.",
-                crate::commands::new::REVIEW_WEEKS
-            ));
-            vec![
-                field("started", "cycle", "date", today),
-                review_due,
-                Field {
-                    rows: vec![Default::default(); ROWS],
-                    ..field("plan.outcomes", "cycle", "outcomes", String::new())
-                },
-                Field {
-                    options: catalogue,
-                    values: vec![String::new(); ROWS],
-                    ..field("plan.provision", "cycle", "provision", String::new())
-                },
-            ]
-        }
+        "pupil" => pupil_fields(today),
+        "cycle" => cycle_fields(loaded, today),
         "meeting" => vec![field("date", "meeting", "date", today)],
         "annual-review" => vec![Field {
             required: true,
@@ -331,6 +257,84 @@ fn fields(state: &State, loaded: &Loaded, kind: &str, id: Option<&str>) -> Vec<F
             ]
         }
     }
+}
+
+fn pupil_fields(today: String) -> Vec<Field> {
+    let mut id = field("id", "pupil", "text", String::new());
+    id.help = format!(
+        "{}. Left empty, it is made from the names.",
+        cli_help("pupil", "id")
+            .unwrap_or_default()
+            .trim_end_matches('.')
+    );
+    let needs: Vec<(String, String)> = Need::ALL
+        .iter()
+        .map(|n| {
+            (
+                n.code().to_string(),
+                format!("{} ({})", n.label(), n.code()),
+            )
+        })
+        .collect();
+    let mut secondary: Vec<(String, String)> = vec![(String::new(), "none".into())];
+    secondary.extend(needs.iter().filter(|(c, _)| c != "NSA").cloned());
+    vec![
+        Field {
+            required: true,
+            ..field("name.given", "pupil", "text", String::new())
+        },
+        Field {
+            required: true,
+            ..field("name.family", "pupil", "text", String::new())
+        },
+        id,
+        Field {
+            required: true,
+            ..field("dob", "pupil", "date", String::new())
+        },
+        field("sen.since", "pupil", "date", today),
+        Field {
+            options: [Status::K, Status::E]
+                .iter()
+                .map(|s| (s.code().to_string(), s.label().to_string()))
+                .collect(),
+            ..field("sen.status", "pupil", "select", "K".into())
+        },
+        Field {
+            options: needs,
+            ..field("sen.primary_need", "pupil", "select", "NSA".into())
+        },
+        Field {
+            options: secondary,
+            ..field("sen.secondary_need", "pupil", "select", String::new())
+        },
+    ]
+}
+
+fn cycle_fields(loaded: &Loaded, today: String) -> Vec<Field> {
+    let mut catalogue: Vec<(String, String)> = vec![(String::new(), "none".into())];
+    catalogue.extend(loaded.records.school.provisions.iter().filter_map(|p| {
+        let id = p.id.clone()?;
+        Some((id.clone(), provision_words(p)))
+    }));
+    let mut review_due = field("plan.review_due", "cycle", "date", String::new());
+    review_due.help.push_str(&format!(
+        " Left empty: {} weeks after the start.",
+        crate::commands::new::REVIEW_WEEKS
+    ));
+    vec![
+        field("started", "cycle", "date", today),
+        review_due,
+        Field {
+            rows: vec![Default::default(); ROWS],
+            ..field("plan.outcomes", "cycle", "outcomes", String::new())
+        },
+        Field {
+            options: catalogue,
+            values: vec![String::new(); ROWS],
+            ..field("plan.provision", "cycle", "provision", String::new())
+        },
+    ]
 }
 
 /// A catalogue entry in words: its name, with how often, for how long and with whom.
@@ -542,77 +546,19 @@ fn request(
 ) -> Result<(NewWhat, Extra), Vec<String>> {
     let mut extra = Extra::default();
     let mut missing = Vec::new();
-    let opt = |name: &str, fields: &[Field]| {
-        let v = value(fields, name);
-        (!v.is_empty()).then(|| v.to_string())
-    };
     let id = id.unwrap_or_default().to_string();
     let what = match kind {
-        "pupil" => {
-            let given = value(fields, "name.given").to_string();
-            let family = value(fields, "name.family").to_string();
-            let mut pid = value(fields, "id").to_string();
-            if pid.is_empty() && !given.is_empty() && !family.is_empty() {
-                pid = crate::mis::pupil_id(&given, &family);
-            }
-            for (name, what) in [
-                ("name.given", "the given name"),
-                ("name.family", "the family name"),
-                ("dob", "the date of birth"),
-            ] {
-                if value(fields, name).is_empty() {
-                    missing.push((name, format!("Give {what}.")));
-                }
-            }
-            extra.status = code(fields, "sen.status", &["K", "E"], &mut missing);
-            let needs: Vec<&'static str> = Need::ALL.iter().map(|n| n.code()).collect();
-            extra.primary_need = code(fields, "sen.primary_need", &needs, &mut missing);
-            extra.secondary_need = code(
-                fields,
-                "sen.secondary_need",
-                &needs[..needs.len() - 1],
-                &mut missing,
-            );
-            NewWhat::Pupil {
-                id: pid,
-                given,
-                family,
-                dob: value(fields, "dob").to_string(),
-                date: opt("sen.since", fields),
-            }
-        }
+        "pupil" => pupil_request(fields, &mut extra, &mut missing),
         "cycle" => {
-            if let Some(d) = opt("plan.review_due", fields) {
-                match crate::dates::parse(&d) {
-                    Some(d) => extra.review_due = Some(d),
-                    None => missing.push(("plan.review_due", not_a_date(&d))),
-                }
-            }
-            let outcomes = fields.iter().find(|f| f.name == "plan.outcomes");
-            extra.outcomes = outcomes
-                .map(|f| {
-                    f.rows
-                        .iter()
-                        .map(|r| r.clone().map(|v| v.trim().to_string()))
-                        .filter(|r| r.iter().any(|v| !v.is_empty()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let provision = fields.iter().find(|f| f.name == "plan.provision");
-            for v in provision.map(|f| f.values.clone()).unwrap_or_default() {
-                let v = v.trim().to_string();
-                if !v.is_empty() && !extra.provision.contains(&v) {
-                    extra.provision.push(v);
-                }
-            }
+            cycle_extra(fields, &mut extra, &mut missing);
             NewWhat::Cycle {
                 id,
-                date: opt("started", fields),
+                date: opt(fields, "started"),
             }
         }
         "meeting" => NewWhat::Meeting {
             id,
-            date: opt("date", fields),
+            date: opt(fields, "date"),
         },
         "annual-review" => {
             if value(fields, "meeting").is_empty() {
@@ -624,8 +570,8 @@ fn request(
             }
         }
         _ => {
-            extra.local_authority = opt("local_authority", fields);
-            if let Some(d) = opt("assessment.requested", fields) {
+            extra.local_authority = opt(fields, "local_authority");
+            if let Some(d) = opt(fields, "assessment.requested") {
                 match crate::dates::parse(&d) {
                     Some(d) => extra.requested = Some(d),
                     None => missing.push(("assessment.requested", not_a_date(&d))),
@@ -641,6 +587,78 @@ fn request(
         note(fields, name, text);
     }
     Err(Vec::new())
+}
+
+/// A new pupil, from the form.
+fn pupil_request(
+    fields: &[Field],
+    extra: &mut Extra,
+    missing: &mut Vec<(&'static str, String)>,
+) -> NewWhat {
+    let given = value(fields, "name.given").to_string();
+    let family = value(fields, "name.family").to_string();
+    let mut pid = value(fields, "id").to_string();
+    if pid.is_empty() && !given.is_empty() && !family.is_empty() {
+        pid = crate::mis::pupil_id(&given, &family);
+    }
+    for (name, what) in [
+        ("name.given", "the given name"),
+        ("name.family", "the family name"),
+        ("dob", "the date of birth"),
+    ] {
+        if value(fields, name).is_empty() {
+            missing.push((name, format!("Give {what}.")));
+        }
+    }
+    extra.status = code(fields, "sen.status", &["K", "E"], missing);
+    let needs: Vec<&'static str> = Need::ALL.iter().map(|n| n.code()).collect();
+    extra.primary_need = code(fields, "sen.primary_need", &needs, missing);
+    extra.secondary_need = code(
+        fields,
+        "sen.secondary_need",
+        &needs[..needs.len() - 1],
+        missing,
+    );
+    NewWhat::Pupil {
+        id: pid,
+        given,
+        family,
+        dob: value(fields, "dob").to_string(),
+        date: opt(fields, "sen.since"),
+    }
+}
+
+/// A cycle's review date, outcomes and provision, from the form.
+fn cycle_extra(fields: &[Field], extra: &mut Extra, missing: &mut Vec<(&'static str, String)>) {
+    if let Some(d) = opt(fields, "plan.review_due") {
+        match crate::dates::parse(&d) {
+            Some(d) => extra.review_due = Some(d),
+            None => missing.push(("plan.review_due", not_a_date(&d))),
+        }
+    }
+    let outcomes = fields.iter().find(|f| f.name == "plan.outcomes");
+    extra.outcomes = outcomes
+        .map(|f| {
+            f.rows
+                .iter()
+                .map(|r| r.clone().map(|v| v.trim().to_string()))
+                .filter(|r| r.iter().any(|v| !v.is_empty()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let provision = fields.iter().find(|f| f.name == "plan.provision");
+    for v in provision.map(|f| f.values.clone()).unwrap_or_default() {
+        let v = v.trim().to_string();
+        if !v.is_empty() && !extra.provision.contains(&v) {
+            extra.provision.push(v);
+        }
+    }
+}
+
+/// A field's value, if not empty.
+fn opt(fields: &[Field], name: &str) -> Option<String> {
+    let v = value(fields, name);
+    (!v.is_empty()).then(|| v.to_string())
 }
 
 fn not_a_date(text: &str) -> String {
