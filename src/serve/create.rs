@@ -89,7 +89,7 @@ pub fn route(state: &State, req: &Req, segs: &[&str]) -> Resp {
                 None => return pages::not_found_in(state, loaded, findings),
             },
         };
-        let mut fields = fields(state, loaded, kind, id);
+        let mut fields = fields(state, loaded, kind);
         let mut general = Vec::new();
         if req.method == "POST" {
             fill(&mut fields, req);
@@ -229,7 +229,7 @@ fn field(name: &'static str, record: &str, input: &'static str, value: String) -
 }
 
 /// The form's fields, with their first values.
-fn fields(state: &State, loaded: &Loaded, kind: &str, id: Option<&str>) -> Vec<Field> {
+fn fields(state: &State, loaded: &Loaded, kind: &str) -> Vec<Field> {
     let today = crate::dates::iso(state.as_of);
     match kind {
         "pupil" => pupil_fields(today),
@@ -240,7 +240,6 @@ fn fields(state: &State, loaded: &Loaded, kind: &str, id: Option<&str>) -> Vec<F
             ..field("meeting", "annual-review", "date", String::new())
         }],
         _ => {
-            let _ = id;
             vec![
                 field(
                     "local_authority",
