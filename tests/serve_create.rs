@@ -203,6 +203,9 @@ fn an_invalid_form_writes_nothing_and_shows_the_finding_beside_its_field() {
     assert_eq!(r.status, 422, "{}", r.unescaped());
     let page = r.unescaped();
     assert!(page.contains("Nothing was written"), "{page}");
+    // The summary names the fields to correct, each a link to its field.
+    assert!(page.contains("href=\"#k-plan.review_due\""), "{page}");
+    assert!(page.contains("id=\"k-plan.outcomes\""), "{page}");
     let field = |name: &str| {
         let at = page
             .find(&format!("<code class=\"key\">{name}</code>"))

@@ -98,7 +98,12 @@ pub fn route(state: &State, req: &Req, segs: &[&str]) -> Resp {
                 Err(g) => general = g,
             }
         }
-        let has_notes = !general.is_empty() || fields.iter().any(|f| !f.notes.is_empty());
+        let marked: Vec<&str> = fields
+            .iter()
+            .filter(|f| !f.notes.is_empty())
+            .map(|f| f.name)
+            .collect();
+        let has_notes = !general.is_empty() || !marked.is_empty();
         let mut r = state.pages.render(
             "create.html",
             page_ctx! {
@@ -114,6 +119,7 @@ pub fn route(state: &State, req: &Req, segs: &[&str]) -> Resp {
                 warning => warning(state, kind, id),
                 fields,
                 general,
+                marked,
                 has_notes,
             },
         );
