@@ -16,6 +16,7 @@ use crate::validate::{self, FileCheck};
 use crate::yaml::{self, Failure, ParseError};
 
 pub mod cache;
+pub mod check;
 
 /// The largest record file `sen` reads. A pupil's record is a few kilobytes; anything near
 /// this is not a record, and reading it whole would cost memory for nothing.

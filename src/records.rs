@@ -247,7 +247,9 @@ pub struct RawTransfer {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawName {
+    /// The given name, as on the school roll (one line).
     pub given: Text,
+    /// The family name, as on the school roll (one line).
     pub family: Text,
     /// The name the pupil goes by, used in letters.
     pub preferred: Option<String>,
@@ -266,6 +268,7 @@ pub struct RawSen {
     /// School Census SEN type code of the primary need; required for K and E.
     #[schemars(pattern(crate::schema::need_pattern()))]
     pub primary_need: Option<Text>,
+    /// School Census SEN type code of another need, if there is one (never NSA).
     #[schemars(pattern(crate::schema::need_pattern()))]
     pub secondary_need: Option<Text>,
     /// The date the pupil came off the register: required for N.
@@ -307,6 +310,7 @@ pub struct RawContact {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCycle {
+    /// The day the cycle started (required).
     pub started: Date,
     pub assess: Option<RawAssess>,
     pub plan: Option<Loc<RawPlan>>,
@@ -337,6 +341,7 @@ pub struct RawSpecialist {
 pub struct RawPlan {
     pub agreed: Option<Date>,
     pub agreed_with_parents: Option<bool>,
+    /// What the support should achieve; the review refers to each by its id.
     pub outcomes: Option<Vec<Loc<RawOutcome>>>,
     /// From the catalogue by `ref`, or described in place.
     pub provision: Option<Vec<Loc<RawPlanProvision>>>,
@@ -414,6 +419,7 @@ pub enum Next {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeeting {
+    /// The day of the meeting (required).
     pub date: Date,
     pub parents_present: Option<bool>,
     pub pupil_present: Option<bool>,
@@ -429,6 +435,7 @@ pub struct RawMeeting {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEhcp {
+    /// The local authority that maintains the plan (required).
     pub local_authority: Text,
     pub assessment: Option<Loc<RawAssessment>>,
     /// The date the plan was first issued; required when sen.status is E.
@@ -453,6 +460,7 @@ pub struct RawLaOfficer {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAssessment {
+    /// The request for an EHC needs assessment: the LA decides within 6 weeks.
     pub requested: Option<Date>,
     /// The LA's decision whether to assess.
     pub decision: Option<Date>,

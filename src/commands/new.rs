@@ -25,33 +25,12 @@ pub const REVIEW_WEEKS: i64 = 6;
 
 pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
     let root = ctx.root()?;
-    // Plan: the file's path and its text, every check made before anything is written.
-    let (rel, text) = match &args.what {
-        NewWhat::Pupil {
-            id,
-            given,
-            family,
-            dob,
-            date,
-        } => plan_pupil(root, ctx.as_of, id, given, family, dob, date.as_deref())?,
-        NewWhat::Cycle { id, date } => {
-            let started = date_or(date.as_deref(), "--date", ctx.as_of)?;
-            known_pupil(root, id)?;
-            let rel = free(root, id, "cycles", started)?;
-            (rel.clone(), cycle(&rel, id, started))
-        }
-        NewWhat::Meeting { id, date } => {
-            let on = date_or(date.as_deref(), "--date", ctx.as_of)?;
-            known_pupil(root, id)?;
-            let rel = free(root, id, "meetings", on)?;
-            (rel.clone(), meeting(&rel, id, on))
-        }
-        NewWhat::Ehcp { id } => plan_ehcp(root, ctx.as_of, id)?,
-        NewWhat::AnnualReview { id, meeting } => plan_annual_review(root, ctx.as_of, id, meeting)?,
-    };
-    // Write, then say where.
-    let path = root.join(&rel);
-    crate::write::create_new(root, &rel, text.as_bytes())?;
+    let new = prepare(root, ctx.as_of, &args.what, &Extra::default())?;
+    for w in &new.warnings {
+        eprintln!("warning: {w}");
+    }
+    let path = root.join(&new.rel);
+    crate::write::create_new(root, &new.rel, new.text.as_bytes())?;
     if !root.join(SCHEMA_DIR).is_dir() {
         eprintln!(
             "note: no {SCHEMA_DIR}/ folder in the records, so editors cannot check this file yet\n  help: run `sen schema --out-dir {}` once (see docs/editors.md)",
@@ -62,84 +41,181 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<i32> {
     Ok(0)
 }
 
-/// `sen new pupil`: pupils/ID/pupil.yaml, for an id not yet used.
-fn plan_pupil(
+/// What `sen serve`'s forms add to what the command line gives: a new pupil's status and
+/// needs, a cycle's outcomes, provision from the catalogue and review date, and an EHC
+/// request's date. Empty, the file is the command line's byte for byte.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// A new pupil's `sen.status` code (default K).
+    pub status: Option<&'static str>,
+    /// A new pupil's `sen.primary_need` code (default NSA).
+    pub primary_need: Option<&'static str>,
+    /// A new pupil's `sen.secondary_need` code.
+    pub secondary_need: Option<&'static str>,
+    /// A cycle's `plan.review_due`, instead of [`REVIEW_WEEKS`] after the start.
+    pub review_due: Option<NaiveDate>,
+    /// A cycle's `plan.outcomes`: id (empty if none given), outcome, measure.
+    pub outcomes: Vec<[String; 3]>,
+    /// A cycle's `plan.provision`: ids of the school's catalogue.
+    pub provision: Vec<String>,
+    /// ehcp.yaml's `local_authority`, instead of school.yaml's.
+    pub local_authority: Option<String>,
+    /// ehcp.yaml's `assessment.requested`: the request for an EHC needs assessment.
+    pub requested: Option<NaiveDate>,
+}
+
+/// A new record, ready to write: its path under the root, its text, and what the person
+/// should know (written on standard error by the command line, shown by a form).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub rel: String,
+    pub text: String,
+    pub warnings: Vec<String>,
+}
+
+/// A refusal about one option of `sen new` (`--dob`, `--date` ...), so a form can show it
+/// beside the field that gave it. Its text is the command line's.
+#[derive(Debug)]
+pub struct OptionError {
+    pub option: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for OptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for OptionError {}
+
+fn on(option: &'static str, e: anyhow::Error) -> anyhow::Error {
+    anyhow::Error::new(OptionError {
+        option,
+        message: format!("{e:#}"),
+    })
+}
+
+/// Check what `sen new` was asked for against the records under `root` and build the file
+/// it writes, without writing: the command line and `sen serve`'s forms both write this.
+pub fn prepare(root: &Path, as_of: NaiveDate, what: &NewWhat, extra: &Extra) -> Result<Prepared> {
+    let mut warnings = Vec::new();
+    let (rel, text) = match what {
+        NewWhat::Pupil {
+            id,
+            given,
+            family,
+            dob,
+            date,
+        } => new_pupil(
+            root,
+            as_of,
+            id,
+            (given, family),
+            (dob, date.as_deref()),
+            extra,
+        )?,
+        NewWhat::Cycle { id, date } => {
+            let started = date_or(date.as_deref(), "--date", as_of).map_err(|e| on("--date", e))?;
+            known_pupil(root, id)?;
+            let rel = free(root, id, "cycles", started).map_err(|e| on("--date", e))?;
+            (rel.clone(), cycle(&rel, id, started, extra))
+        }
+        NewWhat::Meeting { id, date } => {
+            let on_day = date_or(date.as_deref(), "--date", as_of).map_err(|e| on("--date", e))?;
+            known_pupil(root, id)?;
+            let rel = free(root, id, "meetings", on_day).map_err(|e| on("--date", e))?;
+            (rel.clone(), meeting(&rel, id, on_day))
+        }
+        NewWhat::Ehcp { id } => {
+            known_pupil(root, id)?;
+            let rel = format!("pupils/{id}/ehcp.yaml");
+            if root.join(&rel).exists() {
+                bail!(
+                    "`{rel}` already exists, and sen new never writes over a record\n  help: edit that file"
+                );
+            }
+            let la = match &extra.local_authority {
+                Some(la) => Some(la.clone()),
+                None => {
+                    crate::load::load(root, as_of)
+                        .records
+                        .school
+                        .local_authority
+                }
+            };
+            (rel.clone(), ehcp(&rel, id, la.as_deref(), extra.requested))
+        }
+        NewWhat::AnnualReview { id, meeting } => {
+            let on_day = parse_date("--meeting", meeting).map_err(|e| on("--meeting", e))?;
+            known_pupil(root, id)?;
+            let rel = free(root, id, "annual-reviews", on_day).map_err(|e| on("--meeting", e))?;
+            if !root.join(format!("pupils/{id}/ehcp.yaml")).is_file() {
+                warnings.push(format!(
+                    "`{id}` has no ehcp.yaml: an annual review is of an EHC plan; add pupils/{id}/ehcp.yaml with the date the plan was issued"
+                ));
+            }
+            let (invited, has_officer) = to_invite(root, as_of, id);
+            (
+                rel.clone(),
+                annual_review(&rel, id, on_day, &invited, has_officer),
+            )
+        }
+    };
+    Ok(Prepared {
+        rel,
+        text,
+        warnings,
+    })
+}
+
+/// `sen new pupil`'s checks and file: (path, text).
+fn new_pupil(
     root: &Path,
     as_of: NaiveDate,
     id: &str,
-    given: &str,
-    family: &str,
-    dob: &str,
-    date: Option<&str>,
+    (given, family): (&str, &str),
+    (dob, date): (&str, Option<&str>),
+    extra: &Extra,
 ) -> Result<(String, String)> {
-    check_id(id)?;
-    let since = date_or(date, "--date", as_of)?;
-    let dob = parse_date("--dob", dob)?;
-    let given = required("--given", given)?;
-    let family = required("--family", family)?;
+    check_id(id).map_err(|e| on("id", e))?;
+    let since = date_or(date, "--date", as_of).map_err(|e| on("--date", e))?;
+    let dob = parse_date("--dob", dob).map_err(|e| on("--dob", e))?;
+    let given = required("--given", given).map_err(|e| on("--given", e))?;
+    let family = required("--family", family).map_err(|e| on("--family", e))?;
     if dob > since {
-        bail!(
-            "the date of birth {} is after the date SEN provision starts, {}\n  help: check --dob, or give the start with --date",
-            uk(dob),
-            uk(since)
-        );
+        return Err(on(
+            "--dob",
+            anyhow::anyhow!(
+                "the date of birth {} is after the date SEN provision starts, {}\n  help: check --dob, or give the start with --date",
+                uk(dob),
+                uk(since)
+            ),
+        ));
     }
     if dob > as_of {
-        bail!("the date of birth {} is in the future", uk(dob));
+        return Err(on(
+            "--dob",
+            anyhow::anyhow!("the date of birth {} is in the future", uk(dob)),
+        ));
     }
     let rel = format!("pupils/{id}/pupil.yaml");
     if root.join(&rel).exists() {
-        bail!(
-            "pupil `{id}` already exists: `{rel}` is there, and sen new never writes over a record\n  help: edit that file, or choose another id"
-        );
+        return Err(on(
+            "id",
+            anyhow::anyhow!(
+                "pupil `{id}` already exists: `{rel}` is there, and sen new never writes over a record\n  help: edit that file, or choose another id"
+            ),
+        ));
     }
-    let text = pupil(&rel, given, family, dob, since);
-    Ok((rel, text))
+    Ok((rel.clone(), pupil(&rel, given, family, (dob, since), extra)))
 }
 
-/// `sen new ehcp`: pupils/ID/ehcp.yaml, naming the school's local authority.
-fn plan_ehcp(root: &Path, as_of: NaiveDate, id: &str) -> Result<(String, String)> {
-    known_pupil(root, id)?;
-    let rel = format!("pupils/{id}/ehcp.yaml");
-    if root.join(&rel).exists() {
-        bail!(
-            "`{rel}` already exists, and sen new never writes over a record\n  help: edit that file"
-        );
-    }
-    let la = crate::load::load(root, as_of)
-        .records
-        .school
-        .local_authority;
-    let text = ehcp(&rel, id, la.as_deref());
-    Ok((rel, text))
-}
-
-/// `sen new annual-review`: pupils/ID/annual-reviews/DATE.yaml, inviting those the records
-/// know.
-fn plan_annual_review(
-    root: &Path,
-    as_of: NaiveDate,
-    id: &str,
-    meeting: &str,
-) -> Result<(String, String)> {
-    let on = parse_date("--meeting", meeting)?;
-    known_pupil(root, id)?;
-    let rel = free(root, id, "annual-reviews", on)?;
-    if !root.join(format!("pupils/{id}/ehcp.yaml")).is_file() {
-        eprintln!(
-            "warning: `{id}` has no ehcp.yaml: an annual review is of an EHC plan; add pupils/{id}/ehcp.yaml with the date the plan was issued"
-        );
-    }
+/// Those who will be asked for advice for an annual review, as far as the records know
+/// them: the parents, and the LA's SEN officer from ehcp.yaml (and whether there is one).
+fn to_invite(root: &Path, as_of: NaiveDate, id: &str) -> (Vec<Invitee>, bool) {
     let loaded = crate::load::load(root, as_of);
     let folder = loaded.records.pupils.iter().find(|f| f.id == id);
-    let (invited, has_officer) = invitees(folder);
-    let text = annual_review(&rel, id, on, &invited, has_officer);
-    Ok((rel, text))
-}
-
-/// Those who will be asked for advice, as far as the records know them: the parents, and
-/// the LA's SEN officer from ehcp.yaml (and whether there is one).
-fn invitees(folder: Option<&crate::model::PupilFolder>) -> (Vec<Invitee>, bool) {
     let mut invited: Vec<Invitee> = folder
         .and_then(|f| f.pupil.as_ref())
         .map(|p| {
@@ -231,7 +307,13 @@ fn free(root: &Path, id: &str, folder: &str, on: NaiveDate) -> Result<String> {
     Ok(rel)
 }
 
-fn pupil(rel: &str, given: &str, family: &str, dob: NaiveDate, since: NaiveDate) -> String {
+fn pupil(
+    rel: &str,
+    given: &str,
+    family: &str,
+    (dob, since): (NaiveDate, NaiveDate),
+    extra: &Extra,
+) -> String {
     pupil_yaml(
         rel,
         &PupilSkeleton {
@@ -239,19 +321,80 @@ fn pupil(rel: &str, given: &str, family: &str, dob: NaiveDate, since: NaiveDate)
             family: family.to_string(),
             dob: Some(dob),
             since: Some(since),
+            status: extra.status,
+            primary_need: extra.primary_need,
+            secondary_need: extra.secondary_need,
             ..PupilSkeleton::default()
         },
     )
 }
 
-fn cycle(rel: &str, id: &str, started: NaiveDate) -> String {
-    let review_due = add_days(started, REVIEW_WEEKS * 7);
+/// A YAML scalar for an id as written in records.md (`reading`, `lexia`): plain when it is
+/// lowercase letters, digits and `-`, else quoted.
+fn id_scalar(id: &str) -> String {
+    let plain = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-');
+    if plain { id.to_string() } else { quote(id) }
+}
+
+/// The `outcomes:` and `provision:` lines of a new plan: the commented examples, or what
+/// a form chose.
+fn plan_lists(extra: &Extra) -> (String, String) {
+    let mut outcomes = String::from(
+        "  outcomes:               # what the support should achieve; the review refers to each by its id:\n",
+    );
+    if extra.outcomes.is_empty() {
+        outcomes.push_str("    # - { id: reading, outcome: \"Reads a Year 3 text at 40 words a minute\", measure: \"Timed reading, weekly\" }\n");
+    }
+    for [id, outcome, measure] in &extra.outcomes {
+        let id = if id.is_empty() {
+            "null".to_string()
+        } else {
+            id_scalar(id)
+        };
+        let text = |t: &str| {
+            if t.is_empty() {
+                "null".to_string()
+            } else {
+                quote(t)
+            }
+        };
+        outcomes.push_str(&format!(
+            "    - {{ id: {id}, outcome: {}, measure: {} }}\n",
+            text(outcome),
+            text(measure)
+        ));
+    }
+    let mut provision = String::from(
+        "  provision:              # `ref` to an id in school.yaml's provisions, or described in place:\n",
+    );
+    if extra.provision.is_empty() {
+        provision.push_str("    # - { ref: lexia }\n    # - { name: Pre-teaching vocabulary, staff: class teacher, group_size: 4,\n    #     sessions_per_week: 2, minutes_per_session: 15, cost_per_hour: 0 }\n");
+    }
+    for r in &extra.provision {
+        provision.push_str(&format!("    - {{ ref: {} }}\n", id_scalar(r)));
+    }
+    (outcomes, provision)
+}
+
+fn cycle(rel: &str, id: &str, started: NaiveDate, extra: &Extra) -> String {
+    let (review_due, when) = match extra.review_due {
+        Some(d) => (d, String::new()),
+        None => (
+            add_days(started, REVIEW_WEEKS * 7),
+            format!(": {REVIEW_WEEKS} weeks after the start"),
+        ),
+    };
+    let (outcomes, provision) = plan_lists(extra);
     let mut t = header(rel, "cycle");
     t.push_str(&format!(
         "# {id}: an assess-plan-do-review cycle (6.44-6.54), started {}.\n\
          started: {}\n\
          assess:\n  summary: null           # what the assessment found: the teacher's assessment, data, observations\n  pupil_views: null       # what the pupil says\n  parent_views: null      # what the parents say\n  specialists:            # specialists involved (6.58-6.59), one line each:\n    # - {{ role: educational psychologist, date: {}, advice: \"...\" }}\n\
-         plan:\n  agreed: null            # the date the plan was agreed\n  agreed_with_parents: false\n  outcomes:               # what the support should achieve; the review refers to each by its id:\n    # - {{ id: reading, outcome: \"Reads a Year 3 text at 40 words a minute\", measure: \"Timed reading, weekly\" }}\n  provision:              # `ref` to an id in school.yaml's provisions, or described in place:\n    # - {{ ref: lexia }}\n    # - {{ name: Pre-teaching vocabulary, staff: class teacher, group_size: 4,\n    #     sessions_per_week: 2, minutes_per_session: 15, cost_per_hour: 0 }}\n  review_due: {}     # the review with parents and pupil (6.48): {REVIEW_WEEKS} weeks after the start\n\
+         plan:\n  agreed: null            # the date the plan was agreed\n  agreed_with_parents: false\n{outcomes}{provision}  review_due: {}     # the review with parents and pupil (6.48){when}\n\
          # Add the review once it has been held (6.53-6.54):\n\
          # review:\n\
          #   date: YYYY-MM-DD\n\
@@ -288,19 +431,37 @@ fn meeting(rel: &str, id: &str, on: NaiveDate) -> String {
     t
 }
 
-fn ehcp(rel: &str, id: &str, local_authority: Option<&str>) -> String {
+fn ehcp(
+    rel: &str,
+    id: &str,
+    local_authority: Option<&str>,
+    requested: Option<NaiveDate>,
+) -> String {
+    let assessment = match requested {
+        None => "# assessment:\n\
+                 #   requested: YYYY-MM-DD   # the request: the LA decides within 6 weeks\n\
+                 #   decision: YYYY-MM-DD    # the LA's decision whether to assess\n\
+                 #   decision_outcome: assess   # assess | refuse\n\
+                 #   draft: YYYY-MM-DD       # the draft plan\n\
+                 #   final: YYYY-MM-DD       # the final plan: within 20 weeks of the request\n"
+            .to_string(),
+        Some(d) => format!(
+            "assessment:\n\
+             \x20 requested: {}     # the request: the LA decides within 6 weeks\n\
+             \x20 decision: null          # the LA's decision whether to assess\n\
+             \x20 decision_outcome: null  # assess | refuse\n\
+             \x20 draft: null             # the draft plan\n\
+             \x20 final: null             # the final plan: within 20 weeks of the request\n",
+            iso(d)
+        ),
+    };
     let mut t = header(rel, "ehcp");
     t.push_str(&format!(
         "# {id}: the EHC needs assessment and plan. Fill in `issued` from the final plan.\n\
          local_authority: {}   # the local authority that maintains the plan\n\
          # The request for an EHC needs assessment and the LA's timeline (9.14-9.40), if the\n\
          # school was involved; delete this block otherwise.\n\
-         # assessment:\n\
-         #   requested: YYYY-MM-DD   # the request: the LA decides within 6 weeks\n\
-         #   decision: YYYY-MM-DD    # the LA's decision whether to assess\n\
-         #   decision_outcome: assess   # assess | refuse\n\
-         #   draft: YYYY-MM-DD       # the draft plan\n\
-         #   final: YYYY-MM-DD       # the final plan: within 20 weeks of the request\n\
+         {assessment}\
          issued: null                # the date the plan was first issued (required for status E)\n\
          # The LA's SEN officer for this child, asked for advice before each annual review:\n\
          # la_officer: {{ name: \"...\", email: \"...\", phone: \"...\" }}\n",
@@ -426,7 +587,12 @@ mod tests {
 
     #[test]
     fn cycle_is_reviewed_six_weeks_after_it_starts() {
-        let t = cycle("pupils/a/cycles/2026-11-23.yaml", "a", ymd(2026, 11, 23));
+        let t = cycle(
+            "pupils/a/cycles/2026-11-23.yaml",
+            "a",
+            ymd(2026, 11, 23),
+            &Extra::default(),
+        );
         assert!(t.contains("started: 2026-11-23\n"), "{t}");
         assert!(t.contains("review_due: 2027-01-04 "), "{t}");
     }
@@ -437,8 +603,8 @@ mod tests {
             "pupils/a/pupil.yaml",
             "Zoë: \"Z\"",
             "O'Brien #1",
-            ymd(2017, 3, 14),
-            ymd(2026, 11, 23),
+            (ymd(2017, 3, 14), ymd(2026, 11, 23)),
+            &Extra::default(),
         );
         let raw: crate::records::RawPupil = crate::yaml::parse(&t).expect("parses");
         assert_eq!(raw.name.value.given.value, "Zoë: \"Z\"");

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod child;
+mod create;
 mod documents;
 pub mod history;
 pub mod pages;

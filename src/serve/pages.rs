@@ -168,6 +168,10 @@ const TEMPLATES: [(&str, &str); 12] = [
         "message.html",
         include_str!("../../templates/serve/message.html"),
     ),
+    (
+        "create.html",
+        include_str!("../../templates/serve/create.html"),
+    ),
 ];
 
 const CSS: &str = include_str!("../../templates/serve/sen.css");
@@ -271,7 +275,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (false, ["pupils", id]) => {
             let mut model = lock_model(state);
             let (l, f, renderer) = model.refresh_with_renderer(&state.root, state.as_of);
-            pupil(state, l, f, renderer, id)
+            pupil(state, req, l, f, renderer, id)
         }
         (false, ["pupils", id, "record.html" | "record.docx"]) => {
             let format = if segs[2].ends_with("docx") {
@@ -317,6 +321,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (false, ["census"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "census")),
         (true, ["import"]) => documents::mis_run(state, req, "import"),
         (true, ["census"]) => documents::mis_run(state, req, "census"),
+        (_, ["new", "pupil"] | ["pupils", _, "new", _]) => super::create::route(state, req, &segs),
         _ => not_found(state),
     }
 }
@@ -809,6 +814,7 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
 
 fn pupil(
     state: &State,
+    req: &Req,
     loaded: &Loaded,
     findings: &[Finding],
     renderer: Result<&render::Renderer, &str>,
@@ -817,6 +823,7 @@ fn pupil(
     let Some(folder) = loaded.records.pupils.iter().find(|f| f.id == id) else {
         return not_found_in(state, loaded, findings);
     };
+    let known = known_as(loaded, id);
     let items: Vec<Item> = {
         let mut mine: Vec<Finding> = findings
             .iter()
@@ -824,9 +831,21 @@ fn pupil(
             .cloned()
             .collect();
         crate::findings::sort(&mut mine);
-        let name = known_as(loaded, id);
-        mine.iter().map(|f| item(f, Some(&name))).collect()
+        mine.iter().map(|f| item(f, Some(&known))).collect()
     };
+    // After a form wrote a file of this pupil's: that file's findings now.
+    let written = req.query_value("written").filter(|rel| {
+        rel.starts_with(&format!("pupils/{id}/")) && record_path(&state.root, rel).is_some()
+    });
+    let written_items: Vec<Item> = written.as_ref().map_or_else(Vec::new, |rel| {
+        let mut now: Vec<Finding> = findings
+            .iter()
+            .filter(|f| f.file.as_deref() == Some(rel.as_str()))
+            .cloned()
+            .collect();
+        crate::findings::sort(&mut now);
+        now.iter().map(|f| item(f, Some(&known))).collect()
+    });
     let name = pupil_name(loaded, id);
     let (record, passport) = match &folder.pupil {
         Some(_) => match renderer {
@@ -856,6 +875,8 @@ fn pupil(
             base => format!("/pupils/{}", href(id)),
             history => super::history::pupil_history(&state.root, id),
             offer => super::history::offer(state),
+            written, written_items,
+            has_ehcp => folder.ehcp.is_some() || state.root.join(format!("pupils/{id}/ehcp.yaml")).exists(),
         },
     )
 }

@@ -534,3 +534,118 @@ fn a_senco_edits_a_file_as_text_and_records_it_in_history() {
     wait_for(&d, "the history", |t| t.contains("pupil file as text"));
     d.screenshot(&shots.join("pupil-history-1280.png"));
 }
+
+/// Set a field's value as a person choosing it would (a date picker's value is YYYY-MM-DD
+/// whatever the browser's language, so it is set, not typed).
+fn set_value(d: &Driver, css: &str, value: &str) {
+    d.find(css);
+    d.cmd(
+        "POST",
+        "execute/sync",
+        Some(json!({
+            "script": "var e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+            "args": [css, value],
+        })),
+    );
+}
+
+fn type_into(d: &Driver, css: &str, text: &str) {
+    let el = d.find(css);
+    d.cmd(
+        "POST",
+        &format!("element/{el}/value"),
+        Some(json!({ "text": text })),
+    );
+}
+
+#[test]
+fn a_senco_creates_a_pupil_and_a_cycle_through_the_forms() {
+    let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
+        eprintln!(
+            "skipped: the browser test needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("oakfield");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("serve-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let s = serve::start(&root, AS_OF, &[]);
+    let d = Driver::start(&chromium, &chromedriver, &downloads);
+    d.go(&format!("http://127.0.0.1:{}/?token={}", s.port, s.token));
+    wait_for(&d, "the to-do list", |t| t.contains("To do"));
+
+    // From the register, "New pupil".
+    d.go(&format!("{}/register", s.origin()));
+    wait_for(&d, "the register", |t| t.contains("SEN register"));
+    d.click(&d.find("a.button[href='/new/pupil']"));
+    let form = wait_for(&d, "the new pupil form", |t| t.contains("New pupil"));
+    assert!(
+        form.contains("name.given") && form.contains("Date of birth."),
+        "{form}"
+    );
+    type_into(&d, "input[name='name.given']", "Nia");
+    type_into(&d, "input[name='name.family']", "Evans");
+    // A date of birth after SEN support started: refused, shown beside it, nothing written.
+    set_value(&d, "input[name='dob']", "2026-11-30");
+    d.screenshot(&shots.join("create-pupil-1280.png"));
+    d.click(&d.find("button.primary"));
+    let refused = wait_for(&d, "the refusal", |t| t.contains("Nothing was written"));
+    assert!(
+        refused.contains("is after the date SEN provision starts"),
+        "{refused}"
+    );
+    assert!(!root.join("pupils/nia-evans").exists());
+    d.screenshot(&shots.join("create-pupil-refused-1280.png"));
+    d.window(800, 1100);
+    d.screenshot(&shots.join("create-pupil-refused-tablet.png"));
+    d.window(1280, 1000);
+    // Corrected: written, and the pupil's page says so.
+    set_value(&d, "input[name='dob']", "2017-03-14");
+    d.click(&d.find("button.primary"));
+    let page = wait_for(&d, "the new pupil's page", |t| t.contains("Written:"));
+    assert!(page.contains("pupils/nia-evans/pupil.yaml"), "{page}");
+    assert!(root.join("pupils/nia-evans/pupil.yaml").is_file());
+
+    // Their first cycle, with an outcome and provision from the catalogue.
+    d.click(&d.find("a.button[href$='/new/cycle']"));
+    wait_for(&d, "the new cycle form", |t| t.contains("New cycle"));
+    type_into(&d, "input[name='plan.outcomes.id']", "reading");
+    type_into(
+        &d,
+        "input[name='plan.outcomes.outcome']",
+        "Reads a Year 3 text at 40 words a minute",
+    );
+    type_into(
+        &d,
+        "input[name='plan.outcomes.measure']",
+        "Timed reading, weekly",
+    );
+    set_value(&d, "select[name='plan.provision']", "lexia");
+    d.screenshot(&shots.join("create-cycle-1280.png"));
+    d.window(800, 1100);
+    d.screenshot(&shots.join("create-cycle-tablet.png"));
+    d.window(1280, 1000);
+    d.click(&d.find("button.primary"));
+    let page = wait_for(&d, "the cycle written", |t| t.contains("Written:"));
+    assert!(
+        page.contains("pupils/nia-evans/cycles/2026-11-23.yaml"),
+        "{page}"
+    );
+    d.screenshot(&shots.join("create-written-1280.png"));
+    let text =
+        std::fs::read_to_string(root.join("pupils/nia-evans/cycles/2026-11-23.yaml")).unwrap();
+    assert!(text.contains("    - { ref: lexia }\n"), "{text}");
+    assert!(text.contains("id: reading"), "{text}");
+
+    // On the register.
+    d.go(&format!("{}/register", s.origin()));
+    let register = wait_for(&d, "the register", |t| t.contains("SEN register"));
+    assert!(register.contains("Evans, Nia"), "{register}");
+}

@@ -28,6 +28,7 @@ mod readers;
 mod reports;
 mod rules;
 mod serve;
+mod serve_create;
 mod serve_text;
 mod story;
 mod trust;
