@@ -131,7 +131,7 @@ pub struct Pages {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 13] = [
     (
         "layout.html",
         include_str!("../../templates/serve/layout.html"),
