@@ -419,7 +419,7 @@ fn block_lines(rest: &[String], value: &Value, indent: usize, unit: usize) -> St
 fn flow_nest(rest: &[String], value: &Value) -> String {
     match rest.split_first() {
         None => scalar_text(value, Style::Plain),
-        Some((k, more)) if more.is_empty() => format!("{k}: {}", scalar_text(value, Style::Plain)),
+        Some((k, [])) => format!("{k}: {}", scalar_text(value, Style::Plain)),
         Some((k, more)) => format!("{k}: {{ {} }}", flow_nest(more, value)),
     }
 }
