@@ -114,6 +114,41 @@ pub fn apply(text: &str, change: &Change) -> Result<String, EditError> {
     }
 }
 
+// ---------------------------------------------------------------- reading a value
+
+/// The scalar at `path` as its value reads (`None` where the key is absent, null, not one
+/// value, or the text is not YAML).
+pub fn value_at(text: &str, path: &[Seg]) -> Option<String> {
+    let tree = Tree::parse(text).ok()?;
+    match find(&tree.root, path)? {
+        n @ Node::Scalar { value, .. } if !n.is_null() => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// Whether the key (or item) at `path` is in the text, whatever its value.
+pub fn exists(text: &str, path: &[Seg]) -> bool {
+    Tree::parse(text).is_ok_and(|t| find(&t.root, path).is_some())
+}
+
+/// How many items the list at `path` holds (0 where there is none).
+pub fn count_at(text: &str, path: &[Seg]) -> usize {
+    let Ok(tree) = Tree::parse(text) else {
+        return 0;
+    };
+    match find(&tree.root, path) {
+        Some(Node::Seq { items, .. }) => items.len(),
+        _ => 0,
+    }
+}
+
+/// The 1-based line where the value at `path` stands.
+pub fn line_at(text: &str, path: &[Seg]) -> Option<u32> {
+    let tree = Tree::parse(text).ok()?;
+    let at = find(&tree.root, path)?.start();
+    u32::try_from(text[..at].matches('\n').count() + 1).ok()
+}
+
 // ---------------------------------------------------------------- the tree of a file
 
 #[derive(Debug)]

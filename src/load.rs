@@ -423,6 +423,27 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     )
 }
 
+/// What `sen check` would read if the file `rel` (relative, with `/`) held `text`: every
+/// record under `root` read and checked as [`load`] reads it, with `text` in that file's
+/// place. A form checks the file it would write with this before writing it.
+pub fn load_as_if(root: &Path, as_of: NaiveDate, rel: &str, text: &str) -> Loaded {
+    let (files, findings, pupil_dirs) = walk(root);
+    assemble(
+        root,
+        files,
+        findings,
+        pupil_dirs,
+        as_of,
+        &|path: &Path, place: Place| {
+            let mut r = read(root, path, place);
+            if r.rel == rel {
+                r.text = Ok(text.to_string());
+            }
+            r
+        },
+    )
+}
+
 /// Load `data` as the content of every kind of record file at once (school, pupil, cycle,
 /// meeting, EHC plan, annual review of one pupil `a`), with no file system: the loader's
 /// half of [`crate::fuzz::fuzz_one`].

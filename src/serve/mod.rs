@@ -9,6 +9,7 @@ pub mod access;
 pub mod child;
 mod documents;
 pub mod pages;
+pub mod record;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -78,7 +78,11 @@ pub struct Pages {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
+    (
+        "record.html",
+        include_str!("../../templates/serve/record.html"),
+    ),
     (
         "layout.html",
         include_str!("../../templates/serve/layout.html"),
@@ -256,6 +260,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (false, ["census"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "census")),
         (true, ["import"]) => documents::mis_run(state, req, "import"),
         (true, ["census"]) => documents::mis_run(state, req, "census"),
+        (_, ["record", _, ..]) => super::record::route(state, req),
         _ => not_found(state),
     }
 }
@@ -308,6 +313,8 @@ struct Item {
     file: Option<String>,
     line: Option<u32>,
     file_href: Option<String>,
+    /// The form that resolves it, as (label, address).
+    action: Option<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
@@ -361,6 +368,7 @@ fn item(f: &Finding) -> Item {
         }),
         file,
         line: f.line,
+        action: super::record::action_for(f),
     }
 }
 
@@ -528,6 +536,8 @@ struct FileRow {
     /// The path inside the pupil's folder.
     short: String,
     href: String,
+    /// The forms that record into it, as (label, address).
+    record: Vec<(&'static str, String)>,
 }
 
 /// The record files of one pupil's folder, as the loader places them (no link followed).
@@ -551,6 +561,7 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
         let rel = rel.join("/");
         if crate::load::record_kind(&rel).is_some() {
             out.push(FileRow {
+                record: super::record::forms_for(&rel),
                 href: format!("/files/{}", href(&rel)),
                 short: rel
                     .strip_prefix(&format!("pupils/{id}/"))
@@ -680,7 +691,7 @@ struct Line {
 }
 
 /// A record file under the root, reached without a link: `None` for anything else.
-fn record_path(root: &Path, rel: &str) -> Option<PathBuf> {
+pub(super) fn record_path(root: &Path, rel: &str) -> Option<PathBuf> {
     if rel.is_empty()
         || rel.contains('\\')
         || rel.split('/').any(|s| s.is_empty() || s.starts_with('.'))
