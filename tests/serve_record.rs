@@ -128,7 +128,6 @@ fn an_annual_reviews_report_and_decision_and_a_meetings_record_shared() {
         &s,
         &page,
         &[
-            ("invitations_sent", "2026-10-26"),
             ("report_sent", "2026-11-19"),
             ("la_decision", "2026-11-23"),
             ("la_outcome", "amend"),

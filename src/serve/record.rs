@@ -346,11 +346,12 @@ fn changes(fields: &mut [Field], req: &Req) -> Result<Vec<Change>, ()> {
     let mut out = Vec::new();
     let mut bad = false;
     for f in fields.iter_mut() {
-        let typed = req
-            .form_value(&f.key)
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        // A field the post does not carry at all is left as it is (a browser sends every
+        // field; an empty one means "not yet").
+        let Some(typed) = req.form_value(&f.key) else {
+            continue;
+        };
+        let typed = typed.trim().to_string();
         let was = std::mem::replace(&mut f.value, typed.clone());
         if typed == was {
             continue;
