@@ -72,7 +72,7 @@ fn a_review_recorded_adds_only_the_review_and_its_finding_leaves_home() {
         assert!(text.contains(&format!("name=\"{key}\"")), "no field {key}");
     }
     assert!(text.contains("type=\"date\""));
-    assert!(text.contains("less-than-expected: less progress than expected"));
+    assert!(text.contains("less progress than expected (less-than-expected)"));
     assert!(text.contains("Reads a Year 3 text aloud at 70 words a minute"));
     let r = post(
         &s,
@@ -231,11 +231,14 @@ fn forged_posts_links_and_invalid_input_write_nothing() {
         ],
     );
     assert_eq!(r.status, 422, "{}", r.text());
-    assert!(
-        r.unescaped().contains("missing required key `date`"),
-        "{}",
-        r.text()
-    );
+    // Beside the field that fills it.
+    let body = r.unescaped();
+    let wrong = body
+        .find("class=\"field wrong\"")
+        .expect("a field marked wrong");
+    let field = &body[wrong..wrong + body[wrong..].find("</div>").expect("end")];
+    assert!(field.contains("name=\"review.date\""), "{field}");
+    assert!(field.contains("missing required key `date`"), "{field}");
     // A day that is not in the calendar, and a code that is not one of the choices.
     let r = s.post(
         &page,

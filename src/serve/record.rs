@@ -58,7 +58,7 @@ impl Form {
         match self {
             Form::Notified => "Record the parents' notification",
             Form::Review => "Record the review",
-            Form::Shared => "Record the record shared with parents",
+            Form::Shared => "Record when parents were given the record",
             Form::AnnualReview => "Record the annual review's letters and decision",
             Form::Transfer => "Record the SEN record sent",
         }
@@ -110,7 +110,9 @@ pub fn action_for(f: &Finding) -> Option<(&'static str, String)> {
         }
         _ => return None,
     };
-    if f.kind == Kind::Invalid {
+    // A duty done late is done: no form changes that. Only what is still to do, or a
+    // record left incomplete, is resolved by recording it.
+    if !matches!(f.kind, Kind::Overdue | Kind::Due | Kind::Incomplete) {
         return None;
     }
     let rel = f.file.as_deref()?;
@@ -147,12 +149,18 @@ struct Field {
 fn choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
         .iter()
-        .map(|(c, w)| (c.to_string(), format!("{c}: {w}")))
+        .map(|(c, w)| {
+            let shown = match *c {
+                "true" | "false" => w.to_string(),
+                _ => format!("{w} ({c})"),
+            };
+            (c.to_string(), shown)
+        })
         .collect()
 }
 
 const ACHIEVED: [(&str, &str); 3] = [
-    ("achieved", "the outcome was achieved"),
+    ("achieved", "achieved"),
     ("partly", "partly achieved"),
     ("not-achieved", "not achieved"),
 ];
@@ -322,7 +330,7 @@ fn review_fields(text: &str) -> Vec<Field> {
         out.push(choice(
             &format!("review.outcomes.{id}"),
             &format!("Outcome “{words}”"),
-            "How far the outcome was achieved, keyed by outcome id.",
+            "How far this outcome was achieved, as the review found (6.53).",
             &ACHIEVED,
         ));
     }
@@ -475,7 +483,7 @@ fn show(
             "record.html",
             page_ctx! {
                 frame => frame(state, l, f, "register"),
-                title => page.form.label(),
+                title => format!("{}: {}", page.form.label(), pages::pupil_name(l, pupil)),
                 rel => page.rel,
                 action => form_href(page.form, page.rel),
                 file_href => format!("/files/{}", href(page.rel)),
@@ -586,8 +594,18 @@ fn beside(fields: &mut [Field], would: &str, findings: Vec<Finding>) -> Vec<Stri
             Some(h) => format!("{} ({h})", f.message),
             None => f.message.clone(),
         };
-        match f.line.and_then(|l| lines.get(&l)) {
-            Some(i) => fields[*i].problems.push(text),
+        // "missing required key `date`" belongs beside the field that fills it.
+        let missing = f
+            .message
+            .strip_prefix("missing required key `")
+            .and_then(|m| m.strip_suffix('`'))
+            .and_then(|k| {
+                fields
+                    .iter()
+                    .position(|x| x.key == k || x.key.ends_with(&format!(".{k}")))
+            });
+        match missing.or_else(|| f.line.and_then(|l| lines.get(&l).copied())) {
+            Some(i) => fields[i].problems.push(text),
             None => general.push(text),
         }
     }
