@@ -474,7 +474,7 @@ fn show(
     let fields: Vec<Field> = fields
         .iter()
         .map(|f| Field {
-            help: help(page.kind, &f.key, &f.help),
+            help: help(page.kind, &f.key, &f.help).replace("null until", "empty until"),
             ..f.clone()
         })
         .collect();
