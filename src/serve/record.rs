@@ -573,8 +573,7 @@ fn findings_new(state: &State, page: &Page, would: &str) -> Vec<Finding> {
         }
         Err(_) => Vec::new(),
     };
-    crate::load::load_as_if(&state.root, state.as_of, page.rel, would)
-        .findings
+    crate::load::check_as_if(&state.root, state.as_of, page.rel, would)
         .into_iter()
         .filter(|f| f.file.as_deref() == Some(page.rel) && f.kind == Kind::Invalid)
         .filter(|f| !now.contains(&key(f)))
