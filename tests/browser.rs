@@ -479,6 +479,18 @@ fn a_senco_records_a_review_and_a_notification_and_each_finding_leaves_home() {
         "{form}"
     );
     d.screenshot(&shots.join("record-review.png"));
+    // Without the date of the review: refused, the finding beside the date, nothing written.
+    choose(&d, "review.progress", "expected");
+    d.click(&d.find("form.record button.primary"));
+    let refused = wait_for(&d, "the finding beside the date", |t| {
+        t.contains("missing required key `date`")
+    });
+    assert!(refused.contains("Review held on"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(root.join(cycle)).unwrap(),
+        cycle_before
+    );
+    d.screenshot(&shots.join("record-review-invalid.png"));
     let date = d.find("input[name='review.date']");
     type_date(&d, &date, "2026-11-23");
     choose(&d, "review.parents_present", "true");
@@ -501,6 +513,29 @@ fn a_senco_records_a_review_and_a_notification_and_each_finding_leaves_home() {
         t.contains("Parents notified on")
     });
     d.screenshot(&shots.join("record-notified.png"));
+    // Meanwhile the file changes in a text editor: the form is refused, both shown.
+    let edited = std::fs::read_to_string(root.join(pupil))
+        .unwrap()
+        .replace("class: 3 Birch", "class: 3 Birch   # to 3 Oak in January");
+    std::fs::write(root.join(pupil), &edited).unwrap();
+    type_date(
+        &d,
+        &d.find("input[name='sen.parents_notified']"),
+        "2026-11-20",
+    );
+    d.click(&d.find("form.record button.primary"));
+    let stale = wait_for(&d, "the stale form refused", |t| {
+        t.contains("The file as it is now")
+    });
+    assert!(stale.contains("# to 3 Oak in January"), "{stale}");
+    assert!(stale.contains("What this form would write"), "{stale}");
+    assert_eq!(std::fs::read_to_string(root.join(pupil)).unwrap(), edited);
+    d.screenshot(&shots.join("record-stale.png"));
+    // Opened again on the file as it is now, and recorded.
+    d.click(&d.find("a.button[href^='/record/notified/']"));
+    wait_for(&d, "the notification form", |t| {
+        t.contains("Parents notified on")
+    });
     type_date(
         &d,
         &d.find("input[name='sen.parents_notified']"),

@@ -339,3 +339,30 @@ fn read_only_shows_no_form_and_refuses_the_post() {
     assert_eq!(r.status, 403);
     assert_eq!(read(&root, ZAINAB), before);
 }
+
+#[test]
+fn a_transfers_record_sent_changes_its_date_and_nothing_else() {
+    let (_d, root) = school();
+    let rel = "pupils/isla-mackenzie/pupil.yaml";
+    let before = read(&root, rel);
+    let s = serve::start(&root, AS_OF, &[]);
+    let page = format!("/record/transfer/{rel}");
+    let (text, _, _) = form(&s, &page);
+    assert!(
+        text.contains("value=\"2026-10-02\""),
+        "the date now is not shown"
+    );
+    let r = post(&s, &page, &[("transfer.sen_record_sent", "2026-09-25")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        read(&root, rel),
+        before.replace(
+            "sen_record_sent: 2026-10-02   # sent after",
+            "sen_record_sent: 2026-09-25   # sent after"
+        )
+    );
+    // Emptied: "not yet", written as records.md writes it.
+    let r = post(&s, &page, &[("transfer.sen_record_sent", "")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert!(read(&root, rel).contains("  sen_record_sent: null   # sent after"));
+}

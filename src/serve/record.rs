@@ -603,7 +603,14 @@ fn beside(fields: &mut [Field], would: &str, findings: Vec<Finding>) -> Vec<Stri
                     .iter()
                     .position(|x| x.key == k || x.key.ends_with(&format!(".{k}")))
             });
-        match missing.or_else(|| f.line.and_then(|l| lines.get(&l).copied())) {
+        if let Some(i) = missing {
+            fields[i].problems.push(format!(
+                "This is needed to record it: fill it in ({})",
+                f.message
+            ));
+            continue;
+        }
+        match f.line.and_then(|l| lines.get(&l).copied()) {
             Some(i) => fields[i].problems.push(text),
             None => general.push(text),
         }
