@@ -11,6 +11,7 @@ pub mod commands;
 pub mod dates;
 pub mod diagnostics;
 pub mod docx;
+pub mod edit;
 pub mod findings;
 pub mod fuzz;
 pub mod load;

@@ -424,6 +424,38 @@ pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
     )
 }
 
+/// The validity findings `sen check` would make of the pupil folder holding `rel` (relative,
+/// with `/`) if that file held `text`: the folder's files checked together against the
+/// school's catalogue, as [`load`] checks them, reading school.yaml and that one folder
+/// only. A form checks the file it would write with this before writing it. The one check
+/// across folders (a UPN used twice) is not made: no form changes a UPN.
+pub fn check_as_if(root: &Path, as_of: NaiveDate, rel: &str, text: &str) -> Vec<Finding> {
+    let Some(id) = place(rel).and_then(|p| p.pupil().map(str::to_string)) else {
+        return Vec::new();
+    };
+    let (files, _, _) = walk(root);
+    let reader = |path: &Path, place: Place| {
+        let mut r = read(root, path, place);
+        if r.rel == rel {
+            r.text = Ok(text.to_string());
+        }
+        r
+    };
+    let (school_files, pupil_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, p)| *p == Place::School);
+    let (_, catalogue) = school_part(root, school_files, &mut Vec::new(), &reader);
+    let parsed = pupil_files
+        .into_iter()
+        .filter(|(_, p)| p.pupil() == Some(id.as_str()))
+        .map(|(path, p)| read_parse(&reader, &path, p))
+        .collect();
+    let (_, mut findings) = folder(id, parsed, catalogue.as_ref(), as_of);
+    for f in &mut findings {
+        f.message = crate::findings::printable(clip_quoted(&f.message));
+    }
+    findings
+}
+
 /// Load `data` as the content of every kind of record file at once (school, pupil, cycle,
 /// meeting, EHC plan, annual review of one pupil `a`), with no file system: the loader's
 /// half of [`crate::fuzz::fuzz_one`].
@@ -911,5 +943,44 @@ mod tests {
         assert_eq!(errors[0].1.line, Some(4));
         assert_eq!(raw.settings.unwrap().value.due_within_days.unwrap(), 7);
         assert!(raw.senco.is_none());
+    }
+}
+
+#[cfg(test)]
+mod check_as_if_tests {
+    use super::*;
+
+    /// For every pupil file of the example school, what a form would be told of the file
+    /// as it is equals what `load` finds in that pupil's folder (the UPN check across
+    /// folders apart); and a change that breaks the file is found.
+    #[test]
+    fn check_as_if_finds_what_load_finds_in_the_folder() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield");
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let loaded = load(&root, as_of);
+        let rel = "pupils/amara-okafor/cycles/2026-09-15.yaml";
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let theirs: Vec<&Finding> = loaded
+            .findings
+            .iter()
+            .filter(|f| f.pupil.as_deref() == Some("amara-okafor"))
+            .collect();
+        let mine = check_as_if(&root, as_of, rel, &text);
+        assert_eq!(mine.iter().collect::<Vec<_>>(), theirs);
+        let broken = format!("{text}review:\n  date: 2026-09-01\n  progress: good\n");
+        let found = check_as_if(&root, as_of, rel, &broken);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.rule == Rule::Dates && f.file.as_deref() == Some(rel)),
+            "{found:?}"
+        );
+        // A provision from the school's catalogue is known; one that is not is found.
+        let unknown = text.replace("{ ref: lexia }", "{ ref: lexia-plus }");
+        assert!(
+            check_as_if(&root, as_of, rel, &unknown)
+                .iter()
+                .any(|f| f.message.contains("lexia-plus")),
+        );
     }
 }

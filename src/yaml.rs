@@ -942,3 +942,94 @@ mod tests {
         assert_eq!(e.failure, Failure::Yaml);
     }
 }
+
+/// One event of a YAML text, with the byte range it stands at: what [`crate::edit`] builds
+/// its lossless view of a file from (kept here so the parser is still named in one module).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A mapping begins: flow (`{`) or block, at this byte and (0-based) column.
+    MapStart {
+        flow: bool,
+        at: usize,
+        col: usize,
+    },
+    /// A mapping ends; for a flow mapping, `at` is the byte of its `}`.
+    MapEnd {
+        at: usize,
+    },
+    SeqStart {
+        flow: bool,
+        at: usize,
+        col: usize,
+    },
+    SeqEnd {
+        at: usize,
+    },
+    /// A scalar: its value, how it is written, and the bytes of its text.
+    Scalar {
+        value: String,
+        style: Style,
+        start: usize,
+        end: usize,
+        col: usize,
+    },
+    /// An alias (`*name`), at these bytes.
+    Alias {
+        start: usize,
+        end: usize,
+    },
+}
+
+/// How a scalar is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` or `>`: a block of text over several lines.
+    Block,
+}
+
+/// The events of one YAML text (the first document), or the parser's message.
+pub fn events(text: &str) -> Result<Vec<Event>, String> {
+    use serde_saphyr::granit_parser::{Event as E, Parser, ScalarStyle};
+    let mut out = Vec::new();
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| e.info().to_string())?;
+        let (s, e) = (
+            span.start.byte_offset().unwrap_or(0),
+            span.end.byte_offset().unwrap_or(0),
+        );
+        let col = span.start.col();
+        out.push(match event {
+            E::MappingStart(style, ..) => Event::MapStart {
+                flow: style == serde_saphyr::granit_parser::StructureStyle::Flow,
+                at: s,
+                col,
+            },
+            E::MappingEnd => Event::MapEnd { at: s },
+            E::SequenceStart(style, ..) => Event::SeqStart {
+                flow: style == serde_saphyr::granit_parser::StructureStyle::Flow,
+                at: s,
+                col,
+            },
+            E::SequenceEnd => Event::SeqEnd { at: s },
+            E::Scalar(value, style, ..) => Event::Scalar {
+                value: value.into_owned(),
+                style: match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    _ => Style::Block,
+                },
+                start: s,
+                end: e,
+                col,
+            },
+            E::Alias(_) => Event::Alias { start: s, end: e },
+            E::DocumentEnd => break,
+            _ => continue,
+        });
+    }
+    Ok(out)
+}

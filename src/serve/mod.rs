@@ -12,6 +12,7 @@ mod documents;
 pub mod history;
 pub mod pages;
 mod text;
+pub mod record;
 
 use std::io::Write;
 use std::path::PathBuf;

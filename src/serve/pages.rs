@@ -131,7 +131,11 @@ pub struct Pages {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 14] = [
+    (
+        "record.html",
+        include_str!("../../templates/serve/record.html"),
+    ),
     (
         "layout.html",
         include_str!("../../templates/serve/layout.html"),
@@ -322,6 +326,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
         (true, ["import"]) => documents::mis_run(state, req, "import"),
         (true, ["census"]) => documents::mis_run(state, req, "census"),
         (_, ["new", "pupil"] | ["pupils", _, "new", _]) => super::create::route(state, req, &segs),
+        (_, ["record", _, ..]) => super::record::route(state, req),
         _ => not_found(state),
     }
 }
@@ -386,6 +391,8 @@ struct Item {
     file: Option<String>,
     line: Option<u32>,
     file_href: Option<String>,
+    /// The form that resolves it, as (label, address).
+    action: Option<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
@@ -466,6 +473,7 @@ fn item(f: &Finding, name: Option<&str>) -> Item {
         }),
         file,
         line: f.line,
+        action: super::record::action_for(f),
     }
 }
 
@@ -776,6 +784,8 @@ struct FileRow {
     href: String,
     /// Where it is edited as text.
     edit: String,
+    /// The forms that record into it, as (label, address).
+    record: Vec<(&'static str, String)>,
 }
 
 /// The record files of one pupil's folder, as the loader places them (no link followed).
@@ -799,6 +809,7 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
         let rel = rel.join("/");
         if crate::load::record_kind(&rel).is_some() {
             out.push(FileRow {
+                record: super::record::forms_for(&rel),
                 href: format!("/files/{}", href(&rel)),
                 edit: format!("/text/{}", href(&rel)),
                 short: rel

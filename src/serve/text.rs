@@ -29,8 +29,8 @@ pub(super) const TEMPLATES: [(&str, &str); 3] = [
         include_str!("../../templates/serve/recorded.html"),
     ),
     (
-        "record.html",
-        include_str!("../../templates/serve/record.html"),
+        "history-offer.html",
+        include_str!("../../templates/serve/history-offer.html"),
     ),
 ];
 

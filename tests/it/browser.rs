@@ -649,3 +649,167 @@ fn a_senco_creates_a_pupil_and_a_cycle_through_the_forms() {
     let register = wait_for(&d, "the register", |t| t.contains("SEN register"));
     assert!(register.contains("Evans, Nia"), "{register}");
 }
+
+/// Type a date into a date picker as a person does; the order of day, month and year it
+/// takes depends on the browser's language, so each order is tried until the picker holds
+/// the date (its value is always YYYY-MM-DD).
+fn type_date(d: &Driver, el: &str, iso: &str) {
+    let (y, rest) = iso.split_once('-').unwrap();
+    let (m, day) = rest.split_once('-').unwrap();
+    let mut got = Vec::new();
+    for typed in [
+        format!("{m}{day}{y}"),
+        format!("{day}{m}{y}"),
+        format!("{y}{m}{day}"),
+    ] {
+        d.cmd("POST", &format!("element/{el}/clear"), Some(json!({})));
+        d.cmd(
+            "POST",
+            &format!("element/{el}/value"),
+            Some(json!({ "text": typed })),
+        );
+        let now = d.attr(el, "value");
+        if now == iso {
+            return;
+        }
+        got.push((typed, now));
+    }
+    panic!("the date picker would not take {iso}: {got:?}");
+}
+
+/// Choose `value` in the select named `name`.
+fn choose(d: &Driver, name: &str, value: &str) {
+    let option = d.find(&format!("select[name='{name}'] option[value='{value}']"));
+    d.click(&option);
+}
+
+/// Click the button on home that resolves the finding about `rel`.
+fn resolve_from_home(d: &Driver, origin: &str, form: &str, rel: &str) {
+    d.go(&format!("{origin}/"));
+    wait_for(d, "the to-do list", |t| t.contains("To do"));
+    let want = format!("/record/{form}/{rel}");
+    let button = d
+        .find_all(".act a")
+        .into_iter()
+        .find(|el| d.attr(el, "href").ends_with(&want))
+        .unwrap_or_else(|| panic!("no button for {want} on home"));
+    d.click(&button);
+}
+
+#[test]
+fn a_senco_records_a_review_and_a_notification_and_each_finding_leaves_home() {
+    let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
+        eprintln!(
+            "skipped: the browser test needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("oakfield");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("serve-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let cycle = "pupils/amara-okafor/cycles/2026-09-15.yaml";
+    let pupil = "pupils/zainab-hussain/pupil.yaml";
+    let cycle_before = std::fs::read_to_string(root.join(cycle)).unwrap();
+
+    let s = serve::start(&root, AS_OF, &[]);
+    let d = Driver::start(&chromium, &chromedriver, &downloads);
+    d.go(&format!("http://127.0.0.1:{}/?token={}", s.port, s.token));
+    let home = wait_for(&d, "the to-do list", |t| t.contains("To do"));
+    assert!(home.contains("review of the cycle started 15 September 2026 was due"));
+    assert!(home.contains("parents not yet formally told of the SEN provision"));
+
+    // The review, one click from its finding.
+    resolve_from_home(&d, &s.origin(), "review", cycle);
+    let form = wait_for(&d, "the review form", |t| t.contains("Review held on"));
+    assert!(
+        form.contains("Reads a Year 3 text aloud at 70 words a minute"),
+        "{form}"
+    );
+    d.screenshot(&shots.join("record-review.png"));
+    // Without the date of the review: refused, the finding beside the date, nothing written.
+    choose(&d, "review.progress", "expected");
+    d.click(&d.find("form.record button.primary"));
+    let refused = wait_for(&d, "the finding beside the date", |t| {
+        t.contains("missing required key `date`")
+    });
+    assert!(refused.contains("Review held on"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(root.join(cycle)).unwrap(),
+        cycle_before
+    );
+    d.screenshot(&shots.join("record-review-invalid.png"));
+    let date = d.find("input[name='review.date']");
+    type_date(&d, &date, "2026-11-23");
+    choose(&d, "review.parents_present", "true");
+    choose(&d, "review.outcomes.fluency", "achieved");
+    choose(&d, "review.outcomes.writing", "partly");
+    choose(&d, "review.progress", "expected");
+    choose(&d, "review.next", "new-cycle");
+    d.click(&d.find("form.record button.primary"));
+    wait_for(&d, "the pupil page", |t| t.contains("To do for Amy Okafor"));
+    let cycle_now = std::fs::read_to_string(root.join(cycle)).unwrap();
+    assert!(cycle_now.starts_with(&cycle_before), "{cycle_now}");
+    assert!(
+        cycle_now.ends_with("  progress: expected\n  next: new-cycle\n"),
+        "{cycle_now}"
+    );
+
+    // The parents' notification.
+    resolve_from_home(&d, &s.origin(), "notified", pupil);
+    wait_for(&d, "the notification form", |t| {
+        t.contains("Parents notified on")
+    });
+    d.screenshot(&shots.join("record-notified.png"));
+    // Meanwhile the file changes in a text editor: the form is refused, both shown.
+    let edited = std::fs::read_to_string(root.join(pupil))
+        .unwrap()
+        .replace("class: 3 Birch", "class: 3 Birch   # to 3 Oak in January");
+    std::fs::write(root.join(pupil), &edited).unwrap();
+    type_date(
+        &d,
+        &d.find("input[name='sen.parents_notified']"),
+        "2026-11-20",
+    );
+    d.click(&d.find("form.record button.primary"));
+    let stale = wait_for(&d, "the stale form refused", |t| {
+        t.contains("The file as it is now")
+    });
+    assert!(stale.contains("# to 3 Oak in January"), "{stale}");
+    assert!(stale.contains("What this form would write"), "{stale}");
+    assert_eq!(std::fs::read_to_string(root.join(pupil)).unwrap(), edited);
+    d.screenshot(&shots.join("record-stale.png"));
+    // Opened again on the file as it is now, and recorded.
+    d.click(&d.find("a.button[href^='/record/notified/']"));
+    wait_for(&d, "the notification form", |t| {
+        t.contains("Parents notified on")
+    });
+    type_date(
+        &d,
+        &d.find("input[name='sen.parents_notified']"),
+        "2026-11-20",
+    );
+    d.click(&d.find("form.record button.primary"));
+    wait_for(&d, "the pupil page", |t| t.contains("Zainab"));
+    assert!(
+        std::fs::read_to_string(root.join(pupil))
+            .unwrap()
+            .contains("  parents_notified: 2026-11-20      # the letter is drafted")
+    );
+
+    // Both findings have left the to-do list.
+    d.go(&format!("{}/", s.origin()));
+    let home = wait_for(&d, "the to-do list", |t| t.contains("To do"));
+    assert!(
+        !home.contains("review of the cycle started 15 September 2026 was due"),
+        "{home}"
+    );
+    assert!(!home.contains("parents not yet formally told"), "{home}");
+    d.screenshot(&shots.join("home-after-recording.png"));
+}
