@@ -93,7 +93,7 @@ pub fn route(state: &State, req: &Req, segs: &[&str]) -> Resp {
         let mut general = Vec::new();
         if req.method == "POST" {
             fill(&mut fields, req);
-            match submit(state, kind, id, &mut fields) {
+            match submit(state, loaded, kind, id, &mut fields) {
                 Ok(to) => return Resp::redirect(&to),
                 Err(g) => general = g,
             }
@@ -414,6 +414,7 @@ fn note(fields: &mut [Field], name: &str, text: String) -> bool {
 /// fields, and the general ones returned).
 fn submit(
     state: &State,
+    loaded: &Loaded,
     kind: &str,
     id: Option<&str>,
     fields: &mut [Field],
@@ -446,6 +447,17 @@ fn submit(
     if let Err(e) = crate::write::create_new(&state.root, &new.rel, new.text.as_bytes()) {
         return Err(vec![format!("{e:#}")]);
     }
+    // For "Record in history": what was made, in the words of the commit message.
+    let what = if kind == "pupil" {
+        format!(
+            "New pupil {} {}",
+            value(fields, "name.given").trim(),
+            value(fields, "name.family").trim()
+        )
+    } else {
+        format!("New {}", super::history::describe(loaded, &new.rel))
+    };
+    state.changed(&new.rel, &what);
     let pupil = new
         .rel
         .strip_prefix("pupils/")

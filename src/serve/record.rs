@@ -64,6 +64,18 @@ impl Form {
         }
     }
 
+    /// What the form did, for "Record in history", about the file it wrote (in
+    /// [`super::history::describe`]'s words): "Review of Amara Okafor's autumn 2026 plan".
+    fn done(self, file: &str) -> String {
+        match self {
+            Form::Notified => format!("Parents' notification recorded in {file}"),
+            Form::Review => format!("Review of {file}"),
+            Form::Shared => format!("Record given to parents noted in {file}"),
+            Form::AnnualReview => format!("Letters and decision recorded in {file}"),
+            Form::Transfer => format!("SEN record sent, noted in {file}"),
+        }
+    }
+
     /// Whether the form records into a file of this kind (`pupil`, `cycle` ...).
     fn fits(self, kind: &str) -> bool {
         matches!(
@@ -538,7 +550,13 @@ fn post(state: &State, req: &Req, page: &Page) -> Resp {
         return show(state, page, &fields, &general, None);
     }
     match crate::write::replace(&state.root, page.rel, &page.fingerprint, would.as_bytes()) {
-        Ok(()) => Resp::redirect(&format!("/pupils/{}", href(pupil_of(page.rel)))),
+        Ok(()) => {
+            let what = with_model(state, |l, _| {
+                page.form.done(&super::history::describe(l, page.rel))
+            });
+            state.changed(page.rel, &what);
+            Resp::redirect(&format!("/pupils/{}", href(pupil_of(page.rel))))
+        }
         Err(crate::write::NotReplaced::Stale(now)) => {
             let stale = Stale {
                 now: String::from_utf8_lossy(&now).into_owned(),
