@@ -137,7 +137,7 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
             Kind::Overdue => format!("{who}: {title} (overdue)"),
             _ => format!("{who}: {title}"),
         };
-        let mut description = crate::rules::table::describe(f, &known);
+        let mut description = crate::rules::words::describe(f, &known);
         // The finding's own words carry the detail (which meeting, which term).
         let mut detail = f.message.chars();
         if let Some(first) = detail.next() {

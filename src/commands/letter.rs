@@ -19,7 +19,7 @@ use crate::findings::{Finding, Kind, Rule};
 use crate::model::{AnnualReview, Contact, Cycle, InvitedRole, Invitee, Records};
 use crate::render::{self, Renderer};
 use crate::rules;
-use crate::rules::view::{open_cycle, plan_at, review_at};
+use crate::rules::asof::{open_cycle, plan_at, review_at};
 use crate::settings::{Ctx, parse_date};
 use crate::views::{
     AdviceView, AnnualReviewView, ContactView, CycleView, LetterView, MeetingView, PupilView,

@@ -8,18 +8,18 @@ use crate::dates::{add_days, uk, ymd};
 use crate::findings::{Kind, Rule};
 use crate::model::{DecisionOutcome, Status};
 
-use super::view::PupilView;
+use super::asof::PupilAsOf;
 use super::{Eval, Lookback, Obligation, Sink, pupil_finding};
 
 /// The next annual review after one held (or the plan issued) on `last`: 6 months when the
 /// child was under 5 on that day, else 12 months.
-fn next_review(v: &PupilView, last: NaiveDate) -> NaiveDate {
-    super::view::annual_review_after(v.pupil, last)
+fn next_review(v: &PupilAsOf, last: NaiveDate) -> NaiveDate {
+    super::asof::annual_review_after(v.pupil, last)
 }
 
 /// `annual-review` (6.56, 9.166, 9.178): an EHC plan is reviewed within 12 months of its
 /// issue or last review (6 months for a child under 5). A review held after that: `late`.
-pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -90,7 +90,7 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `annual-review-notice` (9.176, reg 20): invitations go out at least two weeks before an
 /// annual review meeting.
-pub(super) fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_notice(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     before_review(
         ev,
         v,
@@ -118,7 +118,7 @@ pub(super) fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `annual-review-advice` (9.176, reg 20(4)): the advice and information gathered from those
 /// invited is circulated to them at least two weeks before the annual review meeting.
-pub(super) fn annual_review_advice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_advice(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     before_review(
         ev,
         v,
@@ -158,10 +158,10 @@ enum Done {
 /// review, a thing done at least 14 days before the meeting.
 fn before_review<'a>(
     ev: &Eval,
-    v: &PupilView<'a>,
+    v: &PupilAsOf<'a>,
     out: &mut Sink,
     rule: Rule,
-    pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
+    pick: fn(&super::asof::AnnualReviewAsOf<'a>) -> Option<&'a crate::model::Day>,
     say: fn(NaiveDate, Done) -> String,
 ) {
     for r in &v.annual_reviews {
@@ -210,11 +210,11 @@ fn before_review<'a>(
 /// done within `days` of the meeting.
 fn after_review<'a>(
     ev: &Eval,
-    v: &PupilView<'a>,
+    v: &PupilAsOf<'a>,
     out: &mut Sink,
     rule: Rule,
     within: i64,
-    pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
+    pick: fn(&super::asof::AnnualReviewAsOf<'a>) -> Option<&'a crate::model::Day>,
     what: &str,
 ) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
@@ -251,7 +251,7 @@ fn after_review<'a>(
 
 /// `annual-review-report` (9.176, reg 20): the review report goes to the LA and everyone
 /// invited within two weeks of the meeting.
-pub(super) fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_report(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -265,7 +265,7 @@ pub(super) fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `la-decision` (9.176, reg 20), owner LA: the local authority decides within four weeks
 /// of the meeting whether to maintain, amend or cease the plan.
-pub(super) fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn la_decision(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -279,7 +279,7 @@ pub(super) fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `phase-transfer` (9.179, reg 18): a pupil with a plan moving phase has the plan reviewed
 /// and amended by 15 February (31 March from Year 11) of the year of transfer.
-pub(super) fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn phase_transfer(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -323,7 +323,7 @@ pub(super) fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `adulthood` (8.9, 9.166, reg 20(6)): from Year 9, every annual review covers preparing
 /// for adulthood.
-pub(super) fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn adulthood(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
         let year = v.nc_year(r.meeting, ev.as_of);
         if year >= 9 && r.review.preparing_for_adulthood.is_none() && ev.in_lookback(r.meeting) {
@@ -345,7 +345,7 @@ pub(super) fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `ehc-assessment` (9.14, 9.17, 9.40), owner LA: the decision whether to assess within 6
 /// weeks of the request, and the final plan within 20 weeks.
-pub(super) fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn ehc_assessment(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let Some(e) = &v.ehcp else { return };
     let Some(a) = &e.assessment else { return };
     let Some(requested) = a.requested else { return };

@@ -1,5 +1,5 @@
 //! "As-of is a point in time" (rules.md): the records as they stood, or will stand, on the
-//! as-of date. Built once per pupil; every rule reads this view and never the raw dates, so
+//! as-of date. Built once per pupil; every rule reads this reading and never the raw dates, so
 //! no rule can forget that a record dated after as-of has not happened yet.
 
 use chrono::NaiveDate;
@@ -7,51 +7,51 @@ use chrono::NaiveDate;
 use crate::model::*;
 
 /// A pupil's records as on the as-of date.
-pub struct PupilView<'a> {
+pub struct PupilAsOf<'a> {
     pub folder: &'a PupilFolder,
     pub pupil: &'a Pupil,
     pub since: NaiveDate,
     pub parents_notified: Option<&'a Day>,
     pub left: Option<NaiveDate>,
     /// Cycles that exist (started on or before as-of), sorted by file name.
-    pub cycles: Vec<CycleView<'a>>,
+    pub cycles: Vec<CycleAsOf<'a>>,
     /// Meetings held on or before as-of.
-    pub meetings: Vec<MeetingView<'a>>,
-    pub ehcp: Option<EhcpView<'a>>,
+    pub meetings: Vec<MeetingAsOf<'a>>,
+    pub ehcp: Option<EhcpAsOf<'a>>,
     /// Annual reviews held or scheduled, sorted by meeting date then file.
-    pub annual_reviews: Vec<AnnualReviewView<'a>>,
+    pub annual_reviews: Vec<AnnualReviewAsOf<'a>>,
 }
 
-pub struct CycleView<'a> {
+pub struct CycleAsOf<'a> {
     pub cycle: &'a Cycle,
     /// The plan, unless it was agreed after as-of.
     pub plan: Option<&'a Plan>,
     /// The review, unless it is dated after as-of.
-    pub review: Option<ReviewView<'a>>,
+    pub review: Option<ReviewAsOf<'a>>,
     /// Specialists involved by as-of (an undated entry counts).
     pub specialists: usize,
 }
 
-pub struct ReviewView<'a> {
+pub struct ReviewAsOf<'a> {
     pub review: &'a Review,
     pub date: NaiveDate,
     pub shared_with_parents: Option<&'a Day>,
 }
 
-pub struct MeetingView<'a> {
+pub struct MeetingAsOf<'a> {
     pub meeting: &'a Meeting,
     /// The record given to parents, unless dated after as-of.
     pub shared_with_parents: Option<&'a Day>,
 }
 
-pub struct EhcpView<'a> {
+pub struct EhcpAsOf<'a> {
     pub ehcp: &'a Ehcp,
     pub issued: Option<&'a Day>,
     /// The assessment, unless it was requested after as-of.
-    pub assessment: Option<AssessmentView<'a>>,
+    pub assessment: Option<AssessmentAsOf<'a>>,
 }
 
-pub struct AssessmentView<'a> {
+pub struct AssessmentAsOf<'a> {
     pub requested: Option<&'a Day>,
     pub decision: Option<&'a Day>,
     /// Read only together with its decision.
@@ -59,7 +59,7 @@ pub struct AssessmentView<'a> {
     pub final_plan: Option<&'a Day>,
 }
 
-pub struct AnnualReviewView<'a> {
+pub struct AnnualReviewAsOf<'a> {
     pub review: &'a AnnualReview,
     pub meeting: NaiveDate,
     /// The meeting has been held (on or before as-of); otherwise it is scheduled.
@@ -131,16 +131,16 @@ pub fn annual_review_months(pupil: &Pupil, day: NaiveDate) -> u32 {
     }
 }
 
-impl<'a> PupilView<'a> {
+impl<'a> PupilAsOf<'a> {
     pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
         let cycles = folder
             .cycles
             .iter()
             .filter(|c| c.started.value <= as_of)
-            .map(|c| CycleView {
+            .map(|c| CycleAsOf {
                 cycle: c,
                 plan: plan_at(c, as_of),
-                review: review_at(c, as_of).map(|r| ReviewView {
+                review: review_at(c, as_of).map(|r| ReviewAsOf {
                     review: r,
                     date: r.date.value,
                     shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
@@ -157,12 +157,12 @@ impl<'a> PupilView<'a> {
             .meetings
             .iter()
             .filter(|m| m.date.value <= as_of)
-            .map(|m| MeetingView {
+            .map(|m| MeetingAsOf {
                 meeting: m,
                 shared_with_parents: by(m.shared_with_parents.as_ref(), as_of),
             })
             .collect();
-        let ehcp = folder.ehcp.as_ref().map(|e| EhcpView {
+        let ehcp = folder.ehcp.as_ref().map(|e| EhcpAsOf {
             ehcp: e,
             issued: by(e.issued.as_ref(), as_of),
             assessment: e
@@ -171,7 +171,7 @@ impl<'a> PupilView<'a> {
                 .filter(|a| a.requested.as_ref().is_none_or(|r| r.value <= as_of))
                 .map(|a| {
                     let decision = by(a.decision.as_ref(), as_of);
-                    AssessmentView {
+                    AssessmentAsOf {
                         requested: by(a.requested.as_ref(), as_of),
                         decision,
                         decision_outcome: decision.and(a.decision_outcome),
@@ -179,12 +179,12 @@ impl<'a> PupilView<'a> {
                     }
                 }),
         });
-        let mut annual_reviews: Vec<AnnualReviewView> = folder
+        let mut annual_reviews: Vec<AnnualReviewAsOf> = folder
             .annual_reviews
             .iter()
             .map(|r| {
                 let held = r.meeting.value <= as_of;
-                AnnualReviewView {
+                AnnualReviewAsOf {
                     review: r,
                     meeting: r.meeting.value,
                     held,
@@ -202,7 +202,7 @@ impl<'a> PupilView<'a> {
                 .cmp(&b.meeting)
                 .then_with(|| a.review.file.cmp(&b.review.file))
         });
-        PupilView {
+        PupilAsOf {
             folder,
             pupil,
             since: pupil.since.value,
@@ -224,14 +224,14 @@ impl<'a> PupilView<'a> {
     }
 
     /// Cycles that exist and have no review.
-    pub fn open_cycles(&self) -> impl Iterator<Item = &CycleView<'a>> {
+    pub fn open_cycles(&self) -> impl Iterator<Item = &CycleAsOf<'a>> {
         self.cycles.iter().filter(|c| c.review.is_none())
     }
 
     /// Reviewed cycles, most recent first: by review date, then the later start, then the
     /// file name.
-    pub fn reviewed_latest_first(&self) -> Vec<&CycleView<'a>> {
-        let mut v: Vec<&CycleView> = self.cycles.iter().filter(|c| c.review.is_some()).collect();
+    pub fn reviewed_latest_first(&self) -> Vec<&CycleAsOf<'a>> {
+        let mut v: Vec<&CycleAsOf> = self.cycles.iter().filter(|c| c.review.is_some()).collect();
         v.sort_by(|a, b| {
             let (ra, rb) = (a.review.as_ref(), b.review.as_ref());
             rb.map(|r| r.date)
