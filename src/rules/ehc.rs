@@ -32,16 +32,15 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
             let due = next_review(v, prev);
             out.duty(
                 ev,
-                Obligation {
-                    rule: Rule::AnnualReview,
-                    pupil: Some(&v.folder.id),
+                Obligation::to_pupil(
+                    Rule::AnnualReview,
+                    v,
                     due,
-                    deadline: due,
-                    done: Some(r.meeting),
-                    lookback: Lookback::From(r.meeting),
-                    file: &r.review.file,
-                    line: r.review.meeting.line,
-                },
+                    &r.review.file,
+                    r.review.meeting.line,
+                )
+                .done(Some(r.meeting))
+                .lookback(Lookback::From(r.meeting)),
                 |_| {
                     format!(
                         "the annual review of {} was held after its due date of {}",
@@ -68,16 +67,7 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let due = next_review(v, last);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::AnnualReview,
-            pupil: Some(&v.folder.id),
-            due,
-            deadline: due,
-            done: None,
-            lookback: Lookback::Never,
-            file,
-            line,
-        },
+        Obligation::to_pupil(Rule::AnnualReview, v, due, file, line),
         |_| {
             format!(
                 "annual review of the EHC plan due {} ({what} {})",
@@ -183,21 +173,20 @@ fn before_review<'a>(
         }
         out.duty(
             ev,
-            Obligation {
+            Obligation::to_pupil(
                 rule,
-                pupil: Some(&v.folder.id),
-                due: deadline,
+                v,
                 deadline,
-                done: done.map(|s| s.value),
-                // A late notice for a meeting still to come is reported at once (rules.md).
-                lookback: if r.held {
-                    Lookback::From(r.meeting)
-                } else {
-                    Lookback::Always
-                },
-                file: &r.review.file,
-                line: done.map_or(r.review.meeting.line, |s| s.line),
-            },
+                &r.review.file,
+                done.map_or(r.review.meeting.line, |s| s.line),
+            )
+            .done(done.map(|s| s.value))
+            // A late notice for a meeting still to come is reported at once (rules.md).
+            .lookback(if r.held {
+                Lookback::From(r.meeting)
+            } else {
+                Lookback::Always
+            }),
             |_| match done {
                 Some(s) => say(r.meeting, Done::Late(s.value)),
                 None => say(r.meeting, Done::Not(deadline)),
@@ -222,16 +211,15 @@ fn after_review<'a>(
         let done = pick(r);
         out.duty(
             ev,
-            Obligation {
+            Obligation::to_pupil(
                 rule,
-                pupil: Some(&v.folder.id),
+                v,
                 due,
-                deadline: due,
-                done: done.map(|d| d.value),
-                lookback: Lookback::From(r.meeting),
-                file: &r.review.file,
-                line: done.map_or(r.review.meeting.line, |d| d.line),
-            },
+                &r.review.file,
+                done.map_or(r.review.meeting.line, |d| d.line),
+            )
+            .done(done.map(|d| d.value))
+            .lookback(Lookback::From(r.meeting)),
             |_| match done {
                 None => format!(
                     "{what} after the annual review of {}: due {}",
@@ -302,16 +290,7 @@ pub(super) fn phase_transfer(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
         .min();
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::PhaseTransfer,
-            pupil: Some(&v.folder.id),
-            due: deadline,
-            deadline,
-            done,
-            lookback: Lookback::Never,
-            file: &v.pupil.file,
-            line: 0,
-        },
+        Obligation::to_pupil(Rule::PhaseTransfer, v, deadline, &v.pupil.file, 0).done(done),
         |_| {
             format!(
                 "Year {year}: the EHC plan must be reviewed for the move to the next phase by {}",
@@ -354,16 +333,15 @@ pub(super) fn ehc_assessment(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let final_by = add_days(requested.value, 140);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::EhcAssessment,
-            pupil: Some(&v.folder.id),
-            due: decide_by,
-            deadline: decide_by,
-            done: a.decision.map(|d| d.value),
-            lookback: Lookback::From(a.decision.map_or(decide_by, |d| d.value)),
+        Obligation::to_pupil(
+            Rule::EhcAssessment,
+            v,
+            decide_by,
             file,
-            line: a.decision.map_or(requested.line, |d| d.line),
-        },
+            a.decision.map_or(requested.line, |d| d.line),
+        )
+        .done(a.decision.map(|d| d.value))
+        .lookback(Lookback::From(a.decision.map_or(decide_by, |d| d.value))),
         |_| match a.decision {
             None => format!(
                 "the local authority's decision on the assessment requested {} is due {}",
@@ -382,16 +360,15 @@ pub(super) fn ehc_assessment(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     }
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::EhcAssessment,
-            pupil: Some(&v.folder.id),
-            due: final_by,
-            deadline: final_by,
-            done: a.final_plan.map(|f| f.value),
-            lookback: Lookback::From(a.final_plan.map_or(final_by, |f| f.value)),
+        Obligation::to_pupil(
+            Rule::EhcAssessment,
+            v,
+            final_by,
             file,
-            line: a.final_plan.map_or(requested.line, |f| f.line),
-        },
+            a.final_plan.map_or(requested.line, |f| f.line),
+        )
+        .done(a.final_plan.map(|f| f.value))
+        .lookback(Lookback::From(a.final_plan.map_or(final_by, |f| f.value))),
         |_| match a.final_plan {
             None => format!(
                 "the final EHC plan for the assessment requested {} is due {}",

@@ -205,6 +205,41 @@ pub(crate) struct Obligation<'a> {
     pub line: u32,
 }
 
+impl<'a> Obligation<'a> {
+    /// A duty to the pupil of `v`, due (and late after) `due`, not done, pointing at
+    /// `file:line`, with no lookback; [`Self::done`] and [`Self::lookback`] say the rest.
+    pub fn to_pupil(
+        rule: Rule,
+        v: &PupilAsOf<'a>,
+        due: NaiveDate,
+        file: &'a str,
+        line: u32,
+    ) -> Self {
+        Obligation {
+            rule,
+            pupil: Some(&v.folder.id),
+            due,
+            deadline: due,
+            done: None,
+            lookback: Lookback::Never,
+            file,
+            line,
+        }
+    }
+
+    /// The date it was done, if it was.
+    pub fn done(mut self, done: Option<NaiveDate>) -> Self {
+        self.done = done;
+        self
+    }
+
+    /// When a `late` finding about it is reported.
+    pub fn lookback(mut self, lookback: Lookback) -> Self {
+        self.lookback = lookback;
+        self
+    }
+}
+
 /// Where rules put what they find: findings for check and, when asked, duty instances.
 pub(crate) struct Sink {
     pub findings: Vec<Finding>,

@@ -17,16 +17,15 @@ pub(super) fn notification(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let done = v.parents_notified;
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::Notification,
-            pupil: Some(&v.folder.id),
-            due: add_days(v.since, 14),
-            deadline: add_days(v.since, 14),
-            done: done.map(|n| n.value),
-            lookback: Lookback::From(done.map_or(v.since, |n| n.value)),
-            file: &p.file,
-            line: done.map_or(p.since.line, |n| n.line),
-        },
+        Obligation::to_pupil(
+            Rule::Notification,
+            v,
+            add_days(v.since, 14),
+            &p.file,
+            done.map_or(p.since.line, |n| n.line),
+        )
+        .done(done.map(|n| n.value))
+        .lookback(Lookback::From(done.map_or(v.since, |n| n.value))),
         |_| match done {
             None => format!(
                 "parents not yet formally told of the SEN provision that began {}",
@@ -56,16 +55,9 @@ pub(super) fn transfer_record(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let sent = t.sen_record_sent.as_ref().filter(|d| d.value <= ev.as_of);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::TransferRecord,
-            pupil: Some(&v.folder.id),
-            due,
-            deadline: due,
-            done: sent.map(|d| d.value),
-            lookback: Lookback::From(sent.map_or(left, |d| d.value)),
-            file: &p.file,
-            line: sent.map_or(t.line, |d| d.line),
-        },
+        Obligation::to_pupil(Rule::TransferRecord, v, due, &p.file, sent.map_or(t.line, |d| d.line))
+            .done(sent.map(|d| d.value))
+            .lookback(Lookback::From(sent.map_or(left, |d| d.value))),
         |_| match sent {
             None => format!(
                 "the SEN record has not been sent to {}: the pupil left on {}, and it is due within 15 school days",
@@ -89,16 +81,13 @@ pub(super) fn cycle_review(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
         let due = plan.review_due.value;
         out.duty(
             ev,
-            Obligation {
-                rule: Rule::CycleReview,
-                pupil: Some(&v.folder.id),
+            Obligation::to_pupil(
+                Rule::CycleReview,
+                v,
                 due,
-                deadline: due,
-                done: None,
-                lookback: Lookback::Never,
-                file: &c.cycle.file,
-                line: plan.review_due.line,
-            },
+                &c.cycle.file,
+                plan.review_due.line,
+            ),
             |kind| {
                 let verb = if kind == Kind::Overdue {
                     "was due"
@@ -149,16 +138,7 @@ pub(super) fn support_plan(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let due = add_days(from, gap);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::SupportPlan,
-            pupil: Some(&v.folder.id),
-            due,
-            deadline: due,
-            done: None,
-            lookback: Lookback::Never,
-            file,
-            line,
-        },
+        Obligation::to_pupil(Rule::SupportPlan, v, due, file, line),
         |_| {
             format!(
                 "no assess-plan-do-review cycle under way: {what}, so the next should start by {}",
@@ -192,16 +172,7 @@ pub(super) fn parent_meetings(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
         let done = first_met(t.start, if past { t.end } else { ev.as_of });
         out.duty(
             ev,
-            Obligation {
-                rule: Rule::ParentMeetings,
-                pupil: Some(&v.folder.id),
-                due: t.end,
-                deadline: t.end,
-                done,
-                lookback: Lookback::Never,
-                file: &v.pupil.file,
-                line: 0,
-            },
+            Obligation::to_pupil(Rule::ParentMeetings, v, t.end, &v.pupil.file, 0).done(done),
             |kind| {
                 if kind == Kind::Overdue {
                     format!(
@@ -233,16 +204,15 @@ pub(super) fn record_shared(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
         let due = add_days(date, within);
         out.duty(
             ev,
-            Obligation {
-                rule: Rule::RecordShared,
-                pupil: Some(&v.folder.id),
+            Obligation::to_pupil(
+                Rule::RecordShared,
+                v,
                 due,
-                deadline: due,
-                done: shared.map(|s| s.value),
-                lookback: Lookback::From(date),
                 file,
-                line: shared.map_or(line, |s| s.line),
-            },
+                shared.map_or(line, |s| s.line),
+            )
+            .done(shared.map(|s| s.value))
+            .lookback(Lookback::From(date)),
             |_| match shared {
                 None => format!(
                     "the record of the {what} of {} has not been given to parents",
