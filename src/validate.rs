@@ -316,6 +316,65 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         &Some(raw.name.value.family.clone()),
         (raw.name.line, raw.name.col),
     );
+    pupil_names_on_one_line(check, raw);
+    let dob = check.date("dob", &raw.dob);
+    let sen = &raw.sen.value;
+    let status = status(check, &sen.status);
+    let since = check.date("since", &sen.since);
+    let notified = check.opt_date("parents_notified", &sen.parents_notified);
+    let primary = need(check, &sen.primary_need);
+    let secondary = need(check, &sen.secondary_need);
+    let ended = check.opt_date("ended", &sen.ended);
+    let left = check.opt_date("left", &raw.left);
+
+    pupil_upn_and_year(check, raw);
+    pupil_census(check, raw, status, primary, secondary, &ended);
+    let contacts = pupil_contacts(check, raw);
+
+    pupil_dates(check, as_of, &dob, &since, &notified, &ended, &left);
+
+    let transfer = pupil_transfer(check, raw);
+
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(Pupil {
+        file: check.file.to_string(),
+        what_helps: plain(&raw.what_helps),
+        transfer,
+        given: given?,
+        family: family?,
+        preferred: plain(&raw.name.value.preferred),
+        dob: dob?.value,
+        upn: text(&raw.upn),
+        upn_line: raw.upn.as_ref().map_or(0, |u| u.line),
+        year_group: raw.year_group.as_ref().map(|y| y.value),
+        class: plain(&raw.class),
+        status: status?,
+        since: since?,
+        parents_notified: notified,
+        primary_need: primary,
+        secondary_need: secondary,
+        ended: ended.map(|e| e.value),
+        summary: plain(&sen.summary),
+        strengths: plain(&sen.strengths),
+        flags: raw
+            .flags
+            .as_ref()
+            .map(|f| Flags {
+                looked_after: f.looked_after.unwrap_or(false),
+                eal: f.eal.unwrap_or(false),
+                pupil_premium: f.pupil_premium.unwrap_or(false),
+                medical_plan: f.medical_plan.unwrap_or(false),
+            })
+            .unwrap_or_default(),
+        contacts,
+        left,
+    })
+}
+
+/// Names become letter headings, salutations and file names: one line each (records.md).
+fn pupil_names_on_one_line(check: &mut FileCheck, raw: &RawPupil) {
     // Names become letter headings, salutations and file names: one line each (records.md).
     let name = &raw.name;
     one_line(
@@ -340,16 +399,10 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             one_line(check, "name", &n.value, n.line, n.col);
         }
     }
-    let dob = check.date("dob", &raw.dob);
-    let sen = &raw.sen.value;
-    let status = status(check, &sen.status);
-    let since = check.date("since", &sen.since);
-    let notified = check.opt_date("parents_notified", &sen.parents_notified);
-    let primary = need(check, &sen.primary_need);
-    let secondary = need(check, &sen.secondary_need);
-    let ended = check.opt_date("ended", &sen.ended);
-    let left = check.opt_date("left", &raw.left);
+}
 
+/// `upn` (rule `upn`) and `year_group`.
+fn pupil_upn_and_year(check: &mut FileCheck, raw: &RawPupil) {
     if let Some(upn) = &raw.upn
         && let Err(msg) = check_upn(upn.value.trim())
     {
@@ -370,6 +423,19 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             "write the NC year the pupil is taught in, 0 to 14",
         );
     }
+}
+
+/// The census rules of records.md: the needs a status asks for, and the needs that cannot
+/// stand together.
+fn pupil_census(
+    check: &mut FileCheck,
+    raw: &RawPupil,
+    status: Option<Status>,
+    primary: Option<Need>,
+    secondary: Option<Need>,
+    ended: &Option<Day>,
+) {
+    let sen = &raw.sen.value;
     // The census rules of records.md.
     if let Some(st) = status {
         let at = (raw.sen.line, raw.sen.col);
@@ -435,6 +501,10 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             }
         }
     }
+}
+
+/// `contacts`, with letters going to those with parental responsibility unless they say.
+fn pupil_contacts(check: &mut FileCheck, raw: &RawPupil) -> Vec<Contact> {
     let mut contacts = Vec::new();
     for c in raw.contacts.iter().flatten() {
         let name = check.required_text("name", &c.value.name, (c.line, c.col));
@@ -450,7 +520,19 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             letters: c.value.letters.unwrap_or(pr),
         });
     }
+    contacts
+}
 
+/// Dates out of order (rule `dates`).
+fn pupil_dates(
+    check: &mut FileCheck,
+    as_of: NaiveDate,
+    dob: &Option<Day>,
+    since: &Option<Day>,
+    notified: &Option<Day>,
+    ended: &Option<Day>,
+    left: &Option<Day>,
+) {
     // Dates out of order (rule `dates`).
     let dob_day = dob.clone();
     if let Some(d) = &dob
@@ -478,8 +560,11 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
     {
         check.order(since.as_ref(), "since", left.as_ref(), "left");
     }
+}
 
-    let transfer = raw.transfer.as_ref().and_then(|t| {
+/// `transfer`: the school a leaver moved to and when their SEN record was sent.
+fn pupil_transfer(check: &mut FileCheck, raw: &RawPupil) -> Option<Transfer> {
+    raw.transfer.as_ref().and_then(|t| {
         if raw.left.is_none() {
             check.schema(
                 t,
@@ -504,43 +589,6 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             urn: text(&t.value.urn),
             sen_record_sent: sent,
         })
-    });
-
-    if check.has(Rule::Schema) {
-        return None;
-    }
-    Some(Pupil {
-        file: check.file.to_string(),
-        what_helps: plain(&raw.what_helps),
-        transfer,
-        given: given?,
-        family: family?,
-        preferred: plain(&raw.name.value.preferred),
-        dob: dob?.value,
-        upn: text(&raw.upn),
-        upn_line: raw.upn.as_ref().map_or(0, |u| u.line),
-        year_group: raw.year_group.as_ref().map(|y| y.value),
-        class: plain(&raw.class),
-        status: status?,
-        since: since?,
-        parents_notified: notified,
-        primary_need: primary,
-        secondary_need: secondary,
-        ended: ended.map(|e| e.value),
-        summary: plain(&sen.summary),
-        strengths: plain(&sen.strengths),
-        flags: raw
-            .flags
-            .as_ref()
-            .map(|f| Flags {
-                looked_after: f.looked_after.unwrap_or(false),
-                eal: f.eal.unwrap_or(false),
-                pupil_premium: f.pupil_premium.unwrap_or(false),
-                medical_plan: f.medical_plan.unwrap_or(false),
-            })
-            .unwrap_or_default(),
-        contacts,
-        left,
     })
 }
 
@@ -1117,6 +1165,41 @@ pub fn school(
     let mut school = School::default();
     let before = |c: &FileCheck| c.findings.len();
 
+    school_key(check, raw, skipped, &mut school);
+
+    // `senco`
+    let n = before(check);
+    school_senco(check, raw, &mut school);
+    bad.senco |= check.findings.len() > n;
+
+    school.local_offer = text(&raw.local_offer);
+    school.iass = raw.iass.as_ref().map(|i| Iass {
+        name: plain(&i.value.name),
+        phone: plain(&i.value.phone),
+        email: plain(&i.value.email),
+        website: plain(&i.value.website),
+    });
+
+    // `terms` and `settings`: a problem here silences every rule.
+    let n = before(check);
+    school_terms(check, raw, &mut school);
+    school_settings(check, raw, &mut school);
+    bad.all |= check.findings.len() > n;
+
+    // `provisions`
+    let n = before(check);
+    school_provisions(check, raw, &mut school);
+    bad.provisions |= check.findings.len() > n;
+
+    // `information_report`: blank sections are `incomplete` findings of the rule, not schema.
+    let n = before(check);
+    school_information_report(check, raw, &mut school);
+    bad.information_report |= check.findings.len() > n;
+    school
+}
+
+/// `school` (required): the school's name, URN and contacts.
+fn school_key(check: &mut FileCheck, raw: &RawSchoolFile, skipped: &[&str], school: &mut School) {
     // `school` (required)
     match &raw.school {
         Some(s) => {
@@ -1162,9 +1245,10 @@ pub fn school(
         }
         None => {}
     }
+}
 
-    // `senco`
-    let n = before(check);
+/// `senco`: the SENCO, their appointment and qualification.
+fn school_senco(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     if let Some(s) = &raw.senco {
         let v = &s.value;
         let appointed = match &v.appointed {
@@ -1225,18 +1309,10 @@ pub fn school(
             qualification,
         });
     }
-    bad.senco |= check.findings.len() > n;
+}
 
-    school.local_offer = text(&raw.local_offer);
-    school.iass = raw.iass.as_ref().map(|i| Iass {
-        name: plain(&i.value.name),
-        phone: plain(&i.value.phone),
-        email: plain(&i.value.email),
-        website: plain(&i.value.website),
-    });
-
-    // `terms` and `settings`: a problem here silences every rule.
-    let n = before(check);
+/// `terms`, sorted by their start.
+fn school_terms(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     for t in raw.terms.iter().flat_map(|t| t.value.iter()) {
         let v = &t.value;
         let name = check.required_text("name", &v.name, (t.line, t.col));
@@ -1276,6 +1352,10 @@ pub fn school(
         }
     }
     school.terms.sort_by_key(|t| t.start);
+}
+
+/// `settings`, with the defaults of records.md where a key is left out.
+fn school_settings(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     if let Some(s) = &raw.settings {
         let v = &s.value;
         let d = Settings::default();
@@ -1324,10 +1404,10 @@ pub fn school(
             },
         };
     }
-    bad.all |= check.findings.len() > n;
+}
 
-    // `provisions`
-    let n = before(check);
+/// `provisions`: the catalogue, each id once.
+fn school_provisions(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     let mut seen: HashMap<String, u32> = HashMap::new();
     for p in raw.provisions.iter().flat_map(|p| p.value.iter()) {
         let v = &p.value;
@@ -1359,10 +1439,11 @@ pub fn school(
             school.provisions.push(pr);
         }
     }
-    bad.provisions |= check.findings.len() > n;
+}
 
-    // `information_report`: blank sections are `incomplete` findings of the rule, not schema.
-    let n = before(check);
+/// `information_report`: each statutory section's text and line (blank ones are the
+/// rule's `incomplete` findings, not schema).
+fn school_information_report(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     if let Some(r) = &raw.information_report {
         school.information_report.line = r.line;
         school.information_report.published = check.opt_date("published", &r.value.published);
@@ -1383,8 +1464,6 @@ pub fn school(
         school.information_report.sections = vec![None; SECTIONS.len()];
         school.information_report.section_lines = vec![0; SECTIONS.len()];
     }
-    bad.information_report |= check.findings.len() > n;
-    school
 }
 
 /// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-', at most
