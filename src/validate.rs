@@ -835,6 +835,31 @@ fn costed(
     need("sessions_per_week", sessions.is_some());
     need("minutes_per_session", minutes.is_some());
     need("cost_per_hour", cost.is_some());
+    let in_range = costing_in_range(check, group_size, sessions, minutes, cost);
+    if !in_range {
+        return None;
+    }
+    Some(Provision {
+        id,
+        name: name?,
+        area,
+        staff: plain(staff),
+        group_size: group_size.as_ref()?.value.max(1),
+        sessions_per_week: sessions.as_ref()?.value,
+        minutes_per_session: minutes.as_ref()?.value,
+        cost_per_hour: cost.as_ref()?.value,
+    })
+}
+
+/// The costing numbers within records.md's ranges, each with at most two decimal places;
+/// `false` (and a finding for each) when one is not.
+fn costing_in_range(
+    check: &mut FileCheck,
+    group_size: &Option<Loc<u32>>,
+    sessions: &Option<Loc<f64>>,
+    minutes: &Option<Loc<f64>>,
+    cost: &Option<Loc<f64>>,
+) -> bool {
     let mut in_range = true;
     if let Some(g) = group_size
         && !(1..=100).contains(&g.value)
@@ -889,19 +914,7 @@ fn costed(
             in_range = false;
         }
     }
-    if !in_range {
-        return None;
-    }
-    Some(Provision {
-        id,
-        name: name?,
-        area,
-        staff: plain(staff),
-        group_size: group_size.as_ref()?.value.max(1),
-        sessions_per_week: sessions.as_ref()?.value,
-        minutes_per_session: minutes.as_ref()?.value,
-        cost_per_hour: cost.as_ref()?.value,
-    })
+    in_range
 }
 
 /// Whether a number has at most two decimal places as written (18.5 and 18.50 do, 18.505
@@ -1094,6 +1107,35 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
             );
         }
     }
+    let invited = invited(check, raw);
+    check.order(meeting.as_ref(), "meeting", report.as_ref(), "report_sent");
+    check.order(
+        meeting.as_ref(),
+        "meeting",
+        decision.as_ref(),
+        "la_decision",
+    );
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(AnnualReview {
+        file: check.file.to_string(),
+        meeting: meeting?,
+        invitations_sent: invitations,
+        invited,
+        advice_requested,
+        advice_circulated,
+        parents_present: raw.parents_present.unwrap_or(false),
+        pupil_views: plain(&raw.pupil_views),
+        preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
+        report_sent: report,
+        la_decision: decision,
+        la_outcome: raw.la_outcome,
+    })
+}
+
+/// `invited`: everyone invited to the annual review, each with a name and a role.
+fn invited(check: &mut FileCheck, raw: &RawAnnualReview) -> Vec<Invitee> {
     let mut invited = Vec::new();
     for p in raw.invited.iter().flat_map(|l| l.value.iter()) {
         let v = &p.value;
@@ -1127,30 +1169,7 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
             });
         }
     }
-    check.order(meeting.as_ref(), "meeting", report.as_ref(), "report_sent");
-    check.order(
-        meeting.as_ref(),
-        "meeting",
-        decision.as_ref(),
-        "la_decision",
-    );
-    if check.has(Rule::Schema) {
-        return None;
-    }
-    Some(AnnualReview {
-        file: check.file.to_string(),
-        meeting: meeting?,
-        invitations_sent: invitations,
-        invited,
-        advice_requested,
-        advice_circulated,
-        parents_present: raw.parents_present.unwrap_or(false),
-        pupil_views: plain(&raw.pupil_views),
-        preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
-        report_sent: report,
-        la_decision: decision,
-        la_outcome: raw.la_outcome,
-    })
+    invited
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1540,6 +1559,31 @@ pub fn folder_across(
 ) -> Vec<Finding> {
     let id = out.id.clone();
     let mut findings = Vec::new();
+    folder_name(&id, &mut findings);
+    if !has_pupil_file {
+        findings.push(
+            Finding::new(
+                Rule::Schema,
+                Kind::Invalid,
+                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
+            )
+            .pupil(&id)
+            .at(format!("pupils/{id}/pupil.yaml"), None)
+            .help(format!(
+                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
+            )),
+        );
+        out.bad.pupil = true;
+    }
+
+    ehcp_issued(out, ehcp_file, &id, &mut findings);
+    reviews_before_issue(out, &id, &mut findings);
+    findings
+}
+
+/// A pupil folder whose name is not a pupil id: the finding, with a name to rename it to.
+fn folder_name(id: &str, findings: &mut Vec<Finding>) {
+    let id = id.to_string();
     if !valid_pupil_id(&id) {
         let shaped: String = id
             .to_ascii_lowercase()
@@ -1569,22 +1613,15 @@ pub fn folder_across(
         f.help = Some(format!("rename the folder, for example to `{suggestion}`"));
         findings.push(f);
     }
-    if !has_pupil_file {
-        findings.push(
-            Finding::new(
-                Rule::Schema,
-                Kind::Invalid,
-                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
-            )
-            .pupil(&id)
-            .at(format!("pupils/{id}/pupil.yaml"), None)
-            .help(format!(
-                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
-            )),
-        );
-        out.bad.pupil = true;
-    }
+}
 
+/// Status E needs ehcp.yaml with `issued`.
+fn ehcp_issued(
+    out: &mut PupilFolder,
+    ehcp_file: Option<&str>,
+    id: &str,
+    findings: &mut Vec<Finding>,
+) {
     // Status E needs ehcp.yaml with `issued`.
     if let Some(p) = &out.pupil
         && p.status == Status::E
@@ -1604,7 +1641,7 @@ pub fn folder_across(
             let on_ehcp = ehcp_file.is_some();
             findings.push(
                 Finding::new(Rule::Schema, Kind::Invalid, msg)
-                    .pupil(&id)
+                    .pupil(id)
                     .at(file, Some(1))
                     .help(
                         "record the plan in ehcp.yaml with its `local_authority` and `issued` date",
@@ -1618,6 +1655,10 @@ pub fn folder_across(
             }
         }
     }
+}
+
+/// An annual review before the plan was issued (whatever the status now).
+fn reviews_before_issue(out: &mut PupilFolder, id: &str, findings: &mut Vec<Finding>) {
     // An annual review before the plan was issued (whatever the status now).
     if let Some(issued) = out.ehcp.as_ref().and_then(|e| e.issued.clone()) {
         for ar in &out.annual_reviews {
@@ -1632,14 +1673,13 @@ pub fn folder_across(
                             uk(issued.value)
                         ),
                     )
-                    .pupil(&id)
+                    .pupil(id)
                     .at(&ar.file, Some(ar.meeting.line)),
                 );
                 out.bad.annual_reviews = true;
             }
         }
     }
-    findings
 }
 
 /// Across pupils: two or more pupils with one UPN: one finding for each, naming the other files.
