@@ -131,38 +131,31 @@ pub fn annual_review_months(pupil: &Pupil, day: NaiveDate) -> u32 {
     }
 }
 
-impl<'a> PupilAsOf<'a> {
-    pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
-        let cycles = folder
-            .cycles
-            .iter()
-            .filter(|c| c.started.value <= as_of)
-            .map(|c| CycleAsOf {
-                cycle: c,
-                plan: plan_at(c, as_of),
-                review: review_at(c, as_of).map(|r| ReviewAsOf {
-                    review: r,
-                    date: r.date.value,
-                    shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
-                }),
-                specialists: c.assess.as_ref().map_or(0, |a| {
-                    a.specialists
-                        .iter()
-                        .filter(|s| s.date.is_none_or(|d| d <= as_of))
-                        .count()
-                }),
-            })
-            .collect();
-        let meetings = folder
-            .meetings
-            .iter()
-            .filter(|m| m.date.value <= as_of)
-            .map(|m| MeetingAsOf {
-                meeting: m,
-                shared_with_parents: by(m.shared_with_parents.as_ref(), as_of),
-            })
-            .collect();
-        let ehcp = folder.ehcp.as_ref().map(|e| EhcpAsOf {
+impl<'a> CycleAsOf<'a> {
+    /// A cycle as on `as_of`: its plan and review then, and the specialists involved by then.
+    fn new(c: &'a Cycle, as_of: NaiveDate) -> Self {
+        CycleAsOf {
+            cycle: c,
+            plan: plan_at(c, as_of),
+            review: review_at(c, as_of).map(|r| ReviewAsOf {
+                review: r,
+                date: r.date.value,
+                shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
+            }),
+            specialists: c.assess.as_ref().map_or(0, |a| {
+                a.specialists
+                    .iter()
+                    .filter(|s| s.date.is_none_or(|d| d <= as_of))
+                    .count()
+            }),
+        }
+    }
+}
+
+impl<'a> EhcpAsOf<'a> {
+    /// The plan as on `as_of`: issued by then, and an assessment requested by then.
+    fn new(e: &'a Ehcp, as_of: NaiveDate) -> Self {
+        EhcpAsOf {
             ehcp: e,
             issued: by(e.issued.as_ref(), as_of),
             assessment: e
@@ -178,24 +171,50 @@ impl<'a> PupilAsOf<'a> {
                         final_plan: by(a.final_plan.as_ref(), as_of),
                     }
                 }),
-        });
+        }
+    }
+}
+
+impl<'a> AnnualReviewAsOf<'a> {
+    /// An annual review as on `as_of`: held or still to come, and what was sent by then.
+    fn new(r: &'a AnnualReview, as_of: NaiveDate) -> Self {
+        let held = r.meeting.value <= as_of;
+        AnnualReviewAsOf {
+            review: r,
+            meeting: r.meeting.value,
+            held,
+            invitations_sent: by(r.invitations_sent.as_ref(), as_of),
+            advice_requested: by(r.advice_requested.as_ref(), as_of),
+            advice_circulated: by(r.advice_circulated.as_ref(), as_of),
+            parents_present: held && r.parents_present,
+            report_sent: by(r.report_sent.as_ref(), as_of).filter(|_| held),
+            la_decision: by(r.la_decision.as_ref(), as_of).filter(|_| held),
+        }
+    }
+}
+
+impl<'a> PupilAsOf<'a> {
+    pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
+        let cycles = folder
+            .cycles
+            .iter()
+            .filter(|c| c.started.value <= as_of)
+            .map(|c| CycleAsOf::new(c, as_of))
+            .collect();
+        let meetings = folder
+            .meetings
+            .iter()
+            .filter(|m| m.date.value <= as_of)
+            .map(|m| MeetingAsOf {
+                meeting: m,
+                shared_with_parents: by(m.shared_with_parents.as_ref(), as_of),
+            })
+            .collect();
+        let ehcp = folder.ehcp.as_ref().map(|e| EhcpAsOf::new(e, as_of));
         let mut annual_reviews: Vec<AnnualReviewAsOf> = folder
             .annual_reviews
             .iter()
-            .map(|r| {
-                let held = r.meeting.value <= as_of;
-                AnnualReviewAsOf {
-                    review: r,
-                    meeting: r.meeting.value,
-                    held,
-                    invitations_sent: by(r.invitations_sent.as_ref(), as_of),
-                    advice_requested: by(r.advice_requested.as_ref(), as_of),
-                    advice_circulated: by(r.advice_circulated.as_ref(), as_of),
-                    parents_present: held && r.parents_present,
-                    report_sent: by(r.report_sent.as_ref(), as_of).filter(|_| held),
-                    la_decision: by(r.la_decision.as_ref(), as_of).filter(|_| held),
-                }
-            })
+            .map(|r| AnnualReviewAsOf::new(r, as_of))
             .collect();
         annual_reviews.sort_by(|a, b| {
             a.meeting
