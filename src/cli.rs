@@ -51,7 +51,7 @@ pub enum Command {
     Import(ImportArgs),
     Census(CensusArgs),
     Schema(SchemaArgs),
-    Serve(crate::serve::ServeArgs),
+    Serve(ServeArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -198,8 +198,17 @@ pub struct LetterArgs {
     pub format: OutputFormat,
 }
 
-/// The kinds of letter: one row each in `commands::letter::kinds::KINDS`.
-pub use crate::commands::letter::LetterKind;
+/// A kind of letter, as named on the command line: one row each in
+/// `commands::letter::kinds::KINDS`, which says everything else about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LetterKind {
+    Notification,
+    ReviewInvitation,
+    ReviewRecord,
+    MeetingRecord,
+    AnnualReviewInvitation,
+    AdviceRequest,
+}
 
 /// Create a new records folder with a commented school.yaml, pupils/ and a .gitignore.
 ///
@@ -383,6 +392,24 @@ pub struct SchemaArgs {
     /// Write one `NAME.schema.json` per record file into this folder.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+/// Show the records in a web browser, on this computer only.
+///
+/// Starts a web server on 127.0.0.1, prints the one address to open (it carries a key that
+/// lets only this browser in) and opens the browser there. Stop it with Ctrl+C.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  sen serve\n  sen serve --port 8080 --no-open --read-only")]
+pub struct ServeArgs {
+    /// The port to listen on (default: a free one).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Do not open the browser; only print the address.
+    #[arg(long)]
+    pub no_open: bool,
+    /// Refuse every change: the pages only show.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 /// Print shell completions.

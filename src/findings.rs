@@ -1,87 +1,13 @@
 //! Findings: what `sen check` reports, their stable rule ids and paragraph citations, their
-//! order, and their JSON shape (cli.md). Every rule and every validity code lives in [`Rule`].
+//! order, and their JSON shape (cli.md). Every rule and every validity code is a row of the
+//! rule table ([`crate::rules::table`]), which makes [`Rule`].
 
 use std::cmp::Ordering;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// Every rule `sen check` applies, validity codes first. The ids are stable once released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rule {
-    Yaml,
-    Schema,
-    Upn,
-    Dates,
-    Notification,
-    CycleReview,
-    SupportPlan,
-    ParentMeetings,
-    RecordShared,
-    Specialist,
-    TransferRecord,
-    EhcConsider,
-    AnnualReview,
-    AnnualReviewNotice,
-    AnnualReviewAdvice,
-    AnnualReviewReport,
-    LaDecision,
-    PhaseTransfer,
-    Adulthood,
-    EhcAssessment,
-    Senco,
-    InformationReport,
-}
-
-impl Rule {
-    pub const ALL: [Rule; 22] = [
-        Rule::Yaml,
-        Rule::Schema,
-        Rule::Upn,
-        Rule::Dates,
-        Rule::Notification,
-        Rule::CycleReview,
-        Rule::SupportPlan,
-        Rule::ParentMeetings,
-        Rule::RecordShared,
-        Rule::Specialist,
-        Rule::TransferRecord,
-        Rule::EhcConsider,
-        Rule::AnnualReview,
-        Rule::AnnualReviewNotice,
-        Rule::AnnualReviewAdvice,
-        Rule::AnnualReviewReport,
-        Rule::LaDecision,
-        Rule::PhaseTransfer,
-        Rule::Adulthood,
-        Rule::EhcAssessment,
-        Rule::Senco,
-        Rule::InformationReport,
-    ];
-
-    /// The stable kebab-case id.
-    pub fn id(self) -> &'static str {
-        crate::rules::table::def(self).id
-    }
-
-    pub fn from_id(id: &str) -> Option<Rule> {
-        crate::rules::table::TABLE
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.rule)
-    }
-
-    /// The paragraphs of the SEND Code of Practice (and regulations) the rule rests on,
-    /// exactly as rules.md lists them.
-    pub fn paragraphs(self) -> &'static [&'static str] {
-        crate::rules::table::def(self).paragraphs
-    }
-
-    /// Whose duty it is: the local authority's for its own deadlines, else the school's.
-    pub fn owner(self) -> Owner {
-        crate::rules::table::def(self).owner
-    }
-}
+pub use crate::rules::table::{Owner, Rule};
 
 /// What a finding says about its thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -125,13 +51,6 @@ impl Kind {
     pub fn from_id(id: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.id() == id)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Owner {
-    School,
-    La,
 }
 
 /// One thing `sen check` reports.

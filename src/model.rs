@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use std::path::PathBuf;
 
 pub use crate::records::{
-    Achieved, Area, DecisionOutcome, InvitedRole, LaOutcome, Next, Phase, Progress,
+    Achieved, Area, DecisionOutcome, InvitedRole, LaOutcome, Need, Next, Phase, Progress, Status,
 };
 pub use crate::sections::{SECTIONS, Section};
 use crate::yaml::Loc;
@@ -185,125 +185,6 @@ pub struct PupilBad {
     pub meetings: bool,
     pub ehcp: bool,
     pub annual_reviews: bool,
-}
-
-/// School Census SEN provision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// SEN support.
-    K,
-    /// An education, health and care plan.
-    E,
-    /// No longer on the register.
-    N,
-}
-
-impl Status {
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::K => "K",
-            Status::E => "E",
-            Status::N => "N",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::K => "SEN support",
-            Status::E => "EHC plan",
-            Status::N => "no longer on the register",
-        }
-    }
-}
-
-/// School Census SEN type codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Need {
-    Spld,
-    Mld,
-    Sld,
-    Pmld,
-    Semh,
-    Slcn,
-    Hi,
-    Vi,
-    Msi,
-    Pd,
-    Asd,
-    Ds,
-    Oth,
-    Nsa,
-}
-
-impl Need {
-    pub const ALL: [Need; 14] = [
-        Need::Spld,
-        Need::Mld,
-        Need::Sld,
-        Need::Pmld,
-        Need::Semh,
-        Need::Slcn,
-        Need::Hi,
-        Need::Vi,
-        Need::Msi,
-        Need::Pd,
-        Need::Asd,
-        Need::Ds,
-        Need::Oth,
-        Need::Nsa,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Need::Spld => "SPLD",
-            Need::Mld => "MLD",
-            Need::Sld => "SLD",
-            Need::Pmld => "PMLD",
-            Need::Semh => "SEMH",
-            Need::Slcn => "SLCN",
-            Need::Hi => "HI",
-            Need::Vi => "VI",
-            Need::Msi => "MSI",
-            Need::Pd => "PD",
-            Need::Asd => "ASD",
-            Need::Ds => "DS",
-            Need::Oth => "OTH",
-            Need::Nsa => "NSA",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Need> {
-        Need::ALL.into_iter().find(|n| n.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Need::Spld => "specific learning difficulty",
-            Need::Mld => "moderate learning difficulty",
-            Need::Sld => "severe learning difficulty",
-            Need::Pmld => "profound and multiple learning difficulty",
-            Need::Semh => "social, emotional and mental health",
-            Need::Slcn => "speech, language and communication needs",
-            Need::Hi => "hearing impairment",
-            Need::Vi => "vision impairment",
-            Need::Msi => "multi-sensory impairment",
-            Need::Pd => "physical disability",
-            Need::Asd => "autistic spectrum disorder",
-            Need::Ds => "Down syndrome",
-            Need::Oth => "other difficulty or disability",
-            Need::Nsa => "SEN support but no specialist assessment of type of need",
-        }
-    }
-
-    /// The broad area of need (6.28-6.35); `None` for DS, OTH and NSA.
-    pub fn area(self) -> Option<Area> {
-        match self {
-            Need::Slcn | Need::Asd => Some(Area::CommunicationAndInteraction),
-            Need::Spld | Need::Mld | Need::Sld | Need::Pmld => Some(Area::CognitionAndLearning),
-            Need::Semh => Some(Area::SocialEmotionalMentalHealth),
-            Need::Hi | Need::Vi | Need::Msi | Need::Pd => Some(Area::SensoryPhysical),
-            Need::Ds | Need::Oth | Need::Nsa => None,
-        }
-    }
 }
 
 impl Area {

@@ -10,12 +10,10 @@ use serde::Deserialize;
 
 pub use crate::sections::RawSections;
 use crate::yaml::Loc;
+pub use crate::yaml::Text;
 
 /// A date as written: `YYYY-MM-DD`. Checked to be a real calendar day when loaded.
 pub type Date = Loc<String>;
-/// A code, a name or a required value as written, with its place (free text that no check
-/// points at is a plain `String`: locating every value costs parse time).
-pub type Text = Loc<String>;
 
 /// `school.yaml`: the school, its SENCO, terms, provision catalogue and report text.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -47,7 +45,7 @@ pub struct RawSchool {
     #[schemars(required)]
     pub name: Option<Text>,
     /// The 6-digit Unique Reference Number.
-    #[schemars(pattern(crate::schema::URN_PATTERN))]
+    #[schemars(pattern(URN_PATTERN))]
     pub urn: Option<Text>,
     pub local_authority: Option<String>,
     pub phase: Option<Phase>,
@@ -238,7 +236,7 @@ pub struct RawTransfer {
     #[schemars(required)]
     pub school: Option<Text>,
     /// The new school's six-digit URN.
-    #[schemars(pattern(crate::schema::URN_PATTERN))]
+    #[schemars(pattern(URN_PATTERN))]
     pub urn: Option<Text>,
     /// The date the SEN record reached the new school; null until sent.
     pub sen_record_sent: Option<Date>,
@@ -259,17 +257,17 @@ pub struct RawName {
 #[serde(deny_unknown_fields)]
 pub struct RawSen {
     /// School Census SEN provision: K = SEN support, E = EHC plan, N = no longer on the register.
-    #[schemars(pattern(crate::schema::status_pattern()))]
+    #[schemars(pattern(status_pattern()))]
     pub status: Text,
     /// The date the school decided to make special educational provision.
     pub since: Date,
     /// The formal notification to parents (6.43, 6.48); null until sent.
     pub parents_notified: Option<Date>,
     /// School Census SEN type code of the primary need; required for K and E.
-    #[schemars(pattern(crate::schema::need_pattern()))]
+    #[schemars(pattern(need_pattern()))]
     pub primary_need: Option<Text>,
     /// School Census SEN type code of another need, if there is one (never NSA).
-    #[schemars(pattern(crate::schema::need_pattern()))]
+    #[schemars(pattern(need_pattern()))]
     pub secondary_need: Option<Text>,
     /// The date the pupil came off the register: required for N.
     pub ended: Option<Date>,
@@ -536,4 +534,145 @@ pub enum LaOutcome {
     Maintain,
     Amend,
     Cease,
+}
+
+/// School Census SEN provision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// SEN support.
+    K,
+    /// An education, health and care plan.
+    E,
+    /// No longer on the register.
+    N,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::K => "K",
+            Status::E => "E",
+            Status::N => "N",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::K => "SEN support",
+            Status::E => "EHC plan",
+            Status::N => "no longer on the register",
+        }
+    }
+}
+
+/// School Census SEN type codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Need {
+    Spld,
+    Mld,
+    Sld,
+    Pmld,
+    Semh,
+    Slcn,
+    Hi,
+    Vi,
+    Msi,
+    Pd,
+    Asd,
+    Ds,
+    Oth,
+    Nsa,
+}
+
+impl Need {
+    pub const ALL: [Need; 14] = [
+        Need::Spld,
+        Need::Mld,
+        Need::Sld,
+        Need::Pmld,
+        Need::Semh,
+        Need::Slcn,
+        Need::Hi,
+        Need::Vi,
+        Need::Msi,
+        Need::Pd,
+        Need::Asd,
+        Need::Ds,
+        Need::Oth,
+        Need::Nsa,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Need::Spld => "SPLD",
+            Need::Mld => "MLD",
+            Need::Sld => "SLD",
+            Need::Pmld => "PMLD",
+            Need::Semh => "SEMH",
+            Need::Slcn => "SLCN",
+            Need::Hi => "HI",
+            Need::Vi => "VI",
+            Need::Msi => "MSI",
+            Need::Pd => "PD",
+            Need::Asd => "ASD",
+            Need::Ds => "DS",
+            Need::Oth => "OTH",
+            Need::Nsa => "NSA",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Need> {
+        Need::ALL.into_iter().find(|n| n.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Need::Spld => "specific learning difficulty",
+            Need::Mld => "moderate learning difficulty",
+            Need::Sld => "severe learning difficulty",
+            Need::Pmld => "profound and multiple learning difficulty",
+            Need::Semh => "social, emotional and mental health",
+            Need::Slcn => "speech, language and communication needs",
+            Need::Hi => "hearing impairment",
+            Need::Vi => "vision impairment",
+            Need::Msi => "multi-sensory impairment",
+            Need::Pd => "physical disability",
+            Need::Asd => "autistic spectrum disorder",
+            Need::Ds => "Down syndrome",
+            Need::Oth => "other difficulty or disability",
+            Need::Nsa => "SEN support but no specialist assessment of type of need",
+        }
+    }
+
+    /// The broad area of need (6.28-6.35); `None` for DS, OTH and NSA.
+    pub fn area(self) -> Option<Area> {
+        match self {
+            Need::Slcn | Need::Asd => Some(Area::CommunicationAndInteraction),
+            Need::Spld | Need::Mld | Need::Sld | Need::Pmld => Some(Area::CognitionAndLearning),
+            Need::Semh => Some(Area::SocialEmotionalMentalHealth),
+            Need::Hi | Need::Vi | Need::Msi | Need::Pd => Some(Area::SensoryPhysical),
+            Need::Ds | Need::Oth | Need::Nsa => None,
+        }
+    }
+}
+
+/// A school's URN, as `sen check` reads it: six digits.
+pub const URN_PATTERN: &str = "^[0-9]{6}$";
+
+/// The census codes `sen check` reads, spaces around them allowed as it allows them.
+fn codes_pattern<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    format!(r"^\s*({})\s*$", codes.collect::<Vec<_>>().join("|"))
+}
+
+/// `sen.status`: K, E or N.
+pub fn status_pattern() -> String {
+    codes_pattern(
+        [Status::K, Status::E, Status::N]
+            .into_iter()
+            .map(Status::code),
+    )
+}
+
+/// `sen.primary_need` and `sen.secondary_need`: a census SEN type code.
+pub fn need_pattern() -> String {
+    codes_pattern(Need::ALL.into_iter().map(Need::code))
 }

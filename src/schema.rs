@@ -9,7 +9,6 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::model::{Need, Status};
 use crate::records::{RawAnnualReview, RawCycle, RawEhcp, RawMeeting, RawPupil, RawSchoolFile};
 
 /// The record files that have a schema, by the name `sen schema FILE` takes.
@@ -25,28 +24,6 @@ pub const FILES: [&str; 6] = [
 /// The folder, under the records root, where `sen init` writes the schemas and where the
 /// `yaml-language-server` header of every file `sen new` writes points.
 pub const SCHEMA_DIR: &str = ".schemas";
-
-/// A school's URN, as `sen check` reads it: six digits.
-pub const URN_PATTERN: &str = "^[0-9]{6}$";
-
-/// The census codes `sen check` reads, spaces around them allowed as it allows them.
-fn codes_pattern<'a>(codes: impl Iterator<Item = &'a str>) -> String {
-    format!(r"^\s*({})\s*$", codes.collect::<Vec<_>>().join("|"))
-}
-
-/// `sen.status`: K, E or N.
-pub fn status_pattern() -> String {
-    codes_pattern(
-        [Status::K, Status::E, Status::N]
-            .into_iter()
-            .map(Status::code),
-    )
-}
-
-/// `sen.primary_need` and `sen.secondary_need`: a census SEN type code.
-pub fn need_pattern() -> String {
-    codes_pattern(Need::ALL.into_iter().map(Need::code))
-}
 
 /// The file name of a record file's schema: `NAME.schema.json`.
 pub fn file_name(name: &str) -> String {

@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::records::Text;
+use crate::yaml::Text;
 
 /// A statutory section of the SEN information report.
 #[derive(Debug, Clone, Copy)]

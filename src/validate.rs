@@ -316,6 +316,65 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
         &Some(raw.name.value.family.clone()),
         (raw.name.line, raw.name.col),
     );
+    pupil_names_on_one_line(check, raw);
+    let dob = check.date("dob", &raw.dob);
+    let sen = &raw.sen.value;
+    let status = status(check, &sen.status);
+    let since = check.date("since", &sen.since);
+    let notified = check.opt_date("parents_notified", &sen.parents_notified);
+    let primary = need(check, &sen.primary_need);
+    let secondary = need(check, &sen.secondary_need);
+    let ended = check.opt_date("ended", &sen.ended);
+    let left = check.opt_date("left", &raw.left);
+
+    pupil_upn_and_year(check, raw);
+    pupil_census(check, raw, status, primary, secondary, &ended);
+    let contacts = pupil_contacts(check, raw);
+
+    pupil_dates(check, as_of, &dob, &since, &notified, &ended, &left);
+
+    let transfer = pupil_transfer(check, raw);
+
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(Pupil {
+        file: check.file.to_string(),
+        what_helps: plain(&raw.what_helps),
+        transfer,
+        given: given?,
+        family: family?,
+        preferred: plain(&raw.name.value.preferred),
+        dob: dob?.value,
+        upn: text(&raw.upn),
+        upn_line: raw.upn.as_ref().map_or(0, |u| u.line),
+        year_group: raw.year_group.as_ref().map(|y| y.value),
+        class: plain(&raw.class),
+        status: status?,
+        since: since?,
+        parents_notified: notified,
+        primary_need: primary,
+        secondary_need: secondary,
+        ended: ended.map(|e| e.value),
+        summary: plain(&sen.summary),
+        strengths: plain(&sen.strengths),
+        flags: raw
+            .flags
+            .as_ref()
+            .map(|f| Flags {
+                looked_after: f.looked_after.unwrap_or(false),
+                eal: f.eal.unwrap_or(false),
+                pupil_premium: f.pupil_premium.unwrap_or(false),
+                medical_plan: f.medical_plan.unwrap_or(false),
+            })
+            .unwrap_or_default(),
+        contacts,
+        left,
+    })
+}
+
+/// Names become letter headings, salutations and file names: one line each (records.md).
+fn pupil_names_on_one_line(check: &mut FileCheck, raw: &RawPupil) {
     // Names become letter headings, salutations and file names: one line each (records.md).
     let name = &raw.name;
     one_line(
@@ -340,16 +399,10 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             one_line(check, "name", &n.value, n.line, n.col);
         }
     }
-    let dob = check.date("dob", &raw.dob);
-    let sen = &raw.sen.value;
-    let status = status(check, &sen.status);
-    let since = check.date("since", &sen.since);
-    let notified = check.opt_date("parents_notified", &sen.parents_notified);
-    let primary = need(check, &sen.primary_need);
-    let secondary = need(check, &sen.secondary_need);
-    let ended = check.opt_date("ended", &sen.ended);
-    let left = check.opt_date("left", &raw.left);
+}
 
+/// `upn` (rule `upn`) and `year_group`.
+fn pupil_upn_and_year(check: &mut FileCheck, raw: &RawPupil) {
     if let Some(upn) = &raw.upn
         && let Err(msg) = check_upn(upn.value.trim())
     {
@@ -370,6 +423,19 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             "write the NC year the pupil is taught in, 0 to 14",
         );
     }
+}
+
+/// The census rules of records.md: the needs a status asks for, and the needs that cannot
+/// stand together.
+fn pupil_census(
+    check: &mut FileCheck,
+    raw: &RawPupil,
+    status: Option<Status>,
+    primary: Option<Need>,
+    secondary: Option<Need>,
+    ended: &Option<Day>,
+) {
+    let sen = &raw.sen.value;
     // The census rules of records.md.
     if let Some(st) = status {
         let at = (raw.sen.line, raw.sen.col);
@@ -435,6 +501,10 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             }
         }
     }
+}
+
+/// `contacts`, with letters going to those with parental responsibility unless they say.
+fn pupil_contacts(check: &mut FileCheck, raw: &RawPupil) -> Vec<Contact> {
     let mut contacts = Vec::new();
     for c in raw.contacts.iter().flatten() {
         let name = check.required_text("name", &c.value.name, (c.line, c.col));
@@ -450,7 +520,19 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             letters: c.value.letters.unwrap_or(pr),
         });
     }
+    contacts
+}
 
+/// Dates out of order (rule `dates`).
+fn pupil_dates(
+    check: &mut FileCheck,
+    as_of: NaiveDate,
+    dob: &Option<Day>,
+    since: &Option<Day>,
+    notified: &Option<Day>,
+    ended: &Option<Day>,
+    left: &Option<Day>,
+) {
     // Dates out of order (rule `dates`).
     let dob_day = dob.clone();
     if let Some(d) = &dob
@@ -478,8 +560,11 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
     {
         check.order(since.as_ref(), "since", left.as_ref(), "left");
     }
+}
 
-    let transfer = raw.transfer.as_ref().and_then(|t| {
+/// `transfer`: the school a leaver moved to and when their SEN record was sent.
+fn pupil_transfer(check: &mut FileCheck, raw: &RawPupil) -> Option<Transfer> {
+    raw.transfer.as_ref().and_then(|t| {
         if raw.left.is_none() {
             check.schema(
                 t,
@@ -504,43 +589,6 @@ pub fn pupil(check: &mut FileCheck, raw: &RawPupil, as_of: NaiveDate) -> Option<
             urn: text(&t.value.urn),
             sen_record_sent: sent,
         })
-    });
-
-    if check.has(Rule::Schema) {
-        return None;
-    }
-    Some(Pupil {
-        file: check.file.to_string(),
-        what_helps: plain(&raw.what_helps),
-        transfer,
-        given: given?,
-        family: family?,
-        preferred: plain(&raw.name.value.preferred),
-        dob: dob?.value,
-        upn: text(&raw.upn),
-        upn_line: raw.upn.as_ref().map_or(0, |u| u.line),
-        year_group: raw.year_group.as_ref().map(|y| y.value),
-        class: plain(&raw.class),
-        status: status?,
-        since: since?,
-        parents_notified: notified,
-        primary_need: primary,
-        secondary_need: secondary,
-        ended: ended.map(|e| e.value),
-        summary: plain(&sen.summary),
-        strengths: plain(&sen.strengths),
-        flags: raw
-            .flags
-            .as_ref()
-            .map(|f| Flags {
-                looked_after: f.looked_after.unwrap_or(false),
-                eal: f.eal.unwrap_or(false),
-                pupil_premium: f.pupil_premium.unwrap_or(false),
-                medical_plan: f.medical_plan.unwrap_or(false),
-            })
-            .unwrap_or_default(),
-        contacts,
-        left,
     })
 }
 
@@ -787,6 +835,31 @@ fn costed(
     need("sessions_per_week", sessions.is_some());
     need("minutes_per_session", minutes.is_some());
     need("cost_per_hour", cost.is_some());
+    let in_range = costing_in_range(check, group_size, sessions, minutes, cost);
+    if !in_range {
+        return None;
+    }
+    Some(Provision {
+        id,
+        name: name?,
+        area,
+        staff: plain(staff),
+        group_size: group_size.as_ref()?.value.max(1),
+        sessions_per_week: sessions.as_ref()?.value,
+        minutes_per_session: minutes.as_ref()?.value,
+        cost_per_hour: cost.as_ref()?.value,
+    })
+}
+
+/// The costing numbers within records.md's ranges, each with at most two decimal places;
+/// `false` (and a finding for each) when one is not.
+fn costing_in_range(
+    check: &mut FileCheck,
+    group_size: &Option<Loc<u32>>,
+    sessions: &Option<Loc<f64>>,
+    minutes: &Option<Loc<f64>>,
+    cost: &Option<Loc<f64>>,
+) -> bool {
     let mut in_range = true;
     if let Some(g) = group_size
         && !(1..=100).contains(&g.value)
@@ -841,19 +914,7 @@ fn costed(
             in_range = false;
         }
     }
-    if !in_range {
-        return None;
-    }
-    Some(Provision {
-        id,
-        name: name?,
-        area,
-        staff: plain(staff),
-        group_size: group_size.as_ref()?.value.max(1),
-        sessions_per_week: sessions.as_ref()?.value,
-        minutes_per_session: minutes.as_ref()?.value,
-        cost_per_hour: cost.as_ref()?.value,
-    })
+    in_range
 }
 
 /// Whether a number has at most two decimal places as written (18.5 and 18.50 do, 18.505
@@ -1046,6 +1107,35 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
             );
         }
     }
+    let invited = invited(check, raw);
+    check.order(meeting.as_ref(), "meeting", report.as_ref(), "report_sent");
+    check.order(
+        meeting.as_ref(),
+        "meeting",
+        decision.as_ref(),
+        "la_decision",
+    );
+    if check.has(Rule::Schema) {
+        return None;
+    }
+    Some(AnnualReview {
+        file: check.file.to_string(),
+        meeting: meeting?,
+        invitations_sent: invitations,
+        invited,
+        advice_requested,
+        advice_circulated,
+        parents_present: raw.parents_present.unwrap_or(false),
+        pupil_views: plain(&raw.pupil_views),
+        preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
+        report_sent: report,
+        la_decision: decision,
+        la_outcome: raw.la_outcome,
+    })
+}
+
+/// `invited`: everyone invited to the annual review, each with a name and a role.
+fn invited(check: &mut FileCheck, raw: &RawAnnualReview) -> Vec<Invitee> {
     let mut invited = Vec::new();
     for p in raw.invited.iter().flat_map(|l| l.value.iter()) {
         let v = &p.value;
@@ -1079,30 +1169,7 @@ pub fn annual_review(check: &mut FileCheck, raw: &RawAnnualReview) -> Option<Ann
             });
         }
     }
-    check.order(meeting.as_ref(), "meeting", report.as_ref(), "report_sent");
-    check.order(
-        meeting.as_ref(),
-        "meeting",
-        decision.as_ref(),
-        "la_decision",
-    );
-    if check.has(Rule::Schema) {
-        return None;
-    }
-    Some(AnnualReview {
-        file: check.file.to_string(),
-        meeting: meeting?,
-        invitations_sent: invitations,
-        invited,
-        advice_requested,
-        advice_circulated,
-        parents_present: raw.parents_present.unwrap_or(false),
-        pupil_views: plain(&raw.pupil_views),
-        preparing_for_adulthood: plain(&raw.preparing_for_adulthood),
-        report_sent: report,
-        la_decision: decision,
-        la_outcome: raw.la_outcome,
-    })
+    invited
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1117,6 +1184,41 @@ pub fn school(
     let mut school = School::default();
     let before = |c: &FileCheck| c.findings.len();
 
+    school_key(check, raw, skipped, &mut school);
+
+    // `senco`
+    let n = before(check);
+    school_senco(check, raw, &mut school);
+    bad.senco |= check.findings.len() > n;
+
+    school.local_offer = text(&raw.local_offer);
+    school.iass = raw.iass.as_ref().map(|i| Iass {
+        name: plain(&i.value.name),
+        phone: plain(&i.value.phone),
+        email: plain(&i.value.email),
+        website: plain(&i.value.website),
+    });
+
+    // `terms` and `settings`: a problem here silences every rule.
+    let n = before(check);
+    school_terms(check, raw, &mut school);
+    school_settings(check, raw, &mut school);
+    bad.all |= check.findings.len() > n;
+
+    // `provisions`
+    let n = before(check);
+    school_provisions(check, raw, &mut school);
+    bad.provisions |= check.findings.len() > n;
+
+    // `information_report`: blank sections are `incomplete` findings of the rule, not schema.
+    let n = before(check);
+    school_information_report(check, raw, &mut school);
+    bad.information_report |= check.findings.len() > n;
+    school
+}
+
+/// `school` (required): the school's name, URN and contacts.
+fn school_key(check: &mut FileCheck, raw: &RawSchoolFile, skipped: &[&str], school: &mut School) {
     // `school` (required)
     match &raw.school {
         Some(s) => {
@@ -1162,9 +1264,10 @@ pub fn school(
         }
         None => {}
     }
+}
 
-    // `senco`
-    let n = before(check);
+/// `senco`: the SENCO, their appointment and qualification.
+fn school_senco(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     if let Some(s) = &raw.senco {
         let v = &s.value;
         let appointed = match &v.appointed {
@@ -1225,18 +1328,10 @@ pub fn school(
             qualification,
         });
     }
-    bad.senco |= check.findings.len() > n;
+}
 
-    school.local_offer = text(&raw.local_offer);
-    school.iass = raw.iass.as_ref().map(|i| Iass {
-        name: plain(&i.value.name),
-        phone: plain(&i.value.phone),
-        email: plain(&i.value.email),
-        website: plain(&i.value.website),
-    });
-
-    // `terms` and `settings`: a problem here silences every rule.
-    let n = before(check);
+/// `terms`, sorted by their start.
+fn school_terms(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     for t in raw.terms.iter().flat_map(|t| t.value.iter()) {
         let v = &t.value;
         let name = check.required_text("name", &v.name, (t.line, t.col));
@@ -1276,6 +1371,10 @@ pub fn school(
         }
     }
     school.terms.sort_by_key(|t| t.start);
+}
+
+/// `settings`, with the defaults of records.md where a key is left out.
+fn school_settings(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     if let Some(s) = &raw.settings {
         let v = &s.value;
         let d = Settings::default();
@@ -1324,10 +1423,10 @@ pub fn school(
             },
         };
     }
-    bad.all |= check.findings.len() > n;
+}
 
-    // `provisions`
-    let n = before(check);
+/// `provisions`: the catalogue, each id once.
+fn school_provisions(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     let mut seen: HashMap<String, u32> = HashMap::new();
     for p in raw.provisions.iter().flat_map(|p| p.value.iter()) {
         let v = &p.value;
@@ -1359,10 +1458,11 @@ pub fn school(
             school.provisions.push(pr);
         }
     }
-    bad.provisions |= check.findings.len() > n;
+}
 
-    // `information_report`: blank sections are `incomplete` findings of the rule, not schema.
-    let n = before(check);
+/// `information_report`: each statutory section's text and line (blank ones are the
+/// rule's `incomplete` findings, not schema).
+fn school_information_report(check: &mut FileCheck, raw: &RawSchoolFile, school: &mut School) {
     if let Some(r) = &raw.information_report {
         school.information_report.line = r.line;
         school.information_report.published = check.opt_date("published", &r.value.published);
@@ -1383,8 +1483,6 @@ pub fn school(
         school.information_report.sections = vec![None; SECTIONS.len()];
         school.information_report.section_lines = vec![0; SECTIONS.len()];
     }
-    bad.information_report |= check.findings.len() > n;
-    school
 }
 
 /// Pupil ids: lowercase ASCII letters and digits, in groups joined by single '-', at most
@@ -1461,6 +1559,31 @@ pub fn folder_across(
 ) -> Vec<Finding> {
     let id = out.id.clone();
     let mut findings = Vec::new();
+    folder_name(&id, &mut findings);
+    if !has_pupil_file {
+        findings.push(
+            Finding::new(
+                Rule::Schema,
+                Kind::Invalid,
+                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
+            )
+            .pupil(&id)
+            .at(format!("pupils/{id}/pupil.yaml"), None)
+            .help(format!(
+                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
+            )),
+        );
+        out.bad.pupil = true;
+    }
+
+    ehcp_issued(out, ehcp_file, &id, &mut findings);
+    reviews_before_issue(out, &id, &mut findings);
+    findings
+}
+
+/// A pupil folder whose name is not a pupil id: the finding, with a name to rename it to.
+fn folder_name(id: &str, findings: &mut Vec<Finding>) {
+    let id = id.to_string();
     if !valid_pupil_id(&id) {
         let shaped: String = id
             .to_ascii_lowercase()
@@ -1490,22 +1613,15 @@ pub fn folder_across(
         f.help = Some(format!("rename the folder, for example to `{suggestion}`"));
         findings.push(f);
     }
-    if !has_pupil_file {
-        findings.push(
-            Finding::new(
-                Rule::Schema,
-                Kind::Invalid,
-                format!("pupil folder `pupils/{id}` has no pupil.yaml"),
-            )
-            .pupil(&id)
-            .at(format!("pupils/{id}/pupil.yaml"), None)
-            .help(format!(
-                "add pupils/{id}/pupil.yaml (`sen new pupil {id} ...` writes one)"
-            )),
-        );
-        out.bad.pupil = true;
-    }
+}
 
+/// Status E needs ehcp.yaml with `issued`.
+fn ehcp_issued(
+    out: &mut PupilFolder,
+    ehcp_file: Option<&str>,
+    id: &str,
+    findings: &mut Vec<Finding>,
+) {
     // Status E needs ehcp.yaml with `issued`.
     if let Some(p) = &out.pupil
         && p.status == Status::E
@@ -1525,7 +1641,7 @@ pub fn folder_across(
             let on_ehcp = ehcp_file.is_some();
             findings.push(
                 Finding::new(Rule::Schema, Kind::Invalid, msg)
-                    .pupil(&id)
+                    .pupil(id)
                     .at(file, Some(1))
                     .help(
                         "record the plan in ehcp.yaml with its `local_authority` and `issued` date",
@@ -1539,6 +1655,10 @@ pub fn folder_across(
             }
         }
     }
+}
+
+/// An annual review before the plan was issued (whatever the status now).
+fn reviews_before_issue(out: &mut PupilFolder, id: &str, findings: &mut Vec<Finding>) {
     // An annual review before the plan was issued (whatever the status now).
     if let Some(issued) = out.ehcp.as_ref().and_then(|e| e.issued.clone()) {
         for ar in &out.annual_reviews {
@@ -1553,14 +1673,13 @@ pub fn folder_across(
                             uk(issued.value)
                         ),
                     )
-                    .pupil(&id)
+                    .pupil(id)
                     .at(&ar.file, Some(ar.meeting.line)),
                 );
                 out.bad.annual_reviews = true;
             }
         }
     }
-    findings
 }
 
 /// Across pupils: two or more pupils with one UPN: one finding for each, naming the other files.

@@ -143,7 +143,7 @@ pub fn year_label(year: i64) -> String {
 
 /// The pupil's NC year on `on`: `year_group` if recorded, else from the date of birth.
 pub fn nc_year(p: &Pupil, on: NaiveDate) -> i64 {
-    crate::rules::view::nc_year(p, on, on)
+    crate::rules::asof::nc_year(p, on, on)
 }
 
 /// The pupil a letter is about. No date of birth or UPN: a letter does not need them.
@@ -485,8 +485,8 @@ pub struct CycleView {
 
 impl CycleView {
     pub fn of(c: &Cycle, as_of: NaiveDate) -> CycleView {
-        let plan = crate::rules::view::plan_at(c, as_of);
-        let review = crate::rules::view::review_at(c, as_of);
+        let plan = crate::rules::asof::plan_at(c, as_of);
+        let review = crate::rules::asof::review_at(c, as_of);
         let assess = c.assess.as_ref();
         let outcomes = plan
             .map(|p| {
@@ -634,7 +634,7 @@ impl AnnualReviewView {
             meeting: iso(a.meeting.value),
             notice_by: iso(dates::add_days(a.meeting.value, -14)),
             local_authority,
-            every_months: crate::rules::view::annual_review_months(pupil, a.meeting.value),
+            every_months: crate::rules::asof::annual_review_months(pupil, a.meeting.value),
         }
     }
 }

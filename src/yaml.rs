@@ -10,6 +10,10 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 use serde_saphyr::{Error, Spanned};
 
+/// A code, a name or a required value as written, with its place (free text that no check
+/// points at is a plain `String`: locating every value costs parse time).
+pub type Text = Loc<String>;
+
 /// A value with the 1-based line and column where it stands in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loc<T> {

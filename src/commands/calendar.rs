@@ -179,7 +179,7 @@ fn duty_words(
         Kind::Overdue => format!("{who}: {title} (overdue)"),
         _ => format!("{who}: {title}"),
     };
-    let mut description = crate::rules::table::describe(f, &known);
+    let mut description = crate::rules::words::describe(f, &known);
     // The finding's own words carry the detail (which meeting, which term).
     let mut detail = f.message.chars();
     if let Some(first) = detail.next() {

@@ -23,7 +23,7 @@ use crate::docx;
 use crate::findings::{Finding, Kind};
 use crate::model::{Contact, Records};
 use crate::render::{self, Renderer};
-use crate::rules::view::review_at;
+use crate::rules::asof::review_at;
 use crate::settings::{Ctx, parse_date};
 use crate::views::{
     AdviceView, ContactView, LetterView, PupilView, SchoolView, iso, progress_label,

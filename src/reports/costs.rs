@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::model::{Area, Cycle, Provision, Records};
-use crate::rules::{self, view};
+use crate::rules::{self, asof};
 use crate::views::{
     self, CostLine, CostTotal, OTHER_NEEDS, ProvisionMapView, ProvisionView, PupilCosts,
     SchoolView, iso,
@@ -144,11 +144,11 @@ pub fn provision_map(
                 .then(a.file.cmp(&b.file))
         });
         for c in cycles {
-            let Some(plan) = view::plan_at(c, as_of) else {
+            let Some(plan) = asof::plan_at(c, as_of) else {
                 continue;
             };
             let runs_from = plan.agreed.as_ref().map_or(c.started.value, |d| d.value);
-            let review = view::review_at(c, as_of);
+            let review = asof::review_at(c, as_of);
             let runs_to = review.map_or(as_of, |r| r.date.value);
             let open = review.is_none();
             let a = runs_from.max(from);

@@ -18,7 +18,7 @@ use crate::dates;
 use crate::findings::Kind;
 use crate::load::Loaded;
 use crate::model::{Area, Pupil, Records, SECTIONS};
-use crate::rules::{self, view};
+use crate::rules::{self, asof};
 use crate::views::{
     self, CountView, InformationView, NumbersView, OTHER_NEEDS, RegisterRow, RegisterView,
     SchoolView, SectionView, iso,
@@ -153,8 +153,8 @@ pub fn register(
         if !years.is_empty() && !years.contains(&year) {
             continue;
         }
-        let review_due = view::open_cycle(&folder.cycles, as_of)
-            .and_then(|c| view::plan_at(c, as_of))
+        let review_due = asof::open_cycle(&folder.cycles, as_of)
+            .and_then(|c| asof::plan_at(c, as_of))
             .map(|pl| iso(pl.review_due.value));
         rows.push(RegisterRow {
             id: folder.id.clone(),
@@ -169,7 +169,7 @@ pub fn register(
             primary_need: p.primary_need.map(views::NeedView::of),
             secondary_need: p.secondary_need.map(views::NeedView::of),
             review_due,
-            annual_review_due: view::PupilView::new(folder, p, as_of)
+            annual_review_due: asof::PupilAsOf::new(folder, p, as_of)
                 .annual_review_due()
                 .map(|(_, due)| iso(due)),
             open_findings: open.get(folder.id.as_str()).copied().unwrap_or(0),

@@ -225,11 +225,11 @@ pub(crate) fn reviewed_cycles(
                 .iter()
                 .filter(move |c| c.started.value <= as_of)
                 .filter_map(move |c| {
-                    let review = rules::view::review_at(c, as_of)?;
+                    let review = rules::asof::review_at(c, as_of)?;
                     if review.date.value < from || review.date.value > to {
                         return None;
                     }
-                    let plan = rules::view::plan_at(c, as_of)?;
+                    let plan = rules::asof::plan_at(c, as_of)?;
                     Some(Reviewed {
                         pupil: folder.id.as_str(),
                         cycle: c,
@@ -784,7 +784,7 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
     b.done(format!("SEN report for governors: {}", records.school.name))
 }
 
-/// A duty in words, for governors (the rule table's title).
+/// A duty in words, for governors (the rule table's `label` column).
 pub fn duty_label(rule: Rule) -> &'static str {
-    crate::rules::table::title(rule)
+    crate::rules::table::label(rule)
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::load::Loaded;
 use crate::model::{Area, Pupil, PupilFolder, Records, Status};
-use crate::rules::{self, view::PupilView};
+use crate::rules::{self, asof::PupilAsOf};
 use crate::suppress::{Shown, Suppressed, Total, suppress, suppress_group};
 
 use super::oversight::{Effect, effectiveness, reviewed_cycles};
@@ -102,7 +102,7 @@ pub fn register_over(
         .collect();
     for folder in &records.pupils {
         let Some(p) = counted(folder) else { continue };
-        let view = PupilView::new(folder, p, as_of);
+        let view = PupilAsOf::new(folder, p, as_of);
         for r in &mut out {
             if !rules::on_register(p, r.date) {
                 continue;

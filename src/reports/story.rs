@@ -2,8 +2,8 @@
 //! needs assessment request, the next school, an inspector or a parent who asks) and `sen
 //! report passport` (a one-page profile for every adult who works with the pupil, 6.49).
 //!
-//! Both read the records as they stood on the as-of date through the rules' view
-//! ([`crate::rules::view`]); the costs are the provision map's own lines for the pupil, so
+//! Both read the records as they stood on the as-of date through the rules' as-of reading
+//! ([`crate::rules::asof`]); the costs are the provision map's own lines for the pupil, so
 //! they agree with `sen report provision-map` to the penny; the findings are `sen check`'s.
 //! Neither names another pupil: group provision is described by its size only.
 
@@ -18,7 +18,7 @@ use crate::load::Loaded;
 use crate::model::{DecisionOutcome, Progress, Pupil, PupilFolder, Records};
 use crate::records::LaOutcome;
 use crate::reports::costs::provision_map;
-use crate::rules::{self, DutyState, Options, view};
+use crate::rules::{self, DutyState, Options, asof};
 use crate::views::{
     CostLine, CycleView, MeetingView, NeedView, ProvisionView, PupilView, SchoolView, iso,
 };
@@ -110,7 +110,7 @@ pub struct OpenFinding {
     pub paragraphs: String,
     pub due: Option<String>,
     pub message: String,
-    /// The finding in words for the reader, with no rule id ([`crate::rules::table::describe`]).
+    /// The finding in words for the reader, with no rule id ([`crate::rules::words::describe`]).
     pub words: String,
 }
 
@@ -122,7 +122,7 @@ pub struct LateDuty {
     pub due: String,
     pub done: Option<String>,
     pub days: Option<i64>,
-    /// The late duty in words for the reader ([`crate::rules::table::describe_duty`]).
+    /// The late duty in words for the reader ([`crate::rules::words::describe_duty`]).
     pub words: String,
 }
 
@@ -240,7 +240,7 @@ pub fn pupil_report(
 ) -> Result<(PupilReportView, Option<String>)> {
     let records = &loaded.records;
     let (folder, p) = find(records, id)?;
-    let v = view::PupilView::new(folder, p, as_of);
+    let v = asof::PupilAsOf::new(folder, p, as_of);
     let mut history = Vec::new();
     let event = |date: NaiveDate, kind: &'static str| Event {
         date: iso(date),
@@ -378,7 +378,7 @@ pub fn pupil_report(
         .into_iter()
         .filter(|f| f.pupil.as_deref() == Some(id) && f.kind != Kind::Late)
         .map(|f| OpenFinding {
-            words: rules::table::describe(&f, p.known_as()),
+            words: rules::words::describe(&f, p.known_as()),
             kind: f.kind.id(),
             rule: f.rule.id(),
             paragraphs: f.rule.paragraphs().join(", "),
@@ -394,7 +394,7 @@ pub fn pupil_report(
                 && d.due.is_some_and(|due| from <= due && due <= to)
         })
         .map(|d| LateDuty {
-            words: rules::table::describe_duty(d.rule, Kind::Late, d.due, d.days, p.known_as()),
+            words: rules::words::describe_duty(d.rule, Kind::Late, d.due, d.days, p.known_as()),
             rule: d.rule.id(),
             paragraphs: d.rule.paragraphs().join(", "),
             due: d.due.map(iso).unwrap_or_default(),
@@ -460,7 +460,7 @@ const PROGRESS_LEVELS: [(Progress, &str); 4] = [
 
 /// Progress at each review in the period as a bar chart (4 = good ... 1 = little or none),
 /// each bar labelled in words; none when no review falls in the period.
-fn progress_chart(v: &view::PupilView, from: NaiveDate, to: NaiveDate) -> Option<String> {
+fn progress_chart(v: &asof::PupilAsOf, from: NaiveDate, to: NaiveDate) -> Option<String> {
     let mut rows: Vec<(NaiveDate, Progress)> = v
         .cycles
         .iter()
@@ -601,7 +601,7 @@ pub fn passports(records: &Records, whom: Whom, as_of: NaiveDate) -> Result<Pass
                         .class
                         .as_deref()
                         .is_some_and(|pc| pc.trim().eq_ignore_ascii_case(c.trim())),
-                    Whom::Years(ys) => ys.contains(&view::nc_year(p, as_of, as_of)),
+                    Whom::Years(ys) => ys.contains(&asof::nc_year(p, as_of, as_of)),
                     Whom::Ids(_) => false,
                 };
                 if wanted {
@@ -622,8 +622,8 @@ pub fn passports(records: &Records, whom: Whom, as_of: NaiveDate) -> Result<Pass
     let pupils = chosen
         .into_iter()
         .map(|(folder, p)| {
-            let open = view::open_cycle(&folder.cycles, as_of);
-            let plan = open.and_then(|c| view::plan_at(c, as_of));
+            let open = asof::open_cycle(&folder.cycles, as_of);
+            let plan = open.and_then(|c| asof::plan_at(c, as_of));
             PassportView {
                 pupil: PupilView::of(&folder.id, p, as_of),
                 needs: p

@@ -8,18 +8,18 @@ use crate::dates::{add_days, uk, ymd};
 use crate::findings::{Kind, Rule};
 use crate::model::{DecisionOutcome, Status};
 
-use super::view::PupilView;
+use super::asof::PupilAsOf;
 use super::{Eval, Lookback, Obligation, Sink, pupil_finding};
 
 /// The next annual review after one held (or the plan issued) on `last`: 6 months when the
 /// child was under 5 on that day, else 12 months.
-fn next_review(v: &PupilView, last: NaiveDate) -> NaiveDate {
-    super::view::annual_review_after(v.pupil, last)
+fn next_review(v: &PupilAsOf, last: NaiveDate) -> NaiveDate {
+    super::asof::annual_review_after(v.pupil, last)
 }
 
 /// `annual-review` (6.56, 9.166, 9.178): an EHC plan is reviewed within 12 months of its
 /// issue or last review (6 months for a child under 5). A review held after that: `late`.
-pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -32,16 +32,15 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
             let due = next_review(v, prev);
             out.duty(
                 ev,
-                Obligation {
-                    rule: Rule::AnnualReview,
-                    pupil: Some(&v.folder.id),
+                Obligation::to_pupil(
+                    Rule::AnnualReview,
+                    v,
                     due,
-                    deadline: due,
-                    done: Some(r.meeting),
-                    lookback: Lookback::From(r.meeting),
-                    file: &r.review.file,
-                    line: r.review.meeting.line,
-                },
+                    &r.review.file,
+                    r.review.meeting.line,
+                )
+                .done(Some(r.meeting))
+                .lookback(Lookback::From(r.meeting)),
                 |_| {
                     format!(
                         "the annual review of {} was held after its due date of {}",
@@ -68,16 +67,7 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let due = next_review(v, last);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::AnnualReview,
-            pupil: Some(&v.folder.id),
-            due,
-            deadline: due,
-            done: None,
-            lookback: Lookback::Never,
-            file,
-            line,
-        },
+        Obligation::to_pupil(Rule::AnnualReview, v, due, file, line),
         |_| {
             format!(
                 "annual review of the EHC plan due {} ({what} {})",
@@ -90,7 +80,7 @@ pub(super) fn annual_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `annual-review-notice` (9.176, reg 20): invitations go out at least two weeks before an
 /// annual review meeting.
-pub(super) fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_notice(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     before_review(
         ev,
         v,
@@ -118,7 +108,7 @@ pub(super) fn annual_review_notice(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `annual-review-advice` (9.176, reg 20(4)): the advice and information gathered from those
 /// invited is circulated to them at least two weeks before the annual review meeting.
-pub(super) fn annual_review_advice(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_advice(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     before_review(
         ev,
         v,
@@ -158,10 +148,10 @@ enum Done {
 /// review, a thing done at least 14 days before the meeting.
 fn before_review<'a>(
     ev: &Eval,
-    v: &PupilView<'a>,
+    v: &PupilAsOf<'a>,
     out: &mut Sink,
     rule: Rule,
-    pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
+    pick: fn(&super::asof::AnnualReviewAsOf<'a>) -> Option<&'a crate::model::Day>,
     say: fn(NaiveDate, Done) -> String,
 ) {
     for r in &v.annual_reviews {
@@ -183,21 +173,20 @@ fn before_review<'a>(
         }
         out.duty(
             ev,
-            Obligation {
+            Obligation::to_pupil(
                 rule,
-                pupil: Some(&v.folder.id),
-                due: deadline,
+                v,
                 deadline,
-                done: done.map(|s| s.value),
-                // A late notice for a meeting still to come is reported at once (rules.md).
-                lookback: if r.held {
-                    Lookback::From(r.meeting)
-                } else {
-                    Lookback::Always
-                },
-                file: &r.review.file,
-                line: done.map_or(r.review.meeting.line, |s| s.line),
-            },
+                &r.review.file,
+                done.map_or(r.review.meeting.line, |s| s.line),
+            )
+            .done(done.map(|s| s.value))
+            // A late notice for a meeting still to come is reported at once (rules.md).
+            .lookback(if r.held {
+                Lookback::From(r.meeting)
+            } else {
+                Lookback::Always
+            }),
             |_| match done {
                 Some(s) => say(r.meeting, Done::Late(s.value)),
                 None => say(r.meeting, Done::Not(deadline)),
@@ -210,11 +199,11 @@ fn before_review<'a>(
 /// done within `days` of the meeting.
 fn after_review<'a>(
     ev: &Eval,
-    v: &PupilView<'a>,
+    v: &PupilAsOf<'a>,
     out: &mut Sink,
     rule: Rule,
     within: i64,
-    pick: fn(&super::view::AnnualReviewView<'a>) -> Option<&'a crate::model::Day>,
+    pick: fn(&super::asof::AnnualReviewAsOf<'a>) -> Option<&'a crate::model::Day>,
     what: &str,
 ) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
@@ -222,16 +211,15 @@ fn after_review<'a>(
         let done = pick(r);
         out.duty(
             ev,
-            Obligation {
+            Obligation::to_pupil(
                 rule,
-                pupil: Some(&v.folder.id),
+                v,
                 due,
-                deadline: due,
-                done: done.map(|d| d.value),
-                lookback: Lookback::From(r.meeting),
-                file: &r.review.file,
-                line: done.map_or(r.review.meeting.line, |d| d.line),
-            },
+                &r.review.file,
+                done.map_or(r.review.meeting.line, |d| d.line),
+            )
+            .done(done.map(|d| d.value))
+            .lookback(Lookback::From(r.meeting)),
             |_| match done {
                 None => format!(
                     "{what} after the annual review of {}: due {}",
@@ -251,7 +239,7 @@ fn after_review<'a>(
 
 /// `annual-review-report` (9.176, reg 20): the review report goes to the LA and everyone
 /// invited within two weeks of the meeting.
-pub(super) fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn annual_review_report(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -265,7 +253,7 @@ pub(super) fn annual_review_report(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `la-decision` (9.176, reg 20), owner LA: the local authority decides within four weeks
 /// of the meeting whether to maintain, amend or cease the plan.
-pub(super) fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn la_decision(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     after_review(
         ev,
         v,
@@ -279,7 +267,7 @@ pub(super) fn la_decision(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `phase-transfer` (9.179, reg 18): a pupil with a plan moving phase has the plan reviewed
 /// and amended by 15 February (31 March from Year 11) of the year of transfer.
-pub(super) fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn phase_transfer(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     if v.pupil.status != Status::E {
         return;
     }
@@ -302,16 +290,7 @@ pub(super) fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
         .min();
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::PhaseTransfer,
-            pupil: Some(&v.folder.id),
-            due: deadline,
-            deadline,
-            done,
-            lookback: Lookback::Never,
-            file: &v.pupil.file,
-            line: 0,
-        },
+        Obligation::to_pupil(Rule::PhaseTransfer, v, deadline, &v.pupil.file, 0).done(done),
         |_| {
             format!(
                 "Year {year}: the EHC plan must be reviewed for the move to the next phase by {}",
@@ -323,7 +302,7 @@ pub(super) fn phase_transfer(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `adulthood` (8.9, 9.166, reg 20(6)): from Year 9, every annual review covers preparing
 /// for adulthood.
-pub(super) fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn adulthood(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     for r in v.annual_reviews.iter().filter(|r| r.held) {
         let year = v.nc_year(r.meeting, ev.as_of);
         if year >= 9 && r.review.preparing_for_adulthood.is_none() && ev.in_lookback(r.meeting) {
@@ -345,7 +324,7 @@ pub(super) fn adulthood(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `ehc-assessment` (9.14, 9.17, 9.40), owner LA: the decision whether to assess within 6
 /// weeks of the request, and the final plan within 20 weeks.
-pub(super) fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn ehc_assessment(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let Some(e) = &v.ehcp else { return };
     let Some(a) = &e.assessment else { return };
     let Some(requested) = a.requested else { return };
@@ -354,16 +333,15 @@ pub(super) fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let final_by = add_days(requested.value, 140);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::EhcAssessment,
-            pupil: Some(&v.folder.id),
-            due: decide_by,
-            deadline: decide_by,
-            done: a.decision.map(|d| d.value),
-            lookback: Lookback::From(a.decision.map_or(decide_by, |d| d.value)),
+        Obligation::to_pupil(
+            Rule::EhcAssessment,
+            v,
+            decide_by,
             file,
-            line: a.decision.map_or(requested.line, |d| d.line),
-        },
+            a.decision.map_or(requested.line, |d| d.line),
+        )
+        .done(a.decision.map(|d| d.value))
+        .lookback(Lookback::From(a.decision.map_or(decide_by, |d| d.value))),
         |_| match a.decision {
             None => format!(
                 "the local authority's decision on the assessment requested {} is due {}",
@@ -382,16 +360,15 @@ pub(super) fn ehc_assessment(ev: &Eval, v: &PupilView, out: &mut Sink) {
     }
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::EhcAssessment,
-            pupil: Some(&v.folder.id),
-            due: final_by,
-            deadline: final_by,
-            done: a.final_plan.map(|f| f.value),
-            lookback: Lookback::From(a.final_plan.map_or(final_by, |f| f.value)),
+        Obligation::to_pupil(
+            Rule::EhcAssessment,
+            v,
+            final_by,
             file,
-            line: a.final_plan.map_or(requested.line, |f| f.line),
-        },
+            a.final_plan.map_or(requested.line, |f| f.line),
+        )
+        .done(a.final_plan.map(|f| f.value))
+        .lookback(Lookback::From(a.final_plan.map_or(final_by, |f| f.value))),
         |_| match a.final_plan {
             None => format!(
                 "the final EHC plan for the assessment requested {} is due {}",

@@ -1,12 +1,14 @@
 //! The rules engine: every duty of rules.md applied to the records as they stand on the
-//! as-of date ([`view`]). Each rule lives in one function with its paragraphs in its doc
+//! as-of date ([`asof`]). Each rule lives in one function with its paragraphs in its doc
 //! comment; the shared definitions (due or overdue, late, lookback, terms) live here once.
 
+mod apply;
+pub mod asof;
 mod ehc;
 mod pupil;
 mod school;
 pub mod table;
-pub mod view;
+pub mod words;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -14,7 +16,8 @@ use rayon::prelude::*;
 use crate::dates::{add_days, days_between, ymd};
 use crate::findings::{self, Finding, Kind, Rule};
 use crate::model::{Pupil, PupilBad, Records, Status, Term};
-use view::PupilView;
+use apply::Apply;
+use asof::PupilAsOf;
 
 /// What one run of the rules needs besides the records.
 #[derive(Debug, Clone, Copy)]
@@ -69,16 +72,16 @@ fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
         .par_iter()
         .filter_map(|folder| {
             let p = folder.pupil.as_ref().filter(|_| !folder.bad.pupil)?;
-            let v = PupilView::new(folder, p, opts.as_of);
+            let v = PupilAsOf::new(folder, p, opts.as_of);
             let mut sink = new_sink();
             let on_register = v.on_register(opts.as_of);
             for def in &table::TABLE {
                 if !def.reads.trusted(folder.bad, records.school_bad) {
                     continue;
                 }
-                match def.apply {
-                    table::Apply::AnyPupil(apply) => apply(&ev, &v, &mut sink),
-                    table::Apply::Pupil(apply) if on_register => apply(&ev, &v, &mut sink),
+                match apply::apply(def.rule) {
+                    Apply::AnyPupil(apply) => apply(&ev, &v, &mut sink),
+                    Apply::Pupil(apply) if on_register => apply(&ev, &v, &mut sink),
                     _ => {}
                 }
             }
@@ -93,7 +96,7 @@ fn run(records: &Records, opts: Options, want_duties: bool) -> Sink {
         }
     }
     for def in &table::TABLE {
-        if let table::Apply::School(apply) = def.apply
+        if let Apply::School(apply) = apply::apply(def.rule)
             && def.reads.trusted(PupilBad::default(), records.school_bad)
         {
             apply(&ev, &mut out);
@@ -200,6 +203,41 @@ pub(crate) struct Obligation<'a> {
     /// Where a finding points.
     pub file: &'a str,
     pub line: u32,
+}
+
+impl<'a> Obligation<'a> {
+    /// A duty to the pupil of `v`, due (and late after) `due`, not done, pointing at
+    /// `file:line`, with no lookback; [`Self::done`] and [`Self::lookback`] say the rest.
+    pub fn to_pupil(
+        rule: Rule,
+        v: &PupilAsOf<'a>,
+        due: NaiveDate,
+        file: &'a str,
+        line: u32,
+    ) -> Self {
+        Obligation {
+            rule,
+            pupil: Some(&v.folder.id),
+            due,
+            deadline: due,
+            done: None,
+            lookback: Lookback::Never,
+            file,
+            line,
+        }
+    }
+
+    /// The date it was done, if it was.
+    pub fn done(mut self, done: Option<NaiveDate>) -> Self {
+        self.done = done;
+        self
+    }
+
+    /// When a `late` finding about it is reported.
+    pub fn lookback(mut self, lookback: Lookback) -> Self {
+        self.lookback = lookback;
+        self
+    }
 }
 
 /// Where rules put what they find: findings for check and, when asked, duty instances.
@@ -374,7 +412,7 @@ pub fn term_days(terms: &[(NaiveDate, NaiveDate)], a: NaiveDate, b: NaiveDate) -
 }
 
 /// A pupil rule: reads the view, pushes its findings.
-pub(crate) type RuleFn = fn(&Eval, &PupilView, &mut Sink);
+pub(crate) type RuleFn = fn(&Eval, &PupilAsOf, &mut Sink);
 
 /// The shared context of one evaluation.
 pub(crate) struct Eval<'a> {
@@ -413,7 +451,7 @@ impl Eval<'_> {
 pub(crate) fn pupil_finding(
     rule: Rule,
     kind: Kind,
-    v: &PupilView,
+    v: &PupilAsOf,
     file: &str,
     line: u32,
     due: Option<(NaiveDate, i64)>,

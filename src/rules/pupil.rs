@@ -6,27 +6,26 @@ use crate::dates::{add_days, uk};
 use crate::findings::{Kind, Rule};
 use crate::model::{Next, Progress, Status};
 
-use super::view::{CycleView, PupilView};
+use super::asof::{CycleAsOf, PupilAsOf};
 use super::{Eval, Lookback, Obligation, Sink, pupil_finding};
 
 /// `notification` (6.43, 6.48): parents are formally told when the school starts making
 /// special educational provision. One deadline for both forms (0.2): `sen.since` + 14 days,
 /// so a pupil added today is not overdue tomorrow.
-pub(super) fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn notification(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let p = v.pupil;
     let done = v.parents_notified;
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::Notification,
-            pupil: Some(&v.folder.id),
-            due: add_days(v.since, 14),
-            deadline: add_days(v.since, 14),
-            done: done.map(|n| n.value),
-            lookback: Lookback::From(done.map_or(v.since, |n| n.value)),
-            file: &p.file,
-            line: done.map_or(p.since.line, |n| n.line),
-        },
+        Obligation::to_pupil(
+            Rule::Notification,
+            v,
+            add_days(v.since, 14),
+            &p.file,
+            done.map_or(p.since.line, |n| n.line),
+        )
+        .done(done.map(|n| n.value))
+        .lookback(Lookback::From(done.map_or(v.since, |n| n.value))),
         |_| match done {
             None => format!(
                 "parents not yet formally told of the SEN provision that began {}",
@@ -44,7 +43,7 @@ pub(super) fn notification(ev: &Eval, v: &PupilView, out: &mut Sink) {
 /// `transfer-record` (6.57, pupil information reg 9): a pupil who left for another school,
 /// having been on the register the day before, has their SEN record sent within 15 school
 /// days of leaving. Applies although the pupil is no longer on the register.
-pub(super) fn transfer_record(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn transfer_record(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let p = v.pupil;
     let (Some(t), Some(left)) = (&p.transfer, v.left) else {
         return;
@@ -52,20 +51,13 @@ pub(super) fn transfer_record(ev: &Eval, v: &PupilView, out: &mut Sink) {
     if !super::on_register(p, add_days(left, -1)) {
         return;
     }
-    let due = super::view::school_days_after(&ev.school.terms, left, 15);
+    let due = super::asof::school_days_after(&ev.school.terms, left, 15);
     let sent = t.sen_record_sent.as_ref().filter(|d| d.value <= ev.as_of);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::TransferRecord,
-            pupil: Some(&v.folder.id),
-            due,
-            deadline: due,
-            done: sent.map(|d| d.value),
-            lookback: Lookback::From(sent.map_or(left, |d| d.value)),
-            file: &p.file,
-            line: sent.map_or(t.line, |d| d.line),
-        },
+        Obligation::to_pupil(Rule::TransferRecord, v, due, &p.file, sent.map_or(t.line, |d| d.line))
+            .done(sent.map(|d| d.value))
+            .lookback(Lookback::From(sent.map_or(left, |d| d.value))),
         |_| match sent {
             None => format!(
                 "the SEN record has not been sent to {}: the pupil left on {}, and it is due within 15 school days",
@@ -83,22 +75,19 @@ pub(super) fn transfer_record(ev: &Eval, v: &PupilView, out: &mut Sink) {
 }
 
 /// `cycle-review` (6.48, 6.53): each open cycle with a plan is reviewed by its `review_due`.
-pub(super) fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn cycle_review(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     for c in v.open_cycles() {
         let Some(plan) = c.plan else { continue };
         let due = plan.review_due.value;
         out.duty(
             ev,
-            Obligation {
-                rule: Rule::CycleReview,
-                pupil: Some(&v.folder.id),
+            Obligation::to_pupil(
+                Rule::CycleReview,
+                v,
                 due,
-                deadline: due,
-                done: None,
-                lookback: Lookback::Never,
-                file: &c.cycle.file,
-                line: plan.review_due.line,
-            },
+                &c.cycle.file,
+                plan.review_due.line,
+            ),
             |kind| {
                 let verb = if kind == Kind::Overdue {
                     "was due"
@@ -118,7 +107,7 @@ pub(super) fn cycle_review(ev: &Eval, v: &PupilView, out: &mut Sink) {
 /// `support-plan` (6.44): a pupil on SEN support always has a cycle under way. With none
 /// open, the next starts within `new_cycle_within_days` of the last review (or of
 /// `sen.since` when there has been no cycle), unless that review decided to `exit`.
-pub(super) fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn support_plan(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     if v.pupil.status != Status::K || v.open_cycles().next().is_some() {
         return;
     }
@@ -149,16 +138,7 @@ pub(super) fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
     let due = add_days(from, gap);
     out.duty(
         ev,
-        Obligation {
-            rule: Rule::SupportPlan,
-            pupil: Some(&v.folder.id),
-            due,
-            deadline: due,
-            done: None,
-            lookback: Lookback::Never,
-            file,
-            line,
-        },
+        Obligation::to_pupil(Rule::SupportPlan, v, due, file, line),
         |_| {
             format!(
                 "no assess-plan-do-review cycle under way: {what}, so the next should start by {}",
@@ -170,7 +150,7 @@ pub(super) fn support_plan(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `parent-meetings` (6.65): at least one meeting with parents in each term of the
 /// academic year containing as-of.
-pub(super) fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn parent_meetings(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let contacts = v.parent_contacts();
     let first_met = |from, to| {
         contacts
@@ -192,16 +172,7 @@ pub(super) fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
         let done = first_met(t.start, if past { t.end } else { ev.as_of });
         out.duty(
             ev,
-            Obligation {
-                rule: Rule::ParentMeetings,
-                pupil: Some(&v.folder.id),
-                due: t.end,
-                deadline: t.end,
-                done,
-                lookback: Lookback::Never,
-                file: &v.pupil.file,
-                line: 0,
-            },
+            Obligation::to_pupil(Rule::ParentMeetings, v, t.end, &v.pupil.file, 0).done(done),
             |kind| {
                 if kind == Kind::Overdue {
                     format!(
@@ -223,7 +194,7 @@ pub(super) fn parent_meetings(ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `record-shared` (6.71): parents get a record of each review or meeting they attended,
 /// within `share_record_within_days`.
-pub(super) fn record_shared(ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn record_shared(ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     let within = i64::from(ev.school.settings.share_record_within_days);
     let mut check = |what: &str,
                      date: chrono::NaiveDate,
@@ -233,16 +204,15 @@ pub(super) fn record_shared(ev: &Eval, v: &PupilView, out: &mut Sink) {
         let due = add_days(date, within);
         out.duty(
             ev,
-            Obligation {
-                rule: Rule::RecordShared,
-                pupil: Some(&v.folder.id),
+            Obligation::to_pupil(
+                Rule::RecordShared,
+                v,
                 due,
-                deadline: due,
-                done: shared.map(|s| s.value),
-                lookback: Lookback::From(date),
                 file,
-                line: shared.map_or(line, |s| s.line),
-            },
+                shared.map_or(line, |s| s.line),
+            )
+            .done(shared.map(|s| s.value))
+            .lookback(Lookback::From(date)),
             |_| match shared {
                 None => format!(
                     "the record of the {what} of {} has not been given to parents",
@@ -289,9 +259,9 @@ fn slow(p: Progress) -> bool {
 /// Advice raised when each of the `n` most recent reviewed cycles passes `test`; the
 /// finding points at the latest review.
 fn last_reviews(
-    v: &PupilView,
+    v: &PupilAsOf,
     n: usize,
-    test: impl Fn(&CycleView) -> bool,
+    test: impl Fn(&CycleAsOf) -> bool,
     rule: Rule,
     message: &str,
     out: &mut Sink,
@@ -314,7 +284,7 @@ fn last_reviews(
 
 /// `specialist` (6.58, 6.59), advice: two reviews running with less than expected progress
 /// and no specialist involved in either cycle.
-pub(super) fn specialist(_ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn specialist(_ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     last_reviews(
         v,
         2,
@@ -327,7 +297,7 @@ pub(super) fn specialist(_ev: &Eval, v: &PupilView, out: &mut Sink) {
 
 /// `ehc-consider` (6.63), advice: a pupil on SEN support who made little or no progress at
 /// the last three reviews, with no EHC needs assessment requested.
-pub(super) fn ehc_consider(_ev: &Eval, v: &PupilView, out: &mut Sink) {
+pub(super) fn ehc_consider(_ev: &Eval, v: &PupilAsOf, out: &mut Sink) {
     if v.pupil.status != Status::K || v.ehcp.as_ref().is_some_and(|e| e.assessment.is_some()) {
         return;
     }

@@ -1,9 +1,11 @@
 //! The school's own duties: a qualified SENCO with the SENCO qualification (6.84, 6.85) and a
 //! yearly SEN information report with every statutory section (6.79, 6.81).
 
+use chrono::NaiveDate;
+
 use crate::dates::{add_months, uk};
 use crate::findings::{Finding, Kind, Rule};
-use crate::model::{Qualification, SECTIONS};
+use crate::model::{Day, Qualification, SECTIONS, Senco};
 use crate::records::QualificationKind;
 
 use super::{DutyState, Eval, Lookback, Obligation, Sink};
@@ -23,6 +25,45 @@ pub(super) fn senco(ev: &Eval, out: &mut Sink) {
         );
         return;
     };
+    senco_record(s, out);
+    if s.previously_senco_months > 12 {
+        return;
+    }
+    let Some(appointed) = &s.appointed else {
+        return;
+    };
+    let q = s.qualification.as_ref();
+    // What the record says as of as-of: an achievement dated later has not happened yet.
+    let achieved = q
+        .and_then(|q| q.achieved.as_ref())
+        .filter(|a| a.value <= ev.as_of);
+    let counts = q.is_some_and(|q| {
+        achieved.is_some_and(|a| match q.kind {
+            QualificationKind::NpqSenco => true,
+            QualificationKind::Nasenco => nasenco_in_time(q) && a.value < nasenco_until(),
+        })
+    });
+    let (due, message) = qualification_due(appointed, q, achieved, counts);
+    let done = achieved.filter(|_| counts);
+    out.duty(
+        ev,
+        Obligation {
+            rule: Rule::Senco,
+            pupil: None,
+            due,
+            deadline: due,
+            done: done.map(|a| a.value),
+            // Check is silent once the qualification is held, however late.
+            lookback: Lookback::Never,
+            file: FILE,
+            line: done.map_or(appointed.line, |a| a.line),
+        },
+        |_| message,
+    );
+}
+
+/// The SENCO record's own problems: no way to reach them, or not a qualified teacher.
+fn senco_record(s: &Senco, out: &mut Sink) {
     let mut missing = Vec::new();
     if !s.can_be_reached() {
         if s.name.is_none() {
@@ -45,28 +86,23 @@ pub(super) fn senco(ev: &Eval, out: &mut Sink) {
             .at(FILE, Some(s.line)),
         );
     }
-    if s.previously_senco_months > 12 {
-        return;
-    }
-    let Some(appointed) = &s.appointed else {
-        return;
-    };
-    let q = s.qualification.as_ref();
-    // What the record says as of as-of: an achievement dated later has not happened yet.
-    let achieved = q
-        .and_then(|q| q.achieved.as_ref())
-        .filter(|a| a.value <= ev.as_of);
-    let nasenco_in_time = |q: &Qualification| {
-        q.kind == QualificationKind::Nasenco && q.started.is_none_or(|d| d < npq_from())
-    };
-    let counts = q.is_some_and(|q| {
-        achieved.is_some_and(|a| match q.kind {
-            QualificationKind::NpqSenco => true,
-            QualificationKind::Nasenco => nasenco_in_time(q) && a.value < nasenco_until(),
-        })
-    });
+}
+
+/// A National Award counts only if begun before the NPQ for SENCOs took its place.
+fn nasenco_in_time(q: &Qualification) -> bool {
+    q.kind == QualificationKind::Nasenco && q.started.is_none_or(|d| d < npq_from())
+}
+
+/// When the SENCO appointed on `appointed` must hold the qualification, and the finding's
+/// words: three years from appointment, sooner for a National Award still to be completed.
+fn qualification_due(
+    appointed: &Day,
+    q: Option<&Qualification>,
+    achieved: Option<&Day>,
+    counts: bool,
+) -> (NaiveDate, String) {
     let three_years = add_months(appointed.value, 36);
-    let (due, message) = match q {
+    match q {
         Some(q) if q.kind == QualificationKind::Nasenco && !nasenco_in_time(q) => (
             three_years,
             format!(
@@ -102,23 +138,7 @@ pub(super) fn senco(ev: &Eval, out: &mut Sink) {
                 uk(three_years)
             ),
         ),
-    };
-    let done = achieved.filter(|_| counts);
-    out.duty(
-        ev,
-        Obligation {
-            rule: Rule::Senco,
-            pupil: None,
-            due,
-            deadline: due,
-            done: done.map(|a| a.value),
-            // Check is silent once the qualification is held, however late.
-            lookback: Lookback::Never,
-            file: FILE,
-            line: done.map_or(appointed.line, |a| a.line),
-        },
-        |_| message,
-    );
+    }
 }
 
 /// From this day the NPQ for SENCOs is the qualification for a new SENCO; a National Award

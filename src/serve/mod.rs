@@ -11,8 +11,8 @@ mod create;
 mod documents;
 pub mod history;
 pub mod pages;
-mod text;
 pub mod record;
+mod text;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,27 +20,10 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use clap::Args;
 
 use crate::settings::Ctx;
 
-/// Show the records in a web browser, on this computer only.
-///
-/// Starts a web server on 127.0.0.1, prints the one address to open (it carries a key that
-/// lets only this browser in) and opens the browser there. Stop it with Ctrl+C.
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  sen serve\n  sen serve --port 8080 --no-open --read-only")]
-pub struct ServeArgs {
-    /// The port to listen on (default: a free one).
-    #[arg(long, value_name = "N")]
-    pub port: Option<u16>,
-    /// Do not open the browser; only print the address.
-    #[arg(long)]
-    pub no_open: bool,
-    /// Refuse every change: the pages only show.
-    #[arg(long)]
-    pub read_only: bool,
-}
+pub use crate::cli::ServeArgs;
 
 /// The largest request body read (an MIS export pasted or uploaded).
 const MAX_BODY: u64 = 8 * 1024 * 1024;

@@ -379,7 +379,7 @@ struct Item {
     /// "Overdue by 12 days", "Due in 3 days", "To correct" ...
     when: String,
     due: Option<String>,
-    /// The finding in plain words ([`rules::table::describe`]).
+    /// The finding in plain words ([`rules::words::describe`]).
     words: String,
     /// What `sen check` says, which names the record: "In the records", or for a record to
     /// correct, "What to correct".
@@ -442,7 +442,7 @@ fn item(f: &Finding, name: Option<&str>) -> Item {
             "Part of the school's records could not be read, so what it holds is missing here."
                 .to_string()
         }
-        (_, name) => rules::table::describe(f, name.unwrap_or("the school")),
+        (_, name) => rules::words::describe(f, name.unwrap_or("the school")),
     };
     let paragraphs = f.rule.paragraphs();
     let why = if paragraphs.is_empty() {

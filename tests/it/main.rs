@@ -18,6 +18,7 @@ mod example;
 mod first_week;
 mod fuzz_props;
 mod golden;
+mod import_circles;
 mod inspection;
 mod letters;
 mod mis;

@@ -7,27 +7,16 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use clap::ValueEnum;
 
 use crate::dates::uk;
 use crate::findings::{Finding, Kind, Rule};
 use crate::model::{AnnualReview, Cycle, InvitedRole, Invitee, Pupil, PupilFolder};
 use crate::rules;
-use crate::rules::view::{open_cycle, plan_at, review_at};
+use crate::rules::asof::{open_cycle, plan_at, review_at};
 use crate::views::{AnnualReviewView, ContactView, CycleView, MeetingView, invited_role_id, iso};
 
 use super::Target;
-
-/// A kind of letter, as named on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LetterKind {
-    Notification,
-    ReviewInvitation,
-    ReviewRecord,
-    MeetingRecord,
-    AnnualReviewInvitation,
-    AdviceRequest,
-}
+pub use crate::cli::LetterKind;
 
 /// Who a kind of letter goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,6 +390,7 @@ pub(super) fn latest_reviewed(cycles: &[Cycle], as_of: NaiveDate) -> Option<&Cyc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::ValueEnum;
 
     #[test]
     fn every_kind_has_one_row_named_as_on_the_command_line() {

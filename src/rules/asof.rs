@@ -1,5 +1,5 @@
 //! "As-of is a point in time" (rules.md): the records as they stood, or will stand, on the
-//! as-of date. Built once per pupil; every rule reads this view and never the raw dates, so
+//! as-of date. Built once per pupil; every rule reads this reading and never the raw dates, so
 //! no rule can forget that a record dated after as-of has not happened yet.
 
 use chrono::NaiveDate;
@@ -7,51 +7,51 @@ use chrono::NaiveDate;
 use crate::model::*;
 
 /// A pupil's records as on the as-of date.
-pub struct PupilView<'a> {
+pub struct PupilAsOf<'a> {
     pub folder: &'a PupilFolder,
     pub pupil: &'a Pupil,
     pub since: NaiveDate,
     pub parents_notified: Option<&'a Day>,
     pub left: Option<NaiveDate>,
     /// Cycles that exist (started on or before as-of), sorted by file name.
-    pub cycles: Vec<CycleView<'a>>,
+    pub cycles: Vec<CycleAsOf<'a>>,
     /// Meetings held on or before as-of.
-    pub meetings: Vec<MeetingView<'a>>,
-    pub ehcp: Option<EhcpView<'a>>,
+    pub meetings: Vec<MeetingAsOf<'a>>,
+    pub ehcp: Option<EhcpAsOf<'a>>,
     /// Annual reviews held or scheduled, sorted by meeting date then file.
-    pub annual_reviews: Vec<AnnualReviewView<'a>>,
+    pub annual_reviews: Vec<AnnualReviewAsOf<'a>>,
 }
 
-pub struct CycleView<'a> {
+pub struct CycleAsOf<'a> {
     pub cycle: &'a Cycle,
     /// The plan, unless it was agreed after as-of.
     pub plan: Option<&'a Plan>,
     /// The review, unless it is dated after as-of.
-    pub review: Option<ReviewView<'a>>,
+    pub review: Option<ReviewAsOf<'a>>,
     /// Specialists involved by as-of (an undated entry counts).
     pub specialists: usize,
 }
 
-pub struct ReviewView<'a> {
+pub struct ReviewAsOf<'a> {
     pub review: &'a Review,
     pub date: NaiveDate,
     pub shared_with_parents: Option<&'a Day>,
 }
 
-pub struct MeetingView<'a> {
+pub struct MeetingAsOf<'a> {
     pub meeting: &'a Meeting,
     /// The record given to parents, unless dated after as-of.
     pub shared_with_parents: Option<&'a Day>,
 }
 
-pub struct EhcpView<'a> {
+pub struct EhcpAsOf<'a> {
     pub ehcp: &'a Ehcp,
     pub issued: Option<&'a Day>,
     /// The assessment, unless it was requested after as-of.
-    pub assessment: Option<AssessmentView<'a>>,
+    pub assessment: Option<AssessmentAsOf<'a>>,
 }
 
-pub struct AssessmentView<'a> {
+pub struct AssessmentAsOf<'a> {
     pub requested: Option<&'a Day>,
     pub decision: Option<&'a Day>,
     /// Read only together with its decision.
@@ -59,7 +59,7 @@ pub struct AssessmentView<'a> {
     pub final_plan: Option<&'a Day>,
 }
 
-pub struct AnnualReviewView<'a> {
+pub struct AnnualReviewAsOf<'a> {
     pub review: &'a AnnualReview,
     pub meeting: NaiveDate,
     /// The meeting has been held (on or before as-of); otherwise it is scheduled.
@@ -131,38 +131,31 @@ pub fn annual_review_months(pupil: &Pupil, day: NaiveDate) -> u32 {
     }
 }
 
-impl<'a> PupilView<'a> {
-    pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
-        let cycles = folder
-            .cycles
-            .iter()
-            .filter(|c| c.started.value <= as_of)
-            .map(|c| CycleView {
-                cycle: c,
-                plan: plan_at(c, as_of),
-                review: review_at(c, as_of).map(|r| ReviewView {
-                    review: r,
-                    date: r.date.value,
-                    shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
-                }),
-                specialists: c.assess.as_ref().map_or(0, |a| {
-                    a.specialists
-                        .iter()
-                        .filter(|s| s.date.is_none_or(|d| d <= as_of))
-                        .count()
-                }),
-            })
-            .collect();
-        let meetings = folder
-            .meetings
-            .iter()
-            .filter(|m| m.date.value <= as_of)
-            .map(|m| MeetingView {
-                meeting: m,
-                shared_with_parents: by(m.shared_with_parents.as_ref(), as_of),
-            })
-            .collect();
-        let ehcp = folder.ehcp.as_ref().map(|e| EhcpView {
+impl<'a> CycleAsOf<'a> {
+    /// A cycle as on `as_of`: its plan and review then, and the specialists involved by then.
+    fn new(c: &'a Cycle, as_of: NaiveDate) -> Self {
+        CycleAsOf {
+            cycle: c,
+            plan: plan_at(c, as_of),
+            review: review_at(c, as_of).map(|r| ReviewAsOf {
+                review: r,
+                date: r.date.value,
+                shared_with_parents: by(r.shared_with_parents.as_ref(), as_of),
+            }),
+            specialists: c.assess.as_ref().map_or(0, |a| {
+                a.specialists
+                    .iter()
+                    .filter(|s| s.date.is_none_or(|d| d <= as_of))
+                    .count()
+            }),
+        }
+    }
+}
+
+impl<'a> EhcpAsOf<'a> {
+    /// The plan as on `as_of`: issued by then, and an assessment requested by then.
+    fn new(e: &'a Ehcp, as_of: NaiveDate) -> Self {
+        EhcpAsOf {
             ehcp: e,
             issued: by(e.issued.as_ref(), as_of),
             assessment: e
@@ -171,38 +164,64 @@ impl<'a> PupilView<'a> {
                 .filter(|a| a.requested.as_ref().is_none_or(|r| r.value <= as_of))
                 .map(|a| {
                     let decision = by(a.decision.as_ref(), as_of);
-                    AssessmentView {
+                    AssessmentAsOf {
                         requested: by(a.requested.as_ref(), as_of),
                         decision,
                         decision_outcome: decision.and(a.decision_outcome),
                         final_plan: by(a.final_plan.as_ref(), as_of),
                     }
                 }),
-        });
-        let mut annual_reviews: Vec<AnnualReviewView> = folder
+        }
+    }
+}
+
+impl<'a> AnnualReviewAsOf<'a> {
+    /// An annual review as on `as_of`: held or still to come, and what was sent by then.
+    fn new(r: &'a AnnualReview, as_of: NaiveDate) -> Self {
+        let held = r.meeting.value <= as_of;
+        AnnualReviewAsOf {
+            review: r,
+            meeting: r.meeting.value,
+            held,
+            invitations_sent: by(r.invitations_sent.as_ref(), as_of),
+            advice_requested: by(r.advice_requested.as_ref(), as_of),
+            advice_circulated: by(r.advice_circulated.as_ref(), as_of),
+            parents_present: held && r.parents_present,
+            report_sent: by(r.report_sent.as_ref(), as_of).filter(|_| held),
+            la_decision: by(r.la_decision.as_ref(), as_of).filter(|_| held),
+        }
+    }
+}
+
+impl<'a> PupilAsOf<'a> {
+    pub fn new(folder: &'a PupilFolder, pupil: &'a Pupil, as_of: NaiveDate) -> Self {
+        let cycles = folder
+            .cycles
+            .iter()
+            .filter(|c| c.started.value <= as_of)
+            .map(|c| CycleAsOf::new(c, as_of))
+            .collect();
+        let meetings = folder
+            .meetings
+            .iter()
+            .filter(|m| m.date.value <= as_of)
+            .map(|m| MeetingAsOf {
+                meeting: m,
+                shared_with_parents: by(m.shared_with_parents.as_ref(), as_of),
+            })
+            .collect();
+        let ehcp = folder.ehcp.as_ref().map(|e| EhcpAsOf::new(e, as_of));
+        let mut annual_reviews: Vec<AnnualReviewAsOf> = folder
             .annual_reviews
             .iter()
-            .map(|r| {
-                let held = r.meeting.value <= as_of;
-                AnnualReviewView {
-                    review: r,
-                    meeting: r.meeting.value,
-                    held,
-                    invitations_sent: by(r.invitations_sent.as_ref(), as_of),
-                    advice_requested: by(r.advice_requested.as_ref(), as_of),
-                    advice_circulated: by(r.advice_circulated.as_ref(), as_of),
-                    parents_present: held && r.parents_present,
-                    report_sent: by(r.report_sent.as_ref(), as_of).filter(|_| held),
-                    la_decision: by(r.la_decision.as_ref(), as_of).filter(|_| held),
-                }
-            })
+            .map(|r| AnnualReviewAsOf::new(r, as_of))
             .collect();
         annual_reviews.sort_by(|a, b| {
             a.meeting
                 .cmp(&b.meeting)
                 .then_with(|| a.review.file.cmp(&b.review.file))
         });
-        PupilView {
+        PupilAsOf {
             folder,
             pupil,
             since: pupil.since.value,
@@ -224,14 +243,14 @@ impl<'a> PupilView<'a> {
     }
 
     /// Cycles that exist and have no review.
-    pub fn open_cycles(&self) -> impl Iterator<Item = &CycleView<'a>> {
+    pub fn open_cycles(&self) -> impl Iterator<Item = &CycleAsOf<'a>> {
         self.cycles.iter().filter(|c| c.review.is_none())
     }
 
     /// Reviewed cycles, most recent first: by review date, then the later start, then the
     /// file name.
-    pub fn reviewed_latest_first(&self) -> Vec<&CycleView<'a>> {
-        let mut v: Vec<&CycleView> = self.cycles.iter().filter(|c| c.review.is_some()).collect();
+    pub fn reviewed_latest_first(&self) -> Vec<&CycleAsOf<'a>> {
+        let mut v: Vec<&CycleAsOf> = self.cycles.iter().filter(|c| c.review.is_some()).collect();
         v.sort_by(|a, b| {
             let (ra, rb) = (a.review.as_ref(), b.review.as_ref());
             rb.map(|r| r.date)
