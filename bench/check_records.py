@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
 """Check a records tree written by examples/gen_school.rs against the validity rules.
 
-Usage: python3 bench/check_records.py DIR [--as-of YYYY-MM-DD]
+Usage: python3 bench/check_records.py DIR [--as-of YYYY-MM-DD] [--sen PATH]
 
 Loads every YAML file with PyYAML (refusing duplicate keys) and checks what rules.md calls
 `schema`, `upn` and `dates`: known keys only, required keys, census rules, catalogue refs,
 review outcome ids, UPN check letters and uniqueness, pupil ids, and every date ordering.
 It also prints the mix of the school (status, cycles, annual reviews...) so a change to the
 generator that skews it shows. Exits 1 on any problem.
+
+The keys each place of each record may and must hold are read from `sen schema` (the sen
+binary given by --sen, else $SEN_BIN, else target/release/sen, else `sen` on the PATH), so
+this check cannot fall behind the records format; only what the generator promises beyond
+the format (every catalogue entry costed, for example) is listed here.
 """
 
 import datetime as dt
+import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 from collections import Counter
 
@@ -56,8 +64,56 @@ SECTIONS = {
 problems = []
 
 
+class Shapes:
+    """The keys `sen schema` allows and requires at each place of each record file."""
+
+    def __init__(self, sen):
+        out = subprocess.run([sen, "schema"], capture_output=True, text=True, check=True).stdout
+        self.schemas = json.loads(out)
+
+    def _object(self, root, node):
+        # Follow references and take the non-null side of an optional value.
+        while True:
+            if "$ref" in node:
+                node = root["$defs"][node["$ref"].rsplit("/", 1)[1]]
+            elif "anyOf" in node:
+                node = next(n for n in node["anyOf"] if n.get("type") != "null")
+            else:
+                return node
+
+    def keys(self, kind, *steps):
+        """(allowed keys, required keys) at `steps` into record `kind`; "[]" is a list's entry."""
+        root = self.schemas[kind]
+        node = root
+        for step in steps:
+            node = self._object(root, node)
+            node = node["items"] if step == "[]" else node["properties"][step]
+        node = self._object(root, node)
+        return set(node.get("properties", {})), list(node.get("required", []))
+
+
+SHAPES = None
+
+
+def sen_binary(args):
+    if "--sen" in args:
+        return args[args.index("--sen") + 1]
+    if os.environ.get("SEN_BIN"):
+        return os.environ["SEN_BIN"]
+    built = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "sen")
+    if os.access(built, os.X_OK):
+        return built
+    return shutil.which("sen") or sys.exit("no sen binary for `sen schema`: build it, or give --sen PATH")
+
+
 def problem(path, msg):
     problems.append(f"{path}: {msg}")
+
+
+def shape(path, obj, kind, *steps, also=()):
+    """Check `obj`'s keys against `sen schema` at `steps` into `kind`, requiring `also` too."""
+    allowed, required = SHAPES.keys(kind, *steps)
+    return keys(path, obj, allowed, required + [k for k in also if k not in required])
 
 
 def keys(path, obj, allowed, required=()):
@@ -113,27 +169,27 @@ def load(path):
 def check_school(root):
     path = os.path.join(root, "school.yaml")
     s = load(path)
-    keys(path, s, {"school", "senco", "local_offer", "iass", "terms", "settings", "provisions", "information_report"}, ["school"])
-    keys(path + " school", s["school"], {"name", "urn", "local_authority", "phase", "address", "phone", "website"}, ["name"])
+    shape(path, s, "school", also=["school"])
+    shape(path + " school", s["school"], "school", "school")
     if "urn" in s["school"] and not re.fullmatch(r"\d{6}", str(s["school"]["urn"])):
         problem(path, "urn is not six digits")
-    keys(path + " senco", s["senco"], {"name", "email", "phone", "qualified_teacher", "appointed", "previously_senco_months", "national_award"}, ["appointed"])
-    keys(path + " iass", s["iass"], {"name", "phone", "website"})
+    shape(path + " senco", s["senco"], "school", "senco", also=["appointed"])
+    shape(path + " iass", s["iass"], "school", "iass")
     for t in s.get("terms") or []:
-        keys(path + " term", t, {"name", "start", "end"}, ["name", "start", "end"])
+        shape(path + " term", t, "school", "terms", "[]")
         order(path, date(path, t["start"], "term start"), date(path, t["end"], "term end"), "term start/end")
-    keys(path + " settings", s.get("settings") or {}, {"due_within_days", "new_cycle_within_days", "share_record_within_days", "transfer_years", "suppress_below"})
+    shape(path + " settings", s.get("settings") or {}, "school", "settings")
     ids = set()
     for p in s.get("provisions") or []:
-        keys(path + " provision", p, {"id", "name", "area", "staff"} | COSTING, ["id", "name"] + sorted(COSTING))
+        shape(path + " provision", p, "school", "provisions", "[]", also=["id", "name"] + sorted(COSTING))
         if p.get("area") is not None and p["area"] not in AREAS:
             problem(path, f"unknown area {p['area']!r}")
         if p["id"] in ids:
             problem(path, f"duplicate provision id {p['id']}")
         ids.add(p["id"])
     report = s["information_report"]
-    keys(path + " information_report", report, {"published", "sections"})
-    keys(path + " sections", report["sections"], SECTIONS, sorted(SECTIONS))
+    shape(path + " information_report", report, "school", "information_report")
+    shape(path + " sections", report["sections"], "school", "information_report", "sections", also=sorted(SECTIONS))
     return s, ids
 
 
@@ -143,8 +199,8 @@ def check_pupil(root, pid, catalogue, stats, upns):
         problem(base, "bad pupil id")
     path = os.path.join(base, "pupil.yaml")
     p = load(path)
-    keys(path, p, {"name", "dob", "upn", "year_group", "class", "sen", "flags", "contacts", "left"}, ["name", "dob", "sen"])
-    keys(path + " name", p["name"], {"given", "family", "preferred"}, ["given", "family"])
+    shape(path, p, "pupil", also=["name", "dob", "sen"])
+    shape(path + " name", p["name"], "pupil", "name")
     dob = date(path, p["dob"], "dob", True)
     if "upn" in p:
         if not upn_ok(p["upn"]):
@@ -153,7 +209,7 @@ def check_pupil(root, pid, catalogue, stats, upns):
     if p.get("year_group") is not None and not (isinstance(p["year_group"], int) and 0 <= p["year_group"] <= 14):
         problem(path, "year_group outside 0-14")
     sen = p["sen"]
-    keys(path + " sen", sen, {"status", "since", "parents_notified", "primary_need", "secondary_need", "ended", "summary", "strengths"}, ["status", "since"])
+    shape(path + " sen", sen, "pupil", "sen")
     status = sen["status"]
     stats["status"][status] += 1
     if status not in ("K", "E", "N"):
@@ -188,9 +244,9 @@ def check_pupil(root, pid, catalogue, stats, upns):
     if notified is None:
         stats["notified-null"] += 1
     if p.get("flags") is not None:
-        keys(path + " flags", p["flags"], {"looked_after", "eal", "pupil_premium", "medical_plan"})
+        shape(path + " flags", p["flags"], "pupil", "flags")
     for c in p.get("contacts") or []:
-        keys(path + " contact", c, {"name", "relationship", "parental_responsibility", "email", "address", "language", "letters"}, ["name"])
+        shape(path + " contact", c, "pupil", "contacts", "[]")
 
     ehcp = None
     names = set(os.listdir(base))
@@ -199,10 +255,10 @@ def check_pupil(root, pid, catalogue, stats, upns):
     if "ehcp.yaml" in names:
         epath = os.path.join(base, "ehcp.yaml")
         ehcp = load(epath)
-        keys(epath, ehcp, {"local_authority", "assessment", "issued"}, ["local_authority"])
+        shape(epath, ehcp, "ehcp", also=["local_authority"])
         a = ehcp.get("assessment")
         if a is not None:
-            keys(epath + " assessment", a, {"requested", "decision", "decision_outcome", "draft", "final"})
+            shape(epath + " assessment", a, "ehcp", "assessment")
             chain = [date(epath, a.get(k), k) for k in ("requested", "decision", "draft", "final")]
             present = [d for d in chain if d is not None]
             if present != sorted(present):
@@ -222,38 +278,38 @@ def check_pupil(root, pid, catalogue, stats, upns):
         cpath = os.path.join(cycles_dir, name)
         c = load(cpath)
         n_cycles += 1
-        keys(cpath, c, {"started", "assess", "plan", "review"}, ["started"])
+        shape(cpath, c, "cycle")
         started = date(cpath, c["started"], "started", True)
         if c.get("assess") is not None:
-            keys(cpath + " assess", c["assess"], {"summary", "pupil_views", "parent_views", "specialists"})
+            shape(cpath + " assess", c["assess"], "cycle", "assess")
             for sp in c["assess"].get("specialists") or []:
-                keys(cpath + " specialist", sp, {"role", "date", "advice"})
+                shape(cpath + " specialist", sp, "cycle", "assess", "specialists", "[]")
         outcome_ids = None
         plan = c.get("plan")
         if plan is not None:
-            keys(cpath + " plan", plan, {"agreed", "agreed_with_parents", "outcomes", "provision", "review_due"}, ["review_due"])
+            shape(cpath + " plan", plan, "cycle", "plan")
             order(cpath, started, date(cpath, plan.get("agreed"), "agreed"), "started/agreed")
             due = date(cpath, plan["review_due"], "review_due", True)
             order(cpath, started, due, "started/review_due")
             outcome_ids = set()
             for o in plan.get("outcomes") or []:
-                keys(cpath + " outcome", o, {"id", "outcome", "measure"}, ["id"])
+                shape(cpath + " outcome", o, "cycle", "plan", "outcomes", "[]")
                 outcome_ids.add(o["id"])
             for pr in plan.get("provision") or []:
                 if "ref" in pr:
-                    keys(cpath + " provision", pr, {"ref"})
+                    keys(cpath + " provision", pr, {"ref"})  # `ref` or the fields in place, not both (records.md)
                     if pr["ref"] not in catalogue:
                         problem(cpath, f"ref {pr['ref']!r} not in catalogue")
                     stats["provision-ref"] += 1
                 else:
-                    keys(cpath + " provision", pr, {"name", "staff", "area"} | COSTING, ["name", "staff"] + sorted(COSTING))
+                    shape(cpath + " provision", pr, "cycle", "plan", "provision", "[]", also=["name", "staff"] + sorted(COSTING))
                     stats["provision-in-place"] += 1
             if c.get("review") is None and stats["as_of"] and due is not None:
                 days = (due - stats["as_of"]).days
                 stats["open-plan"]["overdue" if days < 0 else "due" if days <= 14 else "later"] += 1
         review = c.get("review")
         if review is not None:
-            keys(cpath + " review", review, {"date", "parents_present", "pupil_views", "parent_views", "outcomes", "progress", "next", "shared_with_parents"}, ["date", "progress"])
+            shape(cpath + " review", review, "cycle", "review")
             rdate = date(cpath, review["date"], "review date", True)
             order(cpath, started, rdate, "started/review")
             shared = date(cpath, review.get("shared_with_parents"), "shared_with_parents")
@@ -281,7 +337,7 @@ def check_pupil(root, pid, catalogue, stats, upns):
     for name in sorted(os.listdir(meetings_dir)) if os.path.isdir(meetings_dir) else []:
         mpath = os.path.join(meetings_dir, name)
         m = load(mpath)
-        keys(mpath, m, {"date", "parents_present", "pupil_present", "led_by", "purpose", "notes", "agreed", "shared_with_parents"}, ["date"])
+        shape(mpath, m, "meeting")
         mdate = date(mpath, m["date"], "date", True)
         shared = date(mpath, m.get("shared_with_parents"), "shared_with_parents")
         order(mpath, mdate, shared, "meeting/shared")
@@ -295,7 +351,7 @@ def check_pupil(root, pid, catalogue, stats, upns):
         apath = os.path.join(ar_dir, name)
         a = load(apath)
         n_ar += 1
-        keys(apath, a, {"meeting", "invitations_sent", "parents_present", "pupil_views", "preparing_for_adulthood", "report_sent", "la_decision", "la_outcome"}, ["meeting"])
+        shape(apath, a, "annual-review")
         meeting = date(apath, a["meeting"], "meeting", True)
         order(apath, issued, meeting, "issued/meeting")
         order(apath, date(apath, a.get("invitations_sent"), "invitations_sent"), meeting, "invitations/meeting")
@@ -314,6 +370,8 @@ def main():
     if not args:
         sys.exit(__doc__)
     root = args[0]
+    global SHAPES
+    SHAPES = Shapes(sen_binary(args))
     as_of = dt.date.fromisoformat(args[args.index("--as-of") + 1]) if "--as-of" in args else None
     stats = {
         "as_of": as_of, "status": Counter(), "left": Counter(), "assessment": Counter(),

@@ -142,6 +142,14 @@ pub fn lossless(name: &std::ffi::OsStr) -> String {
 /// `path` relative to the root, with `/` on every system so output is the same everywhere.
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // The usual case, a UTF-8 path with no backslash, is already the text `lossless` gives
+    // (on Unix, where `/` is the separator): no name-by-name rebuilding for every file.
+    if cfg!(unix)
+        && let Some(text) = rel.to_str()
+        && !text.contains('\\')
+    {
+        return text.to_string();
+    }
     let parts: Vec<String> = rel.iter().map(lossless).collect();
     parts.join("/")
 }
@@ -198,17 +206,23 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
             Some("a record this large is almost certainly not a record: check what was saved here"),
         )
     };
-    // Not following a link, and not opening a pipe (which could block): the walk saw a
-    // regular file, but it may have been swapped since.
-    let meta = std::fs::symlink_metadata(path).map_err(cannot)?;
-    if !meta.is_file() {
-        return Err(invalid(
+    let not_regular = || {
+        invalid(
             Rule::Schema,
             rel,
             None,
             "is no longer a regular file, so it is not read".into(),
             None,
-        ));
+        )
+    };
+    // Not following a link, and not opening a pipe (which could block): the walk saw a
+    // regular file, but it may have been swapped since.
+    let (file, meta) = open_regular(path).map_err(|e| match e {
+        Opened::NotRegular => not_regular(),
+        Opened::Io(e) => cannot(e),
+    })?;
+    if !meta.is_file() {
+        return Err(not_regular());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big(meta.len()));
@@ -216,13 +230,50 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
     // Read at most one byte past the limit, so a file that grows after the check still
     // costs no more than the limit.
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
     decode(&bytes, rel)
+}
+
+/// Why [`open_regular`] gave no file.
+enum Opened {
+    /// A link (never followed) or something that is no regular file.
+    NotRegular,
+    Io(std::io::Error),
+}
+
+/// Open a file for reading without following a link, with what it is (its metadata, from
+/// the open file, so it describes what is read). On Unix the file is opened with
+/// `O_NOFOLLOW` and `O_NONBLOCK`, so a link swapped in is refused and a pipe swapped in does
+/// not block: one path lookup a file instead of two.
+#[cfg(unix)]
+fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), Opened> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => Opened::NotRegular,
+            _ => Opened::Io(e),
+        })?;
+    let meta = file.metadata().map_err(Opened::Io)?;
+    Ok((file, meta))
+}
+
+/// Elsewhere: the link is looked at before the file is opened.
+#[cfg(not(unix))]
+fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), Opened> {
+    let meta = std::fs::symlink_metadata(path).map_err(Opened::Io)?;
+    if !meta.is_file() {
+        return Err(Opened::NotRegular);
+    }
+    let file = std::fs::File::open(path).map_err(Opened::Io)?;
+    Ok((file, meta))
 }
 
 /// UTF-8 text with any byte-order mark removed, or the finding that says it is not text.
@@ -258,10 +309,31 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// Walk the root: record files to read, plus findings for what must not be there.
 fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut findings = Vec::new();
-    let mut pupil_dirs = Vec::new();
-    let walker = WalkDir::new(root)
+    let mut found = Walked::default();
+    for entry in walker(root) {
+        match entry {
+            Ok(e) if e.depth() == 0 => {}
+            Ok(e) => found.visit(root, &e),
+            Err(err) => {
+                let rel = err.path().map_or_else(String::new, |p| rel_path(root, p));
+                let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+                found.findings.push(invalid(
+                    Rule::Yaml,
+                    &rel,
+                    None,
+                    format!("cannot read: {reason}"),
+                    None,
+                ));
+            }
+        }
+    }
+    (found.files, found.findings, found.pupil_dirs)
+}
+
+/// The root's entries in name order, links not followed, hidden entries and the root's
+/// out/ and templates/ left out.
+fn walker(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -275,69 +347,31 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
             }
             // Only the root's out/ and templates/ are skipped.
             !(e.depth() == 1 && e.file_type().is_dir() && (name == "out" || name == "templates"))
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let rel = err.path().map_or_else(String::new, |p| rel_path(root, p));
-                let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
-                findings.push(invalid(
-                    Rule::Yaml,
-                    &rel,
-                    None,
-                    format!("cannot read: {reason}"),
-                    None,
-                ));
-                continue;
-            }
-        };
-        if entry.depth() == 0 {
-            continue;
-        }
+        })
+}
+
+/// What the walk has found so far.
+#[derive(Default)]
+struct Walked {
+    files: Vec<(PathBuf, Place)>,
+    findings: Vec<Finding>,
+    pupil_dirs: Vec<String>,
+}
+
+impl Walked {
+    /// One entry below the root: a link, a folder, or a file.
+    fn visit(&mut self, root: &Path, entry: &walkdir::DirEntry) {
         let rel = rel_path(root, entry.path());
         let name = lossless(entry.file_name());
         let ft = entry.file_type();
         if ft.is_symlink() {
-            if entry.depth() == 1 && name == "pupils" {
-                // A link in place of the pupils' folder, whatever it points at: every pupil
-                // would vanish from the check without a word (records.md 0.3).
-                findings.push(invalid(
-                    Rule::Schema,
-                    &rel,
-                    None,
-                    "`pupils` is a symbolic link, not a folder; sen does not follow links, so no pupil's records are read".into(),
-                    Some("make `pupils` a real folder holding one folder per pupil"),
-                ));
-                continue;
-            }
-            if is_yaml(&name)
-                || std::fs::metadata(entry.path())
-                    .map(|m| m.is_dir())
-                    .unwrap_or(true)
-            {
-                let mut f = invalid(
-                    Rule::Schema,
-                    &rel,
-                    None,
-                    "is a symbolic link; sen does not follow links, so its records are not read"
-                        .into(),
-                    Some("keep record files and folders inside the records folder itself"),
-                );
-                // A linked pupil folder belongs to that pupil, as a real folder would.
-                if entry.depth() == 2 && rel.starts_with("pupils/") {
-                    f = f.pupil(name.as_str());
-                }
-                findings.push(f);
-            }
-            continue;
-        }
-        if ft.is_dir() {
+            self.link(entry, &rel, &name);
+        } else if ft.is_dir() {
             if entry.depth() == 2 && rel.starts_with("pupils/") {
-                pupil_dirs.push(name.clone());
+                self.pupil_dirs.push(name.clone());
             }
             if is_yaml(&name) {
-                findings.push(invalid(
+                self.findings.push(invalid(
                     Rule::Schema,
                     &rel,
                     None,
@@ -345,56 +379,95 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
                     Some("rename or remove the folder"),
                 ));
             }
-            continue;
+        } else {
+            self.file(entry, rel, &name);
         }
+    }
+
+    /// A symbolic link: never followed, and reported where it stands in for records.
+    fn link(&mut self, entry: &walkdir::DirEntry, rel: &str, name: &str) {
+        if entry.depth() == 1 && name == "pupils" {
+            // A link in place of the pupils' folder, whatever it points at: every pupil
+            // would vanish from the check without a word (records.md 0.3).
+            self.findings.push(invalid(
+                Rule::Schema,
+                rel,
+                None,
+                "`pupils` is a symbolic link, not a folder; sen does not follow links, so no pupil's records are read".into(),
+                Some("make `pupils` a real folder holding one folder per pupil"),
+            ));
+            return;
+        }
+        if is_yaml(name)
+            || std::fs::metadata(entry.path())
+                .map(|m| m.is_dir())
+                .unwrap_or(true)
+        {
+            let mut f = invalid(
+                Rule::Schema,
+                rel,
+                None,
+                "is a symbolic link; sen does not follow links, so its records are not read".into(),
+                Some("keep record files and folders inside the records folder itself"),
+            );
+            // A linked pupil folder belongs to that pupil, as a real folder would.
+            if entry.depth() == 2 && rel.starts_with("pupils/") {
+                f = f.pupil(name);
+            }
+            self.findings.push(f);
+        }
+    }
+
+    /// Anything that is neither a folder nor a link: a record to read if it stands where a
+    /// record belongs and is a regular file.
+    fn file(&mut self, entry: &walkdir::DirEntry, rel: String, name: &str) {
         if entry.depth() == 1 && name == "pupils" {
             // Not a folder (a folder or a link was handled above): every pupil would vanish
             // from the check without a word.
-            findings.push(invalid(
+            self.findings.push(invalid(
                 Rule::Schema,
                 &rel,
                 None,
                 "`pupils` is a file, not a folder, so no pupil's records can be read".into(),
                 Some("make `pupils` a folder holding one folder per pupil (sen init makes one)"),
             ));
-            continue;
+            return;
         }
-        if !is_yaml(&name) {
-            continue;
+        if !is_yaml(name) {
+            return;
         }
         // A FIFO, socket or device named like a record: reading it could block for ever or
         // never end, so it is reported, not read.
-        if !ft.is_file() {
-            findings.push(invalid(
+        if !entry.file_type().is_file() {
+            self.findings.push(invalid(
                 Rule::Schema,
                 &rel,
                 None,
                 "is not a regular file (a pipe, socket or device), so it is not read".into(),
                 Some("remove it: record files are ordinary text files"),
             ));
-            continue;
+            return;
         }
         match place(&rel) {
-            Some(p) => files.push((entry.path().to_path_buf(), p)),
+            Some(p) => self.files.push((entry.path().to_path_buf(), p)),
             None => {
                 let help = if rel.ends_with(".yml")
                     && place(&rel.replace(".yml", ".yaml")).is_some()
                 {
-                    "name it `.yaml`".to_string()
+                    "name it `.yaml`"
                 } else {
-                    "records go in school.yaml, pupils/ID/pupil.yaml, pupils/ID/ehcp.yaml, or pupils/ID/cycles/, meetings/ and annual-reviews/; move or remove this file".to_string()
+                    "records go in school.yaml, pupils/ID/pupil.yaml, pupils/ID/ehcp.yaml, or pupils/ID/cycles/, meetings/ and annual-reviews/; move or remove this file"
                 };
-                findings.push(invalid(
+                self.findings.push(invalid(
                     Rule::Schema,
                     &rel,
                     None,
                     "a YAML file where no record belongs".into(),
-                    Some(&help),
+                    Some(help),
                 ));
             }
         }
     }
-    (files, findings, pupil_dirs)
 }
 
 /// A file read and parsed (or the reason it could not be).
@@ -605,15 +678,7 @@ fn assemble(
     let catalogue = catalogue.as_ref();
 
     // Group the pupils' files by folder and check each folder in parallel.
-    let mut by_pupil: BTreeMap<String, Vec<(PathBuf, Place)>> = BTreeMap::new();
-    for id in pupil_dirs {
-        by_pupil.entry(id).or_default();
-    }
-    for (path, place) in pupil_files {
-        let id = place.pupil().unwrap_or_default().to_string();
-        by_pupil.entry(id).or_default().push((path, place));
-    }
-    let folders: Vec<(PupilFolder, Vec<Finding>)> = by_pupil
+    let folders: Vec<(PupilFolder, Vec<Finding>)> = by_pupil(pupil_dirs, pupil_files)
         .into_par_iter()
         .map(|(id, files)| {
             let parsed = files
@@ -632,6 +697,23 @@ fn assemble(
         f.message = crate::findings::printable(clip_quoted(&f.message));
     }
     Loaded { records, findings }
+}
+
+/// The pupils' files grouped by folder, in folder order, with every pupil folder the walk
+/// saw (an empty one too).
+fn by_pupil(
+    pupil_dirs: Vec<String>,
+    pupil_files: Vec<(PathBuf, Place)>,
+) -> BTreeMap<String, Vec<(PathBuf, Place)>> {
+    let mut by_pupil: BTreeMap<String, Vec<(PathBuf, Place)>> = BTreeMap::new();
+    for id in pupil_dirs {
+        by_pupil.entry(id).or_default();
+    }
+    for (path, place) in pupil_files {
+        let id = place.pupil().unwrap_or_default().to_string();
+        by_pupil.entry(id).or_default().push((path, place));
+    }
+    by_pupil
 }
 
 /// The catalogue's ids as pupils' `ref`s see them: every id written in school.yaml's text
@@ -892,6 +974,47 @@ mod tests {
         }
         for good in ["amara-okafor", "Amy-Fisher", "leo2", "a..b"] {
             assert_eq!(safe_pupil_id(good), Ok(good));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_or_a_pipe_swapped_in_for_a_record_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.yaml");
+        std::fs::write(&real, "date: 2026-10-01\n").unwrap();
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let pipe = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        let mut swapped = vec![&link];
+        if made.is_ok_and(|s| s.success()) {
+            swapped.push(&pipe);
+        }
+        for path in swapped {
+            let f = read_text(path, "pupils/a/meetings/x.yaml").unwrap_err();
+            assert_eq!(f.message, "is no longer a regular file, so it is not read");
+        }
+        assert_eq!(
+            read_text(&real, "pupils/a/meetings/real.yaml").unwrap(),
+            "date: 2026-10-01\n"
+        );
+        let gone = read_text(&dir.path().join("gone.yaml"), "gone.yaml").unwrap_err();
+        assert_eq!(gone.message, "cannot read the file: it has disappeared");
+    }
+
+    #[test]
+    fn relative_paths_use_slashes_and_keep_odd_names_apart() {
+        let root = Path::new("/r");
+        assert_eq!(
+            rel_path(root, Path::new("/r/pupils/a/cycles/x.yaml")),
+            "pupils/a/cycles/x.yaml"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = std::ffi::OsStr::from_bytes(b"/r/pupils/a\\b/\xFF.yaml");
+            assert_eq!(rel_path(root, Path::new(odd)), "pupils/a\\\\b/\\xFF.yaml");
         }
     }
 

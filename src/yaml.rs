@@ -106,7 +106,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     }
     // A control character typed into the file itself (records.md makes it a `schema`
     // finding, not a YAML one, wherever it stands), at its line and column.
-    if let Some((i, c)) = text.char_indices().find(|(_, c)| forbidden_control(*c)) {
+    if let Some((i, c)) = first_forbidden(text) {
         let before = &text[..i];
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -166,32 +166,54 @@ fn plain_mistake(text: &str, parser: ParseError) -> ParseError {
 
 /// The first hand-typing mistake on lines 1..=`limit`, if any (see [`plain_mistake`]).
 fn mistake(text: &str, limit: usize) -> Option<ParseError> {
-    let found = |line: usize, col: usize, message: &str, help: String| ParseError {
+    let all: Vec<&str> = text.lines().collect();
+    let mut typing = Typing {
+        levels: vec![0],
+        opened: None,
+        block: None,
+        skip_to: 0,
+    };
+    all.iter()
+        .enumerate()
+        .take(limit)
+        .find_map(|(i, raw)| typing.line(&all, i, raw))
+}
+
+/// A hand-typing mistake at a line and column, in `sen`'s words.
+fn typing_mistake(line: usize, col: usize, message: &str, help: String) -> ParseError {
+    ParseError {
         failure: Failure::Yaml,
         line: u32::try_from(line).ok(),
         col: u32::try_from(col).ok(),
         message: message.to_string(),
         help: Some(help),
-    };
-    // Indents of the keys whose mappings are open, innermost last.
-    let mut levels: Vec<usize> = vec![0];
-    // The previous key line opened a block (`key:` with nothing after it) at this indent.
-    let mut opened: Option<usize> = None;
-    // Inside a block scalar (`key: |`) of a key at this indent.
-    let mut block: Option<usize> = None;
-    let all: Vec<&str> = text.lines().collect();
-    // A flow collection or quoted value running on over the lines up to this one.
-    let mut skip_to = 0usize;
-    for (i, raw) in all.iter().enumerate().take(limit) {
+    }
+}
+
+/// How far [`mistake`] has read: the mappings and blocks open at the line it is at.
+struct Typing {
+    /// Indents of the keys whose mappings are open, innermost last.
+    levels: Vec<usize>,
+    /// The previous key line opened a block (`key:` with nothing after it) at this indent.
+    opened: Option<usize>,
+    /// Inside a block scalar (`key: |`) of a key at this indent.
+    block: Option<usize>,
+    /// A flow collection or quoted value running on over the lines up to this one.
+    skip_to: usize,
+}
+
+impl Typing {
+    /// The mistake on line `i` (0-based) of `all`, if any; else reads past the line.
+    fn line(&mut self, all: &[&str], i: usize, raw: &str) -> Option<ParseError> {
         let n = i + 1;
-        if n <= skip_to {
-            continue;
+        if n <= self.skip_to {
+            return None;
         }
         let line = raw.trim_end_matches('\r');
         let body = line.trim_start_matches([' ', '\t']);
         let indent_text = &line[..line.len() - body.len()];
         if let Some(t) = indent_text.find('\t') {
-            return Some(found(
+            return Some(typing_mistake(
                 n,
                 indent_text[..t].chars().count() + 1,
                 "a tab in the indentation: YAML indents with spaces only",
@@ -200,16 +222,16 @@ fn mistake(text: &str, limit: usize) -> Option<ParseError> {
         }
         let indent = indent_text.len();
         if body.is_empty() || body.starts_with('#') {
-            continue;
+            return None;
         }
-        if let Some(b) = block {
+        if let Some(b) = self.block {
             if indent > b {
-                continue;
+                return None;
             }
-            block = None;
+            self.block = None;
         }
         if body.starts_with("---") || body.starts_with("...") {
-            continue;
+            return None;
         }
         // A list entry: its own key (if any) stands two columns in.
         let (indent, body) = match body.strip_prefix("- ") {
@@ -223,34 +245,18 @@ fn mistake(text: &str, limit: usize) -> Option<ParseError> {
         let listed = indent != indent_text.len();
         let content = strip_comment(body);
         if let Some((col, what)) = unclosed(content) {
-            if let Some(closed) = runs_on(&all, i, indent_text.len(), content, what) {
-                skip_to = closed;
-                continue;
+            if let Some(closed) = runs_on(all, i, indent_text.len(), content, what) {
+                self.skip_to = closed;
+                return None;
             }
-            let (message, help) = match what {
-                '"' | '\'' => (
-                    "a quote that is never closed",
-                    format!(
-                        "end the value with `{what}` on the same line, or remove the opening `{what}`"
-                    ),
-                ),
-                '[' => (
-                    "a list in brackets that is never closed",
-                    "end the list with `]` on the same line: `[a, b]`".to_string(),
-                ),
-                _ => (
-                    "a mapping in braces that is never closed",
-                    "end it with `}` on the same line: `{ given: Sam, family: Jones }`".to_string(),
-                ),
-            };
-            return Some(found(n, indent + col + 1, message, help));
+            return Some(never_closed(n, indent + col + 1, what));
         }
         let key = key_of(content);
         if let Some(k) = key
             && content.len() > k.len() + 1
             && !content[k.len() + 1..].starts_with([' ', '\t', '/'])
         {
-            return Some(found(
+            return Some(typing_mistake(
                 n,
                 indent + k.len() + 2,
                 "no space after the `:`",
@@ -260,13 +266,26 @@ fn mistake(text: &str, limit: usize) -> Option<ParseError> {
                 ),
             ));
         }
+        self.key_line(n, indent, listed, content, key)
+    }
+
+    /// A line past the checks of its own text: where its key (if any) stands among the open
+    /// mappings, and what it opens.
+    fn key_line(
+        &mut self,
+        n: usize,
+        indent: usize,
+        listed: bool,
+        content: &str,
+        key: Option<&str>,
+    ) -> Option<ParseError> {
         let expects_key =
-            !listed && (levels.contains(&indent) || opened.is_some_and(|o| indent > o));
+            !listed && (self.levels.contains(&indent) || self.opened.is_some_and(|o| indent > o));
         if key.is_none() && expects_key && !content.is_empty() && !content.contains(": ") {
-            if opened.is_none() && !levels.contains(&indent) {
-                continue;
+            if self.opened.is_none() && !self.levels.contains(&indent) {
+                return None;
             }
-            return Some(found(
+            return Some(typing_mistake(
                 n,
                 indent + 1,
                 "a key with no `:`",
@@ -275,66 +294,91 @@ fn mistake(text: &str, limit: usize) -> Option<ParseError> {
         }
         if key.is_none() && !listed {
             // A value running on from the line above, or a plain list entry.
-            continue;
+            return None;
         }
         // Where this key stands among the open mappings.
-        match opened {
-            Some(o) if indent > o => levels.push(indent),
+        match self.opened {
+            Some(o) if indent > o => self.levels.push(indent),
             _ => {
-                if !levels.contains(&indent) {
-                    let above = levels.last().copied().unwrap_or(0);
-                    let spaces = |n: usize| {
-                        if n == 1 {
-                            "1 space".to_string()
-                        } else {
-                            format!("{n} spaces")
-                        }
-                    };
-                    let (message, help) = if indent > above {
-                        (
-                            format!(
-                                "indented {}, further than the key above it ({})",
-                                spaces(indent),
-                                spaces(above)
-                            ),
-                            "indent the keys of one mapping alike, by the same number of spaces: two for each level is usual".to_string(),
-                        )
-                    } else {
-                        let near = levels
-                            .iter()
-                            .rev()
-                            .find(|l| **l < indent)
-                            .copied()
-                            .unwrap_or(0);
-                        (
-                            format!(
-                                "indented {}, which lines up with no key above it",
-                                spaces(indent)
-                            ),
-                            format!(
-                                "line it up with the keys it belongs with: {} before it",
-                                spaces(near)
-                            ),
-                        )
-                    };
-                    return Some(found(n, indent + 1, &message, help));
+                if !self.levels.contains(&indent) {
+                    return Some(self.misaligned(n, indent));
                 }
-                while levels.last().is_some_and(|l| *l > indent) {
-                    levels.pop();
+                while self.levels.last().is_some_and(|l| *l > indent) {
+                    self.levels.pop();
                 }
             }
         }
         let value = key.map_or("", |k| content[k.len() + 1..].trim());
-        opened = (key.is_some() && value.is_empty()).then_some(indent);
-        if listed && !levels.contains(&indent) {
-            levels.push(indent);
+        self.opened = (key.is_some() && value.is_empty()).then_some(indent);
+        if listed && !self.levels.contains(&indent) {
+            self.levels.push(indent);
         }
         if matches!(value.chars().next(), Some('|' | '>')) {
-            block = Some(indent);
-            opened = None;
+            self.block = Some(indent);
+            self.opened = None;
         }
+        None
     }
-    None
+
+    /// A key at an indent that lines up with no open mapping.
+    fn misaligned(&self, n: usize, indent: usize) -> ParseError {
+        let above = self.levels.last().copied().unwrap_or(0);
+        let spaces = |n: usize| {
+            if n == 1 {
+                "1 space".to_string()
+            } else {
+                format!("{n} spaces")
+            }
+        };
+        let (message, help) = if indent > above {
+            (
+                format!(
+                    "indented {}, further than the key above it ({})",
+                    spaces(indent),
+                    spaces(above)
+                ),
+                "indent the keys of one mapping alike, by the same number of spaces: two for each level is usual".to_string(),
+            )
+        } else {
+            let near = self
+                .levels
+                .iter()
+                .rev()
+                .find(|l| **l < indent)
+                .copied()
+                .unwrap_or(0);
+            (
+                format!(
+                    "indented {}, which lines up with no key above it",
+                    spaces(indent)
+                ),
+                format!(
+                    "line it up with the keys it belongs with: {} before it",
+                    spaces(near)
+                ),
+            )
+        };
+        typing_mistake(n, indent + 1, &message, help)
+    }
+}
+
+/// A quote, `[` or `{` (`what`) opened at a line and column and never closed.
+fn never_closed(n: usize, col: usize, what: char) -> ParseError {
+    let (message, help) = match what {
+        '"' | '\'' => (
+            "a quote that is never closed",
+            format!("end the value with `{what}` on the same line, or remove the opening `{what}`"),
+        ),
+        '[' => (
+            "a list in brackets that is never closed",
+            "end the list with `]` on the same line: `[a, b]`".to_string(),
+        ),
+        _ => (
+            "a mapping in braces that is never closed",
+            "end it with `}` on the same line: `{ given: Sam, family: Jones }`".to_string(),
+        ),
+    };
+    typing_mistake(n, col, message, help)
 }
 
 /// Where a bracket or quote left open on line `i` (0-based, its indent `indent`) is closed on
@@ -475,6 +519,18 @@ fn control_error(c: char, line: usize, col: usize) -> ParseError {
     }
 }
 
+/// The first character of `text` that [`forbidden_control`] refuses, with its byte offset.
+/// Records are mostly ASCII: bytes are looked at one by one, and characters decoded only
+/// from the first byte that is not plain printable ASCII.
+fn first_forbidden(text: &str) -> Option<(usize, char)> {
+    let plain = |b: &u8| (0x20..0x7F).contains(b) || matches!(b, b'\t' | b'\n' | b'\r');
+    let start = text.bytes().position(|b| !plain(&b))?;
+    text[start..]
+        .char_indices()
+        .find(|(_, c)| forbidden_control(*c))
+        .map(|(i, c)| (start + i, c))
+}
+
 /// A character records may not hold (records.md): every control character but tab and
 /// line breaks, the bidirectional controls, and the noncharacters. The one test of it:
 /// everything that takes text into the records (the loader, import) asks here.
@@ -612,6 +668,19 @@ fn describe(error: &Error) -> ParseError {
         ),
         _ => (None, None),
     };
+    let (failure, message, help) = worded(inner);
+    ParseError {
+        failure,
+        line,
+        col,
+        message,
+        help,
+    }
+}
+
+/// A parser error in `sen`'s words: its validity code, message and help. The shape errors
+/// (valid YAML, not a record) are worded here, the rest by [`worded_yaml`].
+fn worded(inner: &Error) -> (Failure, String, Option<String>) {
     let mut help = None;
     let (failure, message) = match inner {
         Error::SerdeUnknownField {
@@ -669,6 +738,38 @@ fn describe(error: &Error) -> ParseError {
                 "YAML tags are not used in records".to_string(),
             )
         }
+        Error::Message { msg, .. } => (Failure::Schema, msg.clone()),
+        // Valid YAML of the wrong shape: a mapping or a text where a list belongs, and so on.
+        Error::Unexpected { expected, .. } => return unexpected(expected),
+        other => return worded_yaml(other),
+    };
+    (failure, message, help)
+}
+
+/// A mapping, list or single value where another shape belongs.
+fn unexpected(expected: &str) -> (Failure, String, Option<String>) {
+    let help = match expected {
+        "sequence start" => Some("write each entry on its own line starting with `- `".to_string()),
+        "mapping start" => Some("write `key: value` lines here".to_string()),
+        "scalar" | "string scalar" | "value" => {
+            Some("write one value here, not a list or a mapping".to_string())
+        }
+        _ => None,
+    };
+    let shape = match expected {
+        "sequence start" => "a list (lines starting with `- `)",
+        "mapping start" => "a mapping of keys",
+        "scalar" | "string scalar" | "value" => "a single value",
+        _ => "a value of another shape",
+    };
+    (Failure::Schema, format!("expected {shape}"), help)
+}
+
+/// The errors that are not about a record's shape: duplicate keys, limits, encoding, extra
+/// documents and syntax.
+fn worded_yaml(inner: &Error) -> (Failure, String, Option<String>) {
+    let mut help = None;
+    let (failure, message) = match inner {
         Error::DuplicateMappingKey { key, .. } => {
             help = Some("keep one of them".to_string());
             let what = key
@@ -695,45 +796,13 @@ fn describe(error: &Error) -> ParseError {
             help = Some("a record file holds one document: remove the extra `---`".to_string());
             (Failure::Yaml, "more than one YAML document".to_string())
         }
-        Error::Message { msg, .. } => (Failure::Schema, msg.clone()),
-        // Valid YAML of the wrong shape: a mapping or a text where a list belongs, and so on.
-        Error::Unexpected { expected, .. } => {
-            help = match *expected {
-                "sequence start" => {
-                    Some("write each entry on its own line starting with `- `".to_string())
-                }
-                "mapping start" => Some("write `key: value` lines here".to_string()),
-                "scalar" | "string scalar" | "value" => {
-                    Some("write one value here, not a list or a mapping".to_string())
-                }
-                _ => None,
-            };
-            (
-                Failure::Schema,
-                format!(
-                    "expected {}",
-                    match *expected {
-                        "sequence start" => "a list (lines starting with `- `)",
-                        "mapping start" => "a mapping of keys",
-                        "scalar" | "string scalar" | "value" => "a single value",
-                        _ => "a value of another shape",
-                    }
-                ),
-            )
-        }
         other => {
             let text = other.to_string();
             let text = strip_location(&text);
             (Failure::Yaml, lower_first(&text))
         }
     };
-    ParseError {
-        failure,
-        line,
-        col,
-        message,
-        help,
-    }
+    (failure, message, help)
 }
 
 /// serde-saphyr appends " at line X column Y" to some messages; `sen` prints the location itself.

@@ -14,7 +14,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use icalendar::{Calendar, Component, EventLike, Property};
 use sha2::{Digest, Sha256};
 
 use crate::cli::CalendarArgs;
@@ -89,14 +88,17 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
     } else {
         loaded.records.school.name.clone()
     };
-    let stamp = as_of.and_time(chrono::NaiveTime::MIN).and_utc();
+    let stamp = format!("{}T000000Z", as_of.format("%Y%m%d"));
 
-    let mut cal = Calendar::empty();
-    cal.append_property(Property::new("VERSION", "2.0"));
-    cal.append_property(Property::new("PRODID", "-//sen//SEN records//EN"));
-    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    cal.append_property(Property::new("METHOD", "PUBLISH"));
-    cal.name(&format!("SEN duties: {school}"));
+    let mut cal = Ics::default();
+    cal.line("BEGIN", "VCALENDAR");
+    cal.line("VERSION", "2.0");
+    cal.text("PRODID", "-//sen//SEN records//EN");
+    cal.line("CALSCALE", "GREGORIAN");
+    cal.line("METHOD", "PUBLISH");
+    // The calendar's name: RFC 7986's NAME, and the X-WR-CALNAME older readers know.
+    cal.text("NAME", &format!("SEN duties: {school}"));
+    cal.text("X-WR-CALNAME", &format!("SEN duties: {school}"));
 
     let mut seen = HashSet::new();
     for f in dated(findings) {
@@ -109,15 +111,7 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
             id = format!("{}-{n}", uid(f));
         }
         let (summary, description) = duty_words(f, &names, &school);
-        let event = icalendar::Event::new()
-            .uid(&id)
-            .timestamp(stamp)
-            .summary(&summary)
-            .description(&description)
-            .starts(due)
-            .ends(add_days(due, 1))
-            .done();
-        cal.push(event);
+        cal.event(&id, &stamp, &summary, &description, due);
     }
     for p in preparation(loaded, as_of) {
         let who = names
@@ -127,20 +121,15 @@ pub fn render(loaded: &Loaded, findings: &[Finding], as_of: NaiveDate) -> String
         if p.step != Step::Meeting {
             description.push_str("\nSEND Code of Practice: 9.176, reg 20.");
         }
-        let event = icalendar::Event::new()
-            .uid(&p.uid())
-            .timestamp(stamp)
-            .summary(&format!("{who}: {}", p.step.title()))
-            .description(&description)
-            .starts(p.day)
-            .ends(add_days(p.day, 1))
-            .done();
-        cal.push(event);
+        let summary = format!("{who}: {}", p.step.title());
+        cal.event(&p.uid(), &stamp, &summary, &description, p.day);
     }
-    refold(&cal.done().to_string())
+    cal.line("END", "VCALENDAR");
+    cal.out
 }
 
-/// Each pupil's full name (an event's title) and the name they are known by (its words).
+/// Each pupil's full name (an event's title) and the name they are known by (its words), by
+/// pupil id.
 fn names(loaded: &Loaded) -> HashMap<&str, (String, String)> {
     loaded
         .records
@@ -158,6 +147,62 @@ fn names(loaded: &Loaded) -> HashMap<&str, (String, String)> {
             })
         })
         .collect()
+}
+
+/// An iCalendar text (RFC 5545) being written, one content line at a time.
+#[derive(Default)]
+struct Ics {
+    out: String,
+}
+
+impl Ics {
+    /// A content line whose value is written as it is (a date, a fixed word).
+    fn line(&mut self, name: &str, value: &str) {
+        fold(&format!("{name}:{value}"), &mut self.out);
+    }
+
+    /// A content line whose value is TEXT, escaped (RFC 5545 3.3.11).
+    fn text(&mut self, name: &str, value: &str) {
+        self.line(name, &escape(value));
+    }
+
+    /// An all-day event on `day`, its properties in name order.
+    fn event(&mut self, uid: &str, stamp: &str, summary: &str, description: &str, day: NaiveDate) {
+        let date = |d: NaiveDate| d.format("%Y%m%d").to_string();
+        self.line("BEGIN", "VEVENT");
+        self.text("DESCRIPTION", description);
+        self.line("DTEND;VALUE=DATE", &date(add_days(day, 1)));
+        self.line("DTSTAMP", stamp);
+        self.line("DTSTART;VALUE=DATE", &date(day));
+        self.text("SUMMARY", summary);
+        self.text("UID", uid);
+        self.line("END", "VEVENT");
+    }
+}
+
+/// A TEXT value escaped (RFC 5545 3.3.11): a backslash, `;` and `,` behind a backslash, a
+/// line break as `\n`. Other control characters, which TEXT may not hold, are left out
+/// (records refuse them, and messages show them escaped, so none is expected here).
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 16);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("\\n");
+                }
+            }
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A duty's event: its title and its description, in words for whoever reads the school's
@@ -330,46 +375,36 @@ pub fn preparation(loaded: &Loaded, as_of: NaiveDate) -> Vec<Prep<'_>> {
     out
 }
 
-/// Fold content lines at 75 octets (RFC 5545 3.1) so that no folded line ends in a space.
+/// Append one content line, folded at 75 octets (RFC 5545 3.1) so that no folded line ends
+/// in a space, each piece ended by CRLF.
 ///
-/// icalendar folds before a space, leaving it at the end of the line; RFC 5545 keeps it,
-/// but some readers trim line ends and so join "18 December" as "18December". Folding
-/// after the space instead reads the same everywhere.
-fn refold(text: &str) -> String {
+/// RFC 5545 lets a fold fall before a space, leaving it at the end of the line, but some
+/// readers trim line ends and so join "18 December" as "18December". Folding after the
+/// space instead reads the same everywhere.
+fn fold(line: &str, out: &mut String) {
     const LIMIT: usize = 75;
-    let mut logical: Vec<String> = Vec::new();
-    for line in text.split("\r\n") {
-        match (line.strip_prefix(' '), logical.last_mut()) {
-            (Some(rest), Some(last)) => last.push_str(rest),
-            _ => logical.push(line.to_string()),
+    let mut rest = line;
+    let mut room = LIMIT;
+    loop {
+        if rest.len() <= room {
+            out.push_str(rest);
+            out.push_str("\r\n");
+            return;
         }
-    }
-    let mut out = String::with_capacity(text.len());
-    for line in logical.iter().filter(|l| !l.is_empty()) {
-        let mut rest = line.as_str();
-        let mut room = LIMIT;
-        loop {
-            if rest.len() <= room {
-                out.push_str(rest);
-                out.push_str("\r\n");
-                break;
-            }
-            let mut cut = room;
-            while !rest.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            // Move the fold back past any spaces, unless the whole piece is spaces.
-            let trimmed = rest[..cut].trim_end_matches(' ').len();
-            if trimmed > 0 {
-                cut = trimmed;
-            }
-            out.push_str(&rest[..cut]);
-            out.push_str("\r\n ");
-            rest = &rest[cut..];
-            room = LIMIT - 1;
+        let mut cut = room;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
         }
+        // Move the fold back past any spaces, unless the whole piece is spaces.
+        let trimmed = rest[..cut].trim_end_matches(' ').len();
+        if trimmed > 0 {
+            cut = trimmed;
+        }
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        room = LIMIT - 1;
     }
-    out
 }
 
 #[cfg(test)]
@@ -384,14 +419,30 @@ mod tests {
             "DESCRIPTION:{}",
             "which ends 18 December 2026 ".repeat(12).trim_end()
         );
-        let text = format!("BEGIN:VEVENT\r\n{long}\r\nEND:VEVENT\r\n");
-        let folded = refold(&text);
+        let mut folded = String::new();
+        fold(&long, &mut folded);
+        assert!(folded.lines().count() > 3);
         for l in folded.split("\r\n") {
             assert!(l.len() <= 75, "{l}");
             assert!(!l.ends_with(' ') || l.trim().is_empty(), "{l:?}");
         }
-        assert_eq!(folded.replace("\r\n ", ""), text);
-        assert_eq!(refold(&folded), folded);
+        assert_eq!(folded.replace("\r\n ", ""), format!("{long}\r\n"));
+        // A fold never splits a character: pieces of two-octet letters stay whole.
+        let mut wide = String::new();
+        fold(&format!("SUMMARY:{}", "é".repeat(60)), &mut wide);
+        assert!(wide.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(
+            wide.replace("\r\n ", ""),
+            format!("SUMMARY:{}\r\n", "é".repeat(60))
+        );
+    }
+
+    #[test]
+    fn text_values_are_escaped_as_rfc_5545_asks() {
+        assert_eq!(
+            escape("St Aidan's, Salford; year 5\\6\nnext\r\nline\rend\u{7}"),
+            "St Aidan's\\, Salford\\; year 5\\\\6\\nnext\\nline\\nend"
+        );
     }
 
     #[test]

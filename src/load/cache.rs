@@ -10,9 +10,9 @@ use std::time::SystemTime;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::{Loaded, Place, clip_quoted, folder, read, read_parse, school_part, walk};
+use super::{Loaded, Place, by_pupil, clip_quoted, folder, read, read_parse, school_part, walk};
 use crate::findings::Finding;
-use crate::model::PupilFolder;
+use crate::model::{PupilFolder, Records};
 use crate::validate::{self, CatalogueIds};
 
 /// What says a set of files is unchanged: each path with its size and modification time.
@@ -85,79 +85,17 @@ impl Cache {
         let (school_files, pupil_files): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|(_, p)| *p == Place::School);
         let school_stamp = stamp(&school_files);
-        let reader = |path: &Path, place: Place| read(root, path, place);
         let all = self.as_of != Some(as_of)
             || self.school.as_ref() != Some(&school_stamp)
             || self.loaded.is_none();
-        // The old model's folders, to move unchanged ones into the new one.
-        let (base, old_pupils, old_findings) = match self.loaded.take() {
-            Some(l) => {
-                let mut records = l.records;
-                let pupils = std::mem::take(&mut records.pupils);
-                (Some(records), pupils, l.findings)
-            }
-            None => (None, Vec::new(), Vec::new()),
-        };
-        let mut old: HashMap<String, PupilFolder> =
-            old_pupils.into_iter().map(|f| (f.id.clone(), f)).collect();
-        let mut records = match base {
-            Some(records) if !all => records,
-            _ => {
-                let mut school_findings = Vec::new();
-                let (records, catalogue) =
-                    school_part(root, school_files, &mut school_findings, &reader);
-                self.school_findings = school_findings;
-                self.catalogue = catalogue;
-                self.school = Some(school_stamp);
-                self.as_of = Some(as_of);
-                self.folders.clear();
-                old.clear();
-                records
-            }
-        };
+        let (mut records, mut old, old_findings) =
+            self.take_base(root, as_of, all.then_some((school_files, school_stamp)));
 
-        let mut by_pupil: BTreeMap<String, Vec<(PathBuf, Place)>> = BTreeMap::new();
-        for id in pupil_dirs {
-            by_pupil.entry(id).or_default();
-        }
-        for (path, place) in pupil_files {
-            let id = place.pupil().unwrap_or_default().to_string();
-            by_pupil.entry(id).or_default().push((path, place));
-        }
-        let mut changed = all;
-        let stale: Vec<Stale> = by_pupil
-            .iter()
-            .filter_map(|(id, files)| {
-                let s = stamp(files);
-                match self.folders.get(id) {
-                    Some(f) if f.stamp == s && old.contains_key(id) => None,
-                    _ => Some((id.clone(), files.clone(), s)),
-                }
-            })
-            .collect();
-        if self.folders.len() != by_pupil.len()
-            || self.folders.keys().any(|k| !by_pupil.contains_key(k))
-        {
-            changed = true;
-        }
-        self.read_last = stale.len();
-        changed |= !stale.is_empty();
-        let catalogue = self.catalogue.as_ref();
-        let fresh: Vec<(String, Stamp, PupilFolder, Vec<Finding>)> = stale
-            .into_par_iter()
-            .map(|(id, files, s)| {
-                let parsed = files
-                    .into_iter()
-                    .map(|(path, p)| read_parse(&reader, &path, p))
-                    .collect();
-                let (f, findings) = folder(id.clone(), parsed, catalogue, as_of);
-                (id, s, f, findings)
-            })
-            .collect();
-        for (id, s, f, findings) in fresh {
-            old.insert(id.clone(), f);
-            self.folders.insert(id, Folder { stamp: s, findings });
-        }
+        let by_pupil = by_pupil(pupil_dirs, pupil_files);
+        let mut changed = all
+            || self.folders.len() != by_pupil.len()
+            || self.folders.keys().any(|k| !by_pupil.contains_key(k));
+        changed |= self.read_stale(root, as_of, &by_pupil, &mut old);
         self.folders.retain(|id, _| by_pupil.contains_key(id));
 
         // Findings in the order `load` gives them: the walk's, the school's, each folder's
@@ -180,6 +118,87 @@ impl Cache {
         }
         self.loaded = Some(Loaded { records, findings });
         changed
+    }
+
+    /// The last model taken apart: the records without their pupils, the pupil folders by
+    /// id, and the findings. With `school` (its files and their stamp now) school.yaml is
+    /// read again and every folder forgotten, so all are read again.
+    fn take_base(
+        &mut self,
+        root: &Path,
+        as_of: NaiveDate,
+        school: Option<(Vec<(PathBuf, Place)>, Stamp)>,
+    ) -> (Records, HashMap<String, PupilFolder>, Vec<Finding>) {
+        let (base, old_pupils, old_findings) = match self.loaded.take() {
+            Some(l) => {
+                let mut records = l.records;
+                let pupils = std::mem::take(&mut records.pupils);
+                (Some(records), pupils, l.findings)
+            }
+            None => (None, Vec::new(), Vec::new()),
+        };
+        let mut old: HashMap<String, PupilFolder> =
+            old_pupils.into_iter().map(|f| (f.id.clone(), f)).collect();
+        let records = match (base, school) {
+            (Some(records), None) => records,
+            (_, school) => {
+                let (school_files, school_stamp) = school.unwrap_or_default();
+                let reader = |path: &Path, place: Place| read(root, path, place);
+                let mut school_findings = Vec::new();
+                let (records, catalogue) =
+                    school_part(root, school_files, &mut school_findings, &reader);
+                self.school_findings = school_findings;
+                self.catalogue = catalogue;
+                self.school = Some(school_stamp);
+                self.as_of = Some(as_of);
+                self.folders.clear();
+                old.clear();
+                records
+            }
+        };
+        (records, old, old_findings)
+    }
+
+    /// Read again, in parallel, every folder whose files changed since it was last read (or
+    /// that was never read), putting its model into `old` and its stamp and findings into
+    /// the cache. Returns whether any was read.
+    fn read_stale(
+        &mut self,
+        root: &Path,
+        as_of: NaiveDate,
+        by_pupil: &BTreeMap<String, Vec<(PathBuf, Place)>>,
+        old: &mut HashMap<String, PupilFolder>,
+    ) -> bool {
+        let stale: Vec<Stale> = by_pupil
+            .iter()
+            .filter_map(|(id, files)| {
+                let s = stamp(files);
+                match self.folders.get(id) {
+                    Some(f) if f.stamp == s && old.contains_key(id) => None,
+                    _ => Some((id.clone(), files.clone(), s)),
+                }
+            })
+            .collect();
+        self.read_last = stale.len();
+        let any = !stale.is_empty();
+        let reader = |path: &Path, place: Place| read(root, path, place);
+        let catalogue = self.catalogue.as_ref();
+        let fresh: Vec<(String, Stamp, PupilFolder, Vec<Finding>)> = stale
+            .into_par_iter()
+            .map(|(id, files, s)| {
+                let parsed = files
+                    .into_iter()
+                    .map(|(path, p)| read_parse(&reader, &path, p))
+                    .collect();
+                let (f, findings) = folder(id.clone(), parsed, catalogue, as_of);
+                (id, s, f, findings)
+            })
+            .collect();
+        for (id, s, f, findings) in fresh {
+            old.insert(id.clone(), f);
+            self.folders.insert(id, Folder { stamp: s, findings });
+        }
+        any
     }
 }
 
