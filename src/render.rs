@@ -21,7 +21,19 @@ use crate::dates;
 
 /// The built-in templates: (name, source). A file of the same name in the records'
 /// `templates/` folder replaces one.
-pub const BUILTIN: [(&str, &str); 15] = [
+pub const BUILTIN: [(&str, &str); 18] = [
+    (
+        "governors.md.j2",
+        include_str!("../templates/governors.md.j2"),
+    ),
+    (
+        "effectiveness.md.j2",
+        include_str!("../templates/effectiveness.md.j2"),
+    ),
+    (
+        "inspection.md.j2",
+        include_str!("../templates/inspection.md.j2"),
+    ),
     (
         "information.md.j2",
         include_str!("../templates/information.md.j2"),
@@ -92,6 +104,9 @@ pub struct Renderer {
     env: Environment<'static>,
     /// The name `--template FILE` was registered under, if given.
     one_off: Option<String>,
+    /// Whether a render past [`MAX_RENDER`] ends the process (the command line), or is
+    /// left to its caller's own time limit (`sen serve`, which must keep serving).
+    exit_on_overrun: bool,
 }
 
 impl Renderer {
@@ -140,7 +155,18 @@ impl Renderer {
                 .map_err(|e| template_error(&e))?;
             name = Some(shown);
         }
-        Ok(Renderer { env, one_off: name })
+        Ok(Renderer {
+            env,
+            one_off: name,
+            exit_on_overrun: true,
+        })
+    }
+
+    /// The same renderer for a server: the watchdog never ends the process for its
+    /// renders; the caller waits for a render only so long and answers with an error.
+    pub fn for_server(mut self) -> Renderer {
+        self.exit_on_overrun = false;
+        self
     }
 
     /// Render the template `name` (or the `--template` file, when given) with `view`.
@@ -151,7 +177,7 @@ impl Renderer {
             .get_template(name)
             .map_err(|e| template_error(&e))?;
         let mut out = Capped::default();
-        let _watched = Watchdog::watch(name);
+        let _watched = self.exit_on_overrun.then(|| Watchdog::watch(name));
         match tmpl.render_captured_to(Value::from(minijinja::value::Serde(view)), &mut out) {
             Ok(_) => String::from_utf8(out.buf)
                 .map_err(|_| anyhow!("template `{name}` wrote text that is not UTF-8")),

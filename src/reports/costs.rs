@@ -110,6 +110,18 @@ fn two_places(r: Ratio) -> String {
 pub const TOP_UP_PENCE: i64 = 600_000;
 pub const TOP_UP_WEEKS: i64 = 39;
 
+/// The provision map's page (the table's builder).
+pub fn provision_map_page(input: &super::table::Input) -> anyhow::Result<super::table::Built> {
+    let (from, to) = super::table::period(input.ask, input.as_of)?;
+    let view = provision_map(&input.loaded.records, input.as_of, from, to);
+    let title = format!("Provision map: {}", view.school.name);
+    Ok(super::table::Built::one(
+        title,
+        "provision-map.md.j2",
+        &view,
+    ))
+}
+
 /// The provision map's view: every line costed exactly and rounded once.
 pub fn provision_map(
     records: &Records,

@@ -9,7 +9,10 @@
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
+use minijinja::Value;
 use serde::Serialize;
+
+use crate::reports::table::{self, Built, Input, Insert, Inserts, PageView};
 
 use crate::chart::{BarChart, Scale, Series};
 use crate::dates;
@@ -228,6 +231,69 @@ fn progress_words(p: Progress) -> &'static str {
         Progress::LessThanExpected => "less than expected",
         Progress::LittleOrNone => "little or no progress",
     }
+}
+
+/// A pupil's record (the table's builder): one pupil, over the period asked for (by
+/// default from the start of the third term back).
+pub fn pupil_page(input: &Input) -> Result<Built> {
+    let [id] = input.ask.pupils.as_slice() else {
+        bail!("give one pupil: `sen report pupil ID` (the folder name under pupils/)");
+    };
+    let (from, to) = default_period(&input.loaded.records, input.as_of);
+    let (from, to) = table::period_or(input.ask, from, to)?;
+    let page = pupil_page_view(input.loaded, id, input.as_of, from, to)?;
+    Ok(Built {
+        title: page.0,
+        pages: vec![page.1],
+    })
+}
+
+/// A pupil's record as a page of `pupil.md.j2` with its progress chart, and its title.
+pub fn pupil_page_view(
+    loaded: &Loaded,
+    id: &str,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(String, PageView)> {
+    let (view, chart) = pupil_report(loaded, id, as_of, from, to)?;
+    let title = format!("SEN record: {}", view.pupil.full_name);
+    let mut inserts = Inserts::default();
+    inserts.put("progress", chart.map(Insert::chart));
+    let page = PageView {
+        template: "pupil.md.j2",
+        view: table::with_charts(&view, &inserts),
+        inserts,
+    };
+    Ok((title, page))
+}
+
+/// The passports asked for (the table's builder): the pupils named, or a class, or NC
+/// years; a page each.
+pub fn passport_pages(input: &Input) -> Result<Built> {
+    let ask = input.ask;
+    let whom = match (&ask.class, ask.years.as_slice(), ask.pupils.as_slice()) {
+        (Some(c), [], []) => Whom::Class(c),
+        (None, [_, ..], []) => Whom::Years(&ask.years),
+        (None, [], [_, ..]) => Whom::Ids(&ask.pupils),
+        _ => bail!(
+            "give the pupils, or `--class CLASS`, or `--year N`: `sen report passport amara-okafor` or `sen report passport --class \"5 Willow\"`"
+        ),
+    };
+    let view = passports(&input.loaded.records, whom, input.as_of)?;
+    let title = match view.pupils.as_slice() {
+        [one] => format!("Pupil passport: {}", one.pupil.full_name),
+        _ => format!("Pupil passports: {}", view.school.name),
+    };
+    let pages = view
+        .pages()
+        .map(|page| PageView {
+            template: "passport.md.j2",
+            view: Value::from(minijinja::value::Serde(&page)),
+            inserts: Inserts::default(),
+        })
+        .collect();
+    Ok(Built { title, pages })
 }
 
 /// `sen report pupil ID`.

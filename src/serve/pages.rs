@@ -221,12 +221,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
             } else {
                 "html"
             };
-            documents::document(
-                state,
-                &["report", "pupil", id],
-                format,
-                &format!("record-{id}"),
-            )
+            documents::pupil_document(state, crate::cli::ReportKind::Pupil, id, format)
         }
         (false, ["pupils", id, "passport.html" | "passport.docx"]) => {
             let format = if segs[2].ends_with("docx") {
@@ -234,12 +229,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
             } else {
                 "html"
             };
-            documents::document(
-                state,
-                &["report", "passport", id],
-                format,
-                &format!("passport-{id}"),
-            )
+            documents::pupil_document(state, crate::cli::ReportKind::Passport, id, format)
         }
         (false, ["pupils", id, "letters", name]) => documents::pupil_letter(state, id, name),
         (false, ["files", ..]) => {
@@ -261,6 +251,11 @@ pub fn route(state: &State, req: &Req) -> Resp {
 }
 
 pub(super) fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> Resp) -> Resp {
+    with_records(state, page)
+}
+
+/// Run `f` over the records brought up to date (any result, not only a page).
+pub(super) fn with_records<T>(state: &State, f: impl FnOnce(&Loaded, &[Finding]) -> T) -> T {
     let mut model = match state.model.lock() {
         Ok(m) => m,
         // A page that failed while holding the records leaves them to be read afresh.
@@ -271,7 +266,7 @@ pub(super) fn with_model(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -
         }
     };
     let (loaded, findings) = model.refresh(&state.root, state.as_of);
-    page(loaded, findings)
+    f(loaded, findings)
 }
 
 pub(super) fn not_found(state: &State) -> Resp {
