@@ -424,6 +424,13 @@ pub fn render_within(
     built: Built,
     limit: std::time::Duration,
 ) -> Result<Document> {
+    let mut names: Vec<&str> = built.pages.iter().map(|p| p.template).collect();
+    names.dedup();
+    let names = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(render(kind, &renderer, &built));
@@ -431,7 +438,7 @@ pub fn render_within(
     match rx.recv_timeout(limit) {
         Ok(doc) => doc,
         Err(_) => bail!(
-            "the template of this report ran for more than {} seconds and was stopped (a loop or a list that grows without end?)\n  help: docs/templates.md lists every variable and filter a template can use",
+            "the template {names} ran for more than {} seconds and was stopped (a loop or a list that grows without end?)\n  help: docs/templates.md lists every variable and filter a template can use",
             limit.as_secs_f64()
         ),
     }
@@ -548,7 +555,11 @@ mod tests {
         )
         .err()
         .expect("stopped");
-        assert!(format!("{err}").contains("ran for more than"), "{err}");
+        let err = format!("{err}");
+        assert!(
+            err.contains("`information.md.j2` ran for more than"),
+            "{err}"
+        );
         // The next render, of a template that ends, is made as usual.
         let doc = render_within(
             ReportKind::Information,
