@@ -46,6 +46,19 @@ warm() {
     for _ in 1 2 3 4 5 6 7; do get "$1"; done | median
 }
 
+# Seconds of one run of sen with ARGS over SCHOOL (median of 5 after one untimed).
+timed() {
+    local school=$1
+    shift
+    "$SEN" --records "$school" --as-of "$AS_OF" "$@" >/dev/null || true
+    for _ in 1 2 3 4 5; do
+        s=$(date +%s.%N)
+        "$SEN" --records "$school" --as-of "$AS_OF" "$@" >/dev/null || true
+        e=$(date +%s.%N)
+        awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'
+    done | median
+}
+
 printf '| pupils | what | time |\n| --- | --- | --- |\n'
 for n in "${SIZES[@]}"; do
     school="$TMP/school-$n"
@@ -72,6 +85,14 @@ for n in "${SIZES[@]}"; do
         printf '| %s | warm home (to-do list) | %s |\n' "$n" "$(ms "$(warm /)")"
         printf '| %s | warm register | %s |\n' "$n" "$(ms "$(warm /register)")"
         printf '| %s | warm pupil page | %s |\n' "$n" "$(ms "$(warm "/pupils/$first")")"
+        # Report pages render in the server from its records (#24); before, each ran
+        # `sen report KIND --format html --out -` as a child, whose time is shown beside.
+        for kind in governors register; do
+            printf '| %s | warm report page (%s) | %s |\n' "$n" "$kind" \
+                "$(ms "$(warm "/reports/$kind")")"
+            printf '| %s | `sen report %s --format html` (a page before #24) | %s |\n' "$n" "$kind" \
+                "$(ms "$(timed "$school" report "$kind" --format html --out -)")"
+        done
         # One file changed: that pupil's folder alone is read again.
         changed=$(for _ in 1 2 3 4 5; do
             printf '# touched\n' >>"$school/pupils/$first/pupil.yaml"
