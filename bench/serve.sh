@@ -58,6 +58,19 @@ row() {
         "$(awk -v w="$wall" -v c="$check" 'BEGIN {printf "%.3f", w / c}')"
 }
 
+# Seconds of one run of sen with ARGS over SCHOOL (median of 5 after one untimed).
+timed() {
+    local school=$1
+    shift
+    "$SEN" --records "$school" --as-of "$AS_OF" "$@" >/dev/null || true
+    for _ in 1 2 3 4 5; do
+        s=$(date +%s.%N)
+        "$SEN" --records "$school" --as-of "$AS_OF" "$@" >/dev/null || true
+        e=$(date +%s.%N)
+        awk -v s="$s" -v e="$e" 'BEGIN {print e - s}'
+    done | median
+}
+
 printf '| pupils | what | wall | CPU | of one check |\n| --- | --- | --- | --- | --- |\n'
 for n in "${SIZES[@]}"; do
     school="$TMP/school-$n"
@@ -86,6 +99,15 @@ for n in "${SIZES[@]}"; do
     row "$n" "warm register, page 2" "/register?page=2"
     row "$n" "warm register, one NC year" "/register?year=5"
     row "$n" "warm pupil page (record and passport)" "/pupils/$first"
+    # Report pages render in the server from its records (#24); before, each ran
+    # `sen report KIND --format html --out -` as a child, whose time is shown beside.
+    for kind in governors register; do
+        row "$n" "warm report page ($kind)" "/reports/$kind"
+        if ((n <= 1000)); then
+            printf '| %s | `sen report %s --format html` (a page before #24) | %s | | |\n' "$n" "$kind" \
+                "$(ms "$(timed "$school" report "$kind" --format html --out -)")"
+        fi
+    done
     # One file changed: that pupil's folder alone is read again, the rules run again.
     changed=$(for _ in 1 2 3 4 5; do
         printf '# touched\n' >>"$school/pupils/$first/pupil.yaml"

@@ -22,7 +22,19 @@ use crate::dates;
 /// The built-in templates of the reports and the partials: (name, source); the letters' are
 /// in `commands::letter::kinds::KINDS`. A file of the same name in the records'
 /// `templates/` folder replaces one.
-pub const BUILTIN: [(&str, &str); 9] = [
+pub const BUILTIN: [(&str, &str); 12] = [
+    (
+        "governors.md.j2",
+        include_str!("../templates/governors.md.j2"),
+    ),
+    (
+        "effectiveness.md.j2",
+        include_str!("../templates/effectiveness.md.j2"),
+    ),
+    (
+        "inspection.md.j2",
+        include_str!("../templates/inspection.md.j2"),
+    ),
     (
         "information.md.j2",
         include_str!("../templates/information.md.j2"),
@@ -69,6 +81,9 @@ pub struct Renderer {
     env: Environment<'static>,
     /// The name `--template FILE` was registered under, if given.
     one_off: Option<String>,
+    /// Whether a render past [`MAX_RENDER`] ends the process (the command line), or is
+    /// left to its caller's own time limit (`sen serve`, which must keep serving).
+    exit_on_overrun: bool,
 }
 
 impl Renderer {
@@ -121,7 +136,18 @@ impl Renderer {
                 .map_err(|e| template_error(&e))?;
             name = Some(shown);
         }
-        Ok(Renderer { env, one_off: name })
+        Ok(Renderer {
+            env,
+            one_off: name,
+            exit_on_overrun: true,
+        })
+    }
+
+    /// The same renderer for a server: the watchdog never ends the process for its
+    /// renders; the caller waits for a render only so long and answers with an error.
+    pub fn for_server(mut self) -> Renderer {
+        self.exit_on_overrun = false;
+        self
     }
 
     /// Render the template `name` (or the `--template` file, when given) with `view`.
@@ -132,7 +158,7 @@ impl Renderer {
             .get_template(name)
             .map_err(|e| template_error(&e))?;
         let mut out = Capped::default();
-        let _watched = Watchdog::watch(name);
+        let _watched = self.exit_on_overrun.then(|| Watchdog::watch(name));
         match tmpl.render_captured_to(Value::from(minijinja::value::Serde(view)), &mut out) {
             Ok(_) => String::from_utf8(out.buf)
                 .map_err(|_| anyhow!("template `{name}` wrote text that is not UTF-8")),
@@ -1169,7 +1195,9 @@ mod tests {
             "{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}",
         )
         .unwrap();
-        let r = Renderer::new(None, Some(&t)).unwrap();
+        // The fuel is what stops it, not the watchdog (which, on a loaded machine, could
+        // end the whole test process first): the server's renderer has no watchdog.
+        let r = Renderer::new(None, Some(&t)).unwrap().for_server();
         let err = r
             .render("x", &serde_json::json!({}))
             .unwrap_err()

@@ -110,6 +110,18 @@ fn two_places(r: Ratio) -> String {
 pub const TOP_UP_PENCE: i64 = 600_000;
 pub const TOP_UP_WEEKS: i64 = 39;
 
+/// The provision map's page (the table's builder).
+pub fn provision_map_page(input: &super::table::Input) -> anyhow::Result<super::table::Built> {
+    let (from, to) = super::table::period(input.ask, input.as_of)?;
+    let view = provision_map(&input.loaded.records, input.as_of, from, to);
+    let title = format!("Provision map: {}", view.school.name);
+    Ok(super::table::Built::one(
+        title,
+        "provision-map.md.j2",
+        &view,
+    ))
+}
+
 /// The provision map's view: every line costed exactly and rounded once.
 pub fn provision_map(
     records: &Records,
@@ -119,10 +131,7 @@ pub fn provision_map(
 ) -> ProvisionMapView {
     let terms = rules::term_spans(&records.school.terms, from, to);
     let mut pupils = Vec::new();
-    let mut by_provision: BTreeMap<String, (std::collections::BTreeSet<String>, i64)> =
-        BTreeMap::new();
-    let mut by_area: BTreeMap<&'static str, (std::collections::BTreeSet<String>, i64)> =
-        BTreeMap::new();
+    let mut tallies = Tallies::default();
     for folder in &records.pupils {
         let Some(p) = super::published::counted(folder) else {
             continue;
@@ -130,72 +139,8 @@ pub fn provision_map(
         let pupil_area = p
             .primary_need
             .map_or(OTHER_NEEDS, |n| n.area().map_or(OTHER_NEEDS, |a| a.label()));
-        let mut lines = Vec::new();
-        let mut current_year_cost = 0i64;
-        let mut cycles: Vec<&Cycle> = folder
-            .cycles
-            .iter()
-            .filter(|c| c.started.value <= as_of)
-            .collect();
-        cycles.sort_by(|a, b| {
-            a.started
-                .value
-                .cmp(&b.started.value)
-                .then(a.file.cmp(&b.file))
-        });
-        for c in cycles {
-            let Some(plan) = asof::plan_at(c, as_of) else {
-                continue;
-            };
-            let runs_from = plan.agreed.as_ref().map_or(c.started.value, |d| d.value);
-            let review = asof::review_at(c, as_of);
-            let runs_to = review.map_or(as_of, |r| r.date.value);
-            let open = review.is_none();
-            let a = runs_from.max(from);
-            let b = runs_to.min(to);
-            for prov in &plan.provision {
-                let weekly = weekly_pence(prov);
-                if open {
-                    current_year_cost += weekly
-                        .times(Ratio::int(TOP_UP_WEEKS.into()))
-                        .round_half_up();
-                }
-                if b < a {
-                    continue;
-                }
-                let days = rules::term_days(&terms, a, b);
-                if days == 0 {
-                    continue;
-                }
-                let cost = weekly
-                    .times(Ratio::int(days.into()))
-                    .over(Ratio::int(7))
-                    .round_half_up();
-                let area = prov.area.map_or(pupil_area, |x| x.label());
-                let hours = Ratio::decimal(prov.sessions_per_week)
-                    .times(Ratio::decimal(prov.minutes_per_session))
-                    .over(Ratio::int(60));
-                let entry = by_provision.entry(prov.name.clone()).or_default();
-                entry.0.insert(folder.id.clone());
-                entry.1 += cost;
-                let entry = by_area.entry(area).or_default();
-                entry.0.insert(folder.id.clone());
-                entry.1 += cost;
-                lines.push(CostLine {
-                    provision: ProvisionView::of(prov),
-                    cycle_file: c.file.clone(),
-                    area,
-                    cycle_started: iso(c.started.value),
-                    weekly_hours: two_places(hours),
-                    weekly_cost: weekly.round_half_up(),
-                    from: iso(a),
-                    to: iso(b),
-                    term_days: days,
-                    weeks: two_places(Ratio::int(days.into()).over(Ratio::int(7))),
-                    cost,
-                });
-            }
-        }
+        let (lines, current_year_cost) =
+            pupil_lines(folder, pupil_area, &terms, as_of, (from, to), &mut tallies);
         if lines.is_empty() && current_year_cost == 0 {
             continue;
         }
@@ -224,7 +169,7 @@ pub fn provision_map(
     // Areas in the order of the Code (6.28), other needs last.
     let mut areas: Vec<CostTotal> = Vec::new();
     for label in Area::ALL.iter().map(|a| a.label()).chain([OTHER_NEEDS]) {
-        if let Some((ps, cost)) = by_area.remove(label) {
+        if let Some((ps, cost)) = tallies.by_area.remove(label) {
             areas.push(CostTotal {
                 label: label.to_string(),
                 pupils: ps.len(),
@@ -240,12 +185,99 @@ pub fn provision_map(
         to: iso(to),
         top_up_count: pupils.iter().filter(|p| p.top_up).count(),
         pupils,
-        by_provision: totals(by_provision),
+        by_provision: totals(tallies.by_provision),
         by_area: areas,
         total,
         top_up_threshold: TOP_UP_PENCE,
         top_up_weeks: TOP_UP_WEEKS,
     }
+}
+
+/// Pupils and cost by provision (its name) and by area of need, over the period.
+#[derive(Default)]
+struct Tallies {
+    by_provision: BTreeMap<String, (std::collections::BTreeSet<String>, i64)>,
+    by_area: BTreeMap<&'static str, (std::collections::BTreeSet<String>, i64)>,
+}
+
+/// One pupil's costed lines over the period, each cycle's plan as it stood at as-of (its
+/// provision from the plan's agreement to the review, or to as-of while open), counted into
+/// `tallies`; and the cost over a 39-week year of the provision of the open plans.
+fn pupil_lines(
+    folder: &crate::model::PupilFolder,
+    pupil_area: &'static str,
+    terms: &[(NaiveDate, NaiveDate)],
+    as_of: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    tallies: &mut Tallies,
+) -> (Vec<CostLine>, i64) {
+    let mut lines = Vec::new();
+    let mut current_year_cost = 0i64;
+    let mut cycles: Vec<&Cycle> = folder
+        .cycles
+        .iter()
+        .filter(|c| c.started.value <= as_of)
+        .collect();
+    cycles.sort_by(|a, b| {
+        a.started
+            .value
+            .cmp(&b.started.value)
+            .then(a.file.cmp(&b.file))
+    });
+    for c in cycles {
+        let Some(plan) = asof::plan_at(c, as_of) else {
+            continue;
+        };
+        let runs_from = plan.agreed.as_ref().map_or(c.started.value, |d| d.value);
+        let review = asof::review_at(c, as_of);
+        let runs_to = review.map_or(as_of, |r| r.date.value);
+        let open = review.is_none();
+        let a = runs_from.max(from);
+        let b = runs_to.min(to);
+        for prov in &plan.provision {
+            let weekly = weekly_pence(prov);
+            if open {
+                current_year_cost += weekly
+                    .times(Ratio::int(TOP_UP_WEEKS.into()))
+                    .round_half_up();
+            }
+            if b < a {
+                continue;
+            }
+            let days = rules::term_days(terms, a, b);
+            if days == 0 {
+                continue;
+            }
+            let cost = weekly
+                .times(Ratio::int(days.into()))
+                .over(Ratio::int(7))
+                .round_half_up();
+            let area = prov.area.map_or(pupil_area, |x| x.label());
+            let hours = Ratio::decimal(prov.sessions_per_week)
+                .times(Ratio::decimal(prov.minutes_per_session))
+                .over(Ratio::int(60));
+            let entry = tallies.by_provision.entry(prov.name.clone()).or_default();
+            entry.0.insert(folder.id.clone());
+            entry.1 += cost;
+            let entry = tallies.by_area.entry(area).or_default();
+            entry.0.insert(folder.id.clone());
+            entry.1 += cost;
+            lines.push(CostLine {
+                provision: ProvisionView::of(prov),
+                cycle_file: c.file.clone(),
+                area,
+                cycle_started: iso(c.started.value),
+                weekly_hours: two_places(hours),
+                weekly_cost: weekly.round_half_up(),
+                from: iso(a),
+                to: iso(b),
+                term_days: days,
+                weeks: two_places(Ratio::int(days.into()).over(Ratio::int(7))),
+                cost,
+            });
+        }
+    }
+    (lines, current_year_cost)
 }
 
 #[cfg(test)]

@@ -10,81 +10,138 @@
 
 use std::fmt::Write;
 
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
+use minijinja::Value;
+use serde::Serialize;
 
 use crate::dates::{add_months, uk};
 use crate::load::Loaded;
 use crate::records::QualificationKind;
-use crate::render::{Part, md_escape};
-use crate::reports::oversight;
+use crate::render::Part;
+use crate::reports::table::{self, Built, Input, Insert, Inserts, PageView, Piece};
+use crate::reports::{oversight, story};
 use crate::rules::{self, DutyState};
 
-/// The school part of the inspection report: its Markdown (for Markdown and Word) and its
-/// HTML parts (with the governors' charts).
-pub struct SchoolPart {
-    pub markdown: String,
-    pub parts: Vec<Part>,
+/// What `inspection.md.j2` sees: the school part.
+#[derive(Serialize)]
+struct InspectionView {
+    school: String,
+    as_of: String,
+    /// The governors' report's period.
+    from: String,
+    to: String,
+    suppress_below: u32,
+    senco: Option<SencoView>,
+    /// Whether the information report is published and up to date, in words.
+    information: Value,
+    website: Option<String>,
+    /// The effectiveness summary the information report quotes, in words.
+    effectiveness: Value,
 }
 
-/// The school part, for `[from, to]` (the governors' report's period) as of `as_of`.
-pub fn school_part(
+/// The SENCO: who, a qualified teacher or not, and the qualification's state under reg 49.
+#[derive(Serialize)]
+struct SencoView {
+    name: Option<String>,
+    appointed: Option<String>,
+    qualified_teacher: bool,
+    qualification: Value,
+    reg49: Value,
+}
+
+/// The inspection report (the table's builder): the school part, then a page for each
+/// pupil asked for, as `sen report pupil` gives them over that report's own period.
+pub fn inspection_pages(input: &Input) -> Result<Built> {
+    let loaded = input.loaded;
+    let as_of = input.as_of;
+    let mut seen = std::collections::BTreeSet::new();
+    let ids: Vec<&String> = input
+        .ask
+        .pupils
+        .iter()
+        .filter(|p| seen.insert(*p))
+        .collect();
+    for id in &ids {
+        known_pupil(loaded, id)?;
+    }
+    let (from, to) = table::period(input.ask, as_of)?;
+    let mut pages = vec![school_page(loaded, input.renderer, as_of, from, to)?];
+    let (pupil_from, pupil_to) = story::default_period(&loaded.records, as_of);
+    for id in ids {
+        pages.push(story::pupil_page_view(loaded, id, as_of, pupil_from, pupil_to)?.1);
+    }
+    Ok(Built {
+        title: format!("Special educational needs: {}", loaded.records.school.name),
+        pages,
+    })
+}
+
+/// The school part, for `[from, to]` (the governors' report's period) as of `as_of`: its
+/// register and duties are the governors' report's own sections, charts kept.
+fn school_page(
     loaded: &Loaded,
+    renderer: &crate::render::Renderer,
     as_of: NaiveDate,
     from: NaiveDate,
     to: NaiveDate,
-) -> SchoolPart {
-    let records = &loaded.records;
-    let school = &records.school;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# Special educational needs: {}\n",
-        md_escape(&school.name)
-    );
-    let _ = writeln!(
-        s,
-        "*Confidential: prepared for inspection on {}. The school's part names no pupil; the records of the pupils asked about follow, each on a new page.*\n",
-        uk(as_of)
-    );
-    s.push_str("## The SENCO\n\n");
-    s.push_str(&senco(loaded, as_of));
-    s.push_str("\n## The SEN information report\n\n");
-    s.push_str(&information_report(loaded, as_of));
-    s.push('\n');
-    let _ = writeln!(
-        s,
-        "The figures below are the governors' report's for {} to {}: every count under {} is shown as \"fewer than {}\", as in the published report.\n",
-        uk(from),
-        uk(to),
-        school.settings.suppress_below,
-        school.settings.suppress_below
-    );
-    let mut parts = Vec::new();
-    let gov = oversight::governors_report(loaded, as_of, from, to);
-    let mut chunk = s.clone();
-    let mut markdown = s;
+) -> Result<PageView> {
+    let school = &loaded.records.school;
+    let gov = oversight::governors_rendered(loaded, renderer, as_of, from, to)?;
     let keep = ["## The SEN register", "## Duties"];
     // The Markdown is the governors' Markdown (tables only); the parts carry its charts.
+    let mut insert = Insert::default();
     for p in governors_sections(&[Part::Markdown(gov.markdown.clone())], &keep) {
         if let Part::Markdown(m) = p {
-            markdown.push_str(&m);
+            insert.markdown.push_str(&m);
         }
     }
-    for p in governors_sections(&gov.parts, &keep) {
-        match p {
-            Part::Markdown(m) => chunk.push_str(&m),
-            Part::Svg(svg) => {
-                parts.push(Part::Markdown(std::mem::take(&mut chunk)));
-                parts.push(Part::Svg(svg));
-            }
-        }
+    insert.pieces = governors_sections(&gov.parts, &keep)
+        .into_iter()
+        .map(|p| match p {
+            Part::Markdown(m) => Piece::Text(m),
+            svg => Piece::Own(svg),
+        })
+        .collect();
+    let mut inserts = Inserts::default();
+    inserts.put("governors", Some(insert));
+    let view = InspectionView {
+        school: school.name.clone(),
+        as_of: crate::views::iso(as_of),
+        from: crate::views::iso(from),
+        to: crate::views::iso(to),
+        suppress_below: school.settings.suppress_below,
+        senco: senco(loaded, as_of),
+        information: Value::from_safe_string(information_report(loaded, as_of)),
+        website: school.website.clone(),
+        effectiveness: Value::from_safe_string(effectiveness(loaded, as_of).trim_end().to_string()),
+    };
+    Ok(PageView {
+        template: "inspection.md.j2",
+        view: table::with_charts(&view, &inserts),
+        inserts,
+    })
+}
+
+/// A pupil id the inspection report can use: a folder under pupils/, else an error that
+/// suggests the nearest.
+fn known_pupil(loaded: &Loaded, id: &str) -> Result<()> {
+    crate::load::safe_pupil_id(id).map_err(anyhow::Error::msg)?;
+    if loaded.records.pupils.iter().any(|f| f.id == id) {
+        return Ok(());
     }
-    let mut e = String::from("## How well the provision works\n\n");
-    e.push_str(&effectiveness(loaded, as_of));
-    markdown.push_str(&e);
-    chunk.push_str(&e);
-    parts.push(Part::Markdown(chunk));
-    SchoolPart { markdown, parts }
+    let ids: Vec<&str> = loaded
+        .records
+        .pupils
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    match crate::yaml::closest(id, &ids) {
+        Some(near) => bail!("no pupil `{id}` under pupils/: did you mean `{near}`?"),
+        None => bail!(
+            "no pupil `{id}` under pupils/: give the folder name of each pupil (see the register)"
+        ),
+    }
 }
 
 /// The parts of a report under the given level-2 headings (each up to the next level-2
@@ -118,30 +175,20 @@ pub fn governors_sections(parts: &[Part], keep: &[&str]) -> Vec<Part> {
     out
 }
 
-/// The SENCO: who, a qualified teacher or not, and the qualification's state under reg 49.
-fn senco(loaded: &Loaded, as_of: NaiveDate) -> String {
-    let records = &loaded.records;
-    let Some(sc) = &records.school.senco else {
-        return "The records name no SENCO (6.84).\n".into();
-    };
-    let mut s = String::new();
-    let name = sc
-        .name
-        .as_deref()
-        .map_or("Not recorded".to_string(), md_escape);
-    let _ = writeln!(s, "- **SENCO:** {name}");
-    if let Some(a) = &sc.appointed {
-        let _ = writeln!(s, "- **Appointed:** {}", uk(a.value));
-    }
-    let _ = writeln!(
-        s,
-        "- **Qualified teacher (6.85):** {}",
-        if sc.qualified_teacher {
-            "yes"
-        } else {
-            "not recorded"
-        }
-    );
+/// The SENCO as the records name them, if they do.
+fn senco(loaded: &Loaded, as_of: NaiveDate) -> Option<SencoView> {
+    let sc = loaded.records.school.senco.as_ref()?;
+    Some(SencoView {
+        name: sc.name.clone(),
+        appointed: sc.appointed.as_ref().map(|a| crate::views::iso(a.value)),
+        qualified_teacher: sc.qualified_teacher,
+        qualification: Value::from_safe_string(qualification(sc, as_of)),
+        reg49: Value::from_safe_string(reg49(loaded, sc, as_of)),
+    })
+}
+
+/// The SENCO's qualification in words: which, achieved or in progress.
+fn qualification(sc: &crate::model::Senco, as_of: NaiveDate) -> String {
     let q = sc.qualification.as_ref();
     let held = q.and_then(|q| {
         q.achieved
@@ -153,7 +200,7 @@ fn senco(loaded: &Loaded, as_of: NaiveDate) -> String {
         QualificationKind::NpqSenco => "the National Professional Qualification for SENCOs",
         QualificationKind::Nasenco => "the National Award for SEN Co-ordination",
     };
-    let qual = match (q, held) {
+    match (q, held) {
         (Some(q), Some((_, a))) => format!("{}, achieved {}", kind_words(q.kind), uk(a.value)),
         (Some(q), None) => format!(
             "{}, in progress{}",
@@ -163,44 +210,51 @@ fn senco(loaded: &Loaded, as_of: NaiveDate) -> String {
                 .unwrap_or_default()
         ),
         (None, _) => "none recorded".to_string(),
-    };
-    let _ = writeln!(s, "- **SENCO qualification:** {qual}");
-    // The state is the `senco` rule's own duty instance, so it agrees with the school's
-    // checks and the governors' report.
+    }
+}
+
+/// The qualification's state under reg 49: the `senco` rule's own duty instance, so it
+/// agrees with the school's checks and the governors' report.
+fn reg49(loaded: &Loaded, sc: &crate::model::Senco, as_of: NaiveDate) -> String {
+    let records = &loaded.records;
     let window = records.school.settings.due_within_days;
     let duty = rules::duties(records, as_of, window)
         .into_iter()
         .find(|d| d.rule == crate::findings::Rule::Senco);
-    let state = match (&duty, sc.previously_senco_months > 12) {
-        (_, true) => format!(
+    if sc.previously_senco_months > 12 {
+        return format!(
             "Had been a SENCO for {} months before this appointment, so the requirement to gain the qualification within three years does not apply.",
             sc.previously_senco_months
-        ),
-        (None, false) => match &sc.appointed {
+        );
+    }
+    let Some(d) = duty else {
+        return match &sc.appointed {
             None => "The appointment date is not recorded, so the three-year deadline cannot be worked out.".to_string(),
             Some(a) => format!(
                 "Needed within three years of appointment, by {}.",
                 uk(add_months(a.value, 36))
             ),
-        },
-        (Some(d), false) => {
-            let due = d.due.map(uk).unwrap_or_default();
-            match d.state {
-                DutyState::OnTime => format!("Meets reg 49: the qualification was achieved by the deadline of {due}."),
-                DutyState::Late => format!(
-                    "Achieved after the deadline of {due}{}.",
-                    d.done.map(|x| format!(", on {}", uk(x))).unwrap_or_default()
-                ),
-                // A school duty is never set before the records began; read it as overdue.
-                DutyState::Overdue | DutyState::BeforeRecords => format!("Overdue: the qualification was needed by {due} and is not recorded as achieved."),
-                DutyState::Due | DutyState::Pending => {
-                    format!("Not yet achieved; within the time allowed: it is needed by {due}.")
-                }
-            }
-        }
+        };
     };
-    let _ = writeln!(s, "- **Under reg 49:** {state}");
-    s
+    let due = d.due.map(uk).unwrap_or_default();
+    match d.state {
+        DutyState::OnTime => {
+            format!("Meets reg 49: the qualification was achieved by the deadline of {due}.")
+        }
+        DutyState::Late => format!(
+            "Achieved after the deadline of {due}{}.",
+            d.done
+                .map(|x| format!(", on {}", uk(x)))
+                .unwrap_or_default()
+        ),
+        // A school duty is never set before the records began; read it as overdue.
+        DutyState::Overdue | DutyState::BeforeRecords => format!(
+            "Overdue: the qualification was needed by {due} and is not recorded as achieved."
+        ),
+        DutyState::Due | DutyState::Pending => {
+            format!("Not yet achieved; within the time allowed: it is needed by {due}.")
+        }
+    }
 }
 
 /// Whether the information report is published and up to date (6.79-6.81).
@@ -233,10 +287,6 @@ fn information_report(loaded: &Loaded, as_of: NaiveDate) -> String {
             let _ = write!(s, " {n} sections the Code requires are missing.");
         }
     }
-    if let Some(url) = &loaded.records.school.website {
-        let _ = write!(s, " The school's website: {url}");
-    }
-    s.push('\n');
     s
 }
 

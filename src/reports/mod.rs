@@ -8,6 +8,7 @@ pub mod inspection;
 pub mod oversight;
 pub mod published;
 pub mod story;
+pub mod table;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,39 @@ use crate::views::{
 };
 
 pub use costs::provision_map;
+
+/// The information report's page (the table's builder).
+pub fn information_page(input: &table::Input) -> Result<table::Built> {
+    let view = information(&input.loaded.records, input.as_of)?;
+    let title = format!("SEN information report: {}", view.school.name);
+    Ok(table::Built::one(title, "information.md.j2", &view))
+}
+
+/// The register's page (the table's builder): `sen check`'s findings counted per pupil.
+pub fn register_page(input: &table::Input) -> Result<table::Built> {
+    let loaded = input.loaded;
+    let evaluated;
+    let findings = match input.findings {
+        Some(f) => f,
+        None => {
+            let window = loaded.records.school.settings.due_within_days;
+            let options = rules::Options {
+                as_of: input.as_of,
+                window,
+            };
+            evaluated = rules::evaluate(&loaded.records, &loaded.findings, options);
+            &evaluated
+        }
+    };
+    let sort = if input.ask.sort.is_empty() {
+        "year"
+    } else {
+        input.ask.sort.as_str()
+    };
+    let view = register(loaded, findings, input.as_of, sort, &input.ask.years)?;
+    let title = format!("SEN register: {}", view.school.name);
+    Ok(table::Built::one(title, "register.md.j2", &view))
+}
 
 /// The information report's view, or the error naming every missing piece.
 pub fn information(records: &Records, as_of: NaiveDate) -> Result<InformationView> {
@@ -135,46 +169,81 @@ pub fn register(
     if !matches!(sort, "year" | "class" | "name") {
         bail!("unknown sort `{sort}`\n  help: sort by `year`, `class` or `name`");
     }
+    let open = open_findings(findings);
+    let mut rows: Vec<RegisterRow> = loaded
+        .records
+        .pupils
+        .iter()
+        .filter_map(|folder| register_row(folder, &open, as_of, years))
+        .collect();
+    sort_register(&mut rows, sort);
+    let sen_support = rows.iter().filter(|r| r.status == "K").count();
+    let ehc_plan = rows.iter().filter(|r| r.status == "E").count();
+    Ok(RegisterView {
+        needs: needs_used(&rows),
+        school: SchoolView::of(&loaded.records.school),
+        as_of: iso(as_of),
+        sort: sort.to_string(),
+        years: years.to_vec(),
+        total: rows.len(),
+        pupils: rows,
+        sen_support,
+        ehc_plan,
+    })
+}
+
+/// The findings still to do for each pupil (late ones are done, only late).
+fn open_findings(findings: &[crate::findings::Finding]) -> BTreeMap<&str, usize> {
     let mut open: BTreeMap<&str, usize> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.kind != Kind::Late) {
         if let Some(p) = &f.pupil {
             *open.entry(p.as_str()).or_default() += 1;
         }
     }
-    let mut rows = Vec::new();
-    for folder in &loaded.records.pupils {
-        let Some(p) = published::counted(folder) else {
-            continue;
-        };
-        if !rules::on_register(p, as_of) {
-            continue;
-        }
-        let year = views::nc_year(p, as_of);
-        if !years.is_empty() && !years.contains(&year) {
-            continue;
-        }
-        let review_due = asof::open_cycle(&folder.cycles, as_of)
-            .and_then(|c| asof::plan_at(c, as_of))
-            .map(|pl| iso(pl.review_due.value));
-        rows.push(RegisterRow {
-            id: folder.id.clone(),
-            name: register_name(p),
-            preferred: p.preferred.clone(),
-            known_as: p.known_as().to_string(),
-            year,
-            year_label: views::year_label(year),
-            class: p.class.clone(),
-            status: p.status.code(),
-            status_label: p.status.label(),
-            primary_need: p.primary_need.map(views::NeedView::of),
-            secondary_need: p.secondary_need.map(views::NeedView::of),
-            review_due,
-            annual_review_due: asof::PupilAsOf::new(folder, p, as_of)
-                .annual_review_due()
-                .map(|(_, due)| iso(due)),
-            open_findings: open.get(folder.id.as_str()).copied().unwrap_or(0),
-        });
+    open
+}
+
+/// A pupil's row of the register, if they are counted, on the register at as-of and in
+/// one of the years asked for (any, when none is).
+fn register_row(
+    folder: &crate::model::PupilFolder,
+    open: &BTreeMap<&str, usize>,
+    as_of: NaiveDate,
+    years: &[i64],
+) -> Option<RegisterRow> {
+    let p = published::counted(folder)?;
+    if !rules::on_register(p, as_of) {
+        return None;
     }
+    let year = views::nc_year(p, as_of);
+    if !years.is_empty() && !years.contains(&year) {
+        return None;
+    }
+    let review_due = asof::open_cycle(&folder.cycles, as_of)
+        .and_then(|c| asof::plan_at(c, as_of))
+        .map(|pl| iso(pl.review_due.value));
+    Some(RegisterRow {
+        id: folder.id.clone(),
+        name: register_name(p),
+        preferred: p.preferred.clone(),
+        known_as: p.known_as().to_string(),
+        year,
+        year_label: views::year_label(year),
+        class: p.class.clone(),
+        status: p.status.code(),
+        status_label: p.status.label(),
+        primary_need: p.primary_need.map(views::NeedView::of),
+        secondary_need: p.secondary_need.map(views::NeedView::of),
+        review_due,
+        annual_review_due: asof::PupilAsOf::new(folder, p, as_of)
+            .annual_review_due()
+            .map(|(_, due)| iso(due)),
+        open_findings: open.get(folder.id.as_str()).copied().unwrap_or(0),
+    })
+}
+
+/// The register in the order asked for: by year (then class and name), class or name.
+fn sort_register(rows: &mut [RegisterRow], sort: &str) {
     let key_class = |r: &RegisterRow| r.class.clone().unwrap_or_default();
     match sort {
         "class" => rows.sort_by(|a, b| {
@@ -192,28 +261,19 @@ pub fn register(
                 .then_with(|| a.id.cmp(&b.id))
         }),
     }
-    let sen_support = rows.iter().filter(|r| r.status == "K").count();
-    let ehc_plan = rows.iter().filter(|r| r.status == "E").count();
+}
+
+/// The needs the register's rows name, in the census's order (the key under the table).
+fn needs_used(rows: &[RegisterRow]) -> Vec<views::NeedView> {
     let used: std::collections::BTreeSet<&str> = rows
         .iter()
         .flat_map(|r| [&r.primary_need, &r.secondary_need])
         .flatten()
         .map(|n| n.code)
         .collect();
-    let needs = crate::model::Need::ALL
+    crate::model::Need::ALL
         .into_iter()
         .filter(|n| used.contains(n.code()))
         .map(views::NeedView::of)
-        .collect();
-    Ok(RegisterView {
-        needs,
-        school: SchoolView::of(&loaded.records.school),
-        as_of: iso(as_of),
-        sort: sort.to_string(),
-        years: years.to_vec(),
-        total: rows.len(),
-        pupils: rows,
-        sen_support,
-        ehc_plan,
-    })
+        .collect()
 }

@@ -4,9 +4,11 @@
 //! counts as the information report does ([`crate::suppress`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
 
+use anyhow::Result;
 use chrono::NaiveDate;
+use minijinja::Value;
+use serde::Serialize;
 
 use crate::chart::{BarChart, Scale, Series};
 use crate::dates::{self, uk};
@@ -14,60 +16,14 @@ use crate::findings::Rule;
 use crate::load::Loaded;
 use crate::model::{Achieved, Area, Progress, Records};
 use crate::national;
-use crate::render::{Part, md_escape, money};
+use crate::render::{Renderer, money};
 use crate::reports::costs::provision_map;
+use crate::reports::table::{self, Built, Input, Insert, Inserts, Page, PageView};
 use crate::rules::{self, Options};
 use crate::suppress::{Shown, Total, suppress, suppress_group};
 
 use super::published;
 use crate::views::{self, OTHER_NEEDS};
-
-/// A report: its Markdown, its title, and the parts of its HTML page (Markdown and charts).
-pub struct Doc {
-    pub title: String,
-    pub markdown: String,
-    pub parts: Vec<Part>,
-}
-
-/// Builds a [`Doc`]: Markdown goes to both outputs, charts only to HTML.
-#[derive(Default)]
-struct Builder {
-    markdown: String,
-    chunk: String,
-    parts: Vec<Part>,
-}
-
-impl Builder {
-    fn md(&mut self, text: &str) {
-        self.markdown.push_str(text);
-        self.chunk.push_str(text);
-    }
-    fn chart(&mut self, svg: String) {
-        let chunk = std::mem::take(&mut self.chunk);
-        self.parts.push(Part::Markdown(chunk));
-        self.parts.push(Part::Svg(svg));
-    }
-    /// A chart, or where every value is withheld the sentence that says so (HTML and Word).
-    fn chart_or_words(&mut self, chart: BarChart, id: &str) {
-        if chart.nothing_shown() {
-            let chunk = std::mem::take(&mut self.chunk);
-            self.parts.push(Part::Markdown(chunk));
-            self.parts
-                .push(Part::Markdown(format!("{}\n\n", chart.withheld_words())));
-        } else {
-            self.chart(chart.svg(id));
-        }
-    }
-    fn done(mut self, title: String) -> Doc {
-        let chunk = std::mem::take(&mut self.chunk);
-        self.parts.push(Part::Markdown(chunk));
-        Doc {
-            title,
-            markdown: self.markdown,
-            parts: self.parts,
-        }
-    }
-}
 
 /// The progress levels of a review, in the order rules.md gives them.
 pub const PROGRESS: [(Progress, &str); 4] = [
@@ -283,100 +239,96 @@ fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |x| format!("{x:.0}%"))
 }
 
-fn period_words(from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> String {
-    format!(
-        "Period: {} to {}. The records as they stood on {}.\n\n",
-        uk(from),
-        uk(to),
-        uk(as_of)
-    )
+/// One provision's row of the effectiveness report.
+#[derive(Debug, Serialize)]
+struct EffectRow {
+    name: String,
+    pupils: usize,
+    cycles: usize,
+    outcomes: u32,
+    achieved: u32,
+    partly: u32,
+    not_achieved: u32,
+    not_judged: u32,
+    /// "50%", or "–" without outcomes.
+    share_achieved: String,
+    /// Reviews by progress: good, expected, less than expected, little or none.
+    progress: [u32; 4],
+    /// In pence.
+    cost: i64,
+    cost_per_achieved: Option<i64>,
 }
 
-const SHARED_OUTCOMES: &str = "Every provision in a plan shares that plan's outcomes: a cycle whose plan held two provisions counts its outcomes once for each. The figures show what went with a provision, not what it caused.";
+/// What `effectiveness.md.j2` sees.
+#[derive(Debug, Serialize)]
+struct EffectivenessReportView {
+    school: String,
+    from: String,
+    to: String,
+    as_of: String,
+    effects: Vec<EffectRow>,
+}
 
-/// `sen report effectiveness`.
-pub fn effectiveness_report(
-    loaded: &Loaded,
-    as_of: NaiveDate,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Doc {
-    let records = &loaded.records;
-    let school = md_escape(&records.school.name);
+/// The effectiveness report's page (the table's builder): every provision reviewed in the
+/// period, and the chart of the share of outcomes achieved.
+pub fn effectiveness_page(input: &Input) -> Result<Built> {
+    let (from, to) = table::period(input.ask, input.as_of)?;
+    let as_of = input.as_of;
+    let records = &input.loaded.records;
     let effects = effectiveness(records, as_of, from, to);
-    let mut b = Builder::default();
-    let mut s = String::new();
-    let _ = writeln!(s, "# Effectiveness of SEN provision: {school}\n");
-    s.push_str("*Confidential: for the school's own evaluation (6.77). It names no pupil.*\n\n");
-    s.push_str(&period_words(from, to, as_of));
-    s.push_str("Each provision in the plan of an assess-plan-do-review cycle reviewed in the period, with the outcomes and progress recorded at those reviews and its cost over the period as the provision map computes it. ");
-    s.push_str(SHARED_OUTCOMES);
-    s.push_str("\n\n");
-    if effects.is_empty() {
-        s.push_str("No cycle was reviewed in the period.\n");
-        b.md(&s);
-        return b.done(format!(
-            "Effectiveness of SEN provision: {}",
-            records.school.name
-        ));
+    let mut inserts = Inserts::default();
+    let chart = (!effects.is_empty()).then(|| Insert::chart(effect_chart(&effects).svg("effect")));
+    inserts.put("effect", chart);
+    let view = EffectivenessReportView {
+        school: records.school.name.clone(),
+        from: views::iso(from),
+        to: views::iso(to),
+        as_of: views::iso(as_of),
+        effects: effects
+            .iter()
+            .map(|e| EffectRow {
+                name: e.name.clone(),
+                pupils: e.pupils,
+                cycles: e.cycles,
+                outcomes: e.outcomes,
+                achieved: e.achieved,
+                partly: e.partly,
+                not_achieved: e.not_achieved,
+                not_judged: e.not_judged,
+                share_achieved: pct(e.share_achieved()),
+                progress: e.progress,
+                cost: e.cost,
+                cost_per_achieved: e.cost_per_achieved(),
+            })
+            .collect(),
+    };
+    Ok(Built {
+        title: format!("Effectiveness of SEN provision: {}", records.school.name),
+        pages: vec![PageView {
+            template: "effectiveness.md.j2",
+            view: table::with_charts(&view, &inserts),
+            inserts,
+        }],
+    })
+}
+
+/// The share of outcomes achieved, a bar a provision.
+fn effect_chart(effects: &[Effect]) -> BarChart {
+    BarChart {
+        title: "Share of outcomes achieved, by provision".into(),
+        desc: effects
+            .iter()
+            .map(|e| format!("{}: {}", e.name, pct(e.share_achieved())))
+            .collect::<Vec<_>>()
+            .join("; "),
+        categories: effects.iter().map(|e| e.name.clone()).collect(),
+        series: vec![Series {
+            name: "achieved".into(),
+            values: effects.iter().map(|e| e.share_achieved()).collect(),
+            labels: effects.iter().map(|e| pct(e.share_achieved())).collect(),
+        }],
+        scale: Scale::Percent,
     }
-    s.push_str("## Outcomes\n\n| Provision | Pupils | Reviewed cycles | Outcomes | Achieved | Partly | Not achieved | Not judged | Share achieved |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    for e in &effects {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            md_escape(&e.name).replace('|', "\\|"),
-            e.pupils,
-            e.cycles,
-            e.outcomes,
-            e.achieved,
-            e.partly,
-            e.not_achieved,
-            e.not_judged,
-            pct(e.share_achieved())
-        );
-    }
-    s.push('\n');
-    b.md(&s);
-    b.chart(
-        BarChart {
-            title: "Share of outcomes achieved, by provision".into(),
-            desc: effects
-                .iter()
-                .map(|e| format!("{}: {}", e.name, pct(e.share_achieved())))
-                .collect::<Vec<_>>()
-                .join("; "),
-            categories: effects.iter().map(|e| e.name.clone()).collect(),
-            series: vec![Series {
-                name: "achieved".into(),
-                values: effects.iter().map(|e| e.share_achieved()).collect(),
-                labels: effects.iter().map(|e| pct(e.share_achieved())).collect(),
-            }],
-            scale: Scale::Percent,
-        }
-        .svg("effect"),
-    );
-    let mut s = String::new();
-    s.push_str("## Progress and cost\n\n| Provision | Good | Expected | Less than expected | Little or none | Cost over the period | Cost per outcome achieved |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    for e in &effects {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            md_escape(&e.name).replace('|', "\\|"),
-            e.progress[0],
-            e.progress[1],
-            e.progress[2],
-            e.progress[3],
-            money(e.cost),
-            e.cost_per_achieved().map_or_else(|| "–".to_string(), money)
-        );
-    }
-    s.push_str("\nProgress counts reviews: each reviewed cycle's progress judgement, once for each provision in its plan. A cost of £0.00 is provision recorded at no cost per hour, or given only outside term time.\n");
-    b.md(&s);
-    b.done(format!(
-        "Effectiveness of SEN provision: {}",
-        records.school.name
-    ))
 }
 
 fn area_labels() -> Vec<String> {
@@ -433,75 +385,223 @@ fn year_label(y: i64) -> String {
     views::year_label(y)
 }
 
-/// `sen report governors`.
-pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: NaiveDate) -> Doc {
+/// sen's own words and figures, printed as written (never record text).
+fn own(text: impl Into<String>) -> Value {
+    Value::from_safe_string(text.into())
+}
+
+/// What `governors.md.j2` sees.
+#[derive(Serialize)]
+struct GovernorsView {
+    school: String,
+    /// "every count from 1 to 4 is shown as \"fewer than 5\"".
+    small_rule: Value,
+    from: String,
+    to: String,
+    as_of: String,
+    /// The pupils on the school's roll, if recorded.
+    roll: Option<u32>,
+    national: NationalView,
+    /// The register on each date: term ends in the period, then now.
+    register: Vec<RegisterDay>,
+    /// The broad areas of need, and the NC years any date counts, as the tables' columns.
+    areas: Vec<Value>,
+    years: Vec<Value>,
+    duties: Vec<DutyRow>,
+    spending: SpendingView,
+    works: WorksView,
+}
+
+#[derive(Serialize)]
+struct NationalView {
+    sen_support: Value,
+    ehc_plan: Value,
+    source: Value,
+    published: Value,
+    census: Value,
+    previous_sen_support: Value,
+    previous_ehc_plan: Value,
+}
+
+/// One date's register, every count as published ("fewer than 5", "withheld").
+#[derive(Serialize)]
+struct RegisterDay {
+    label: Value,
+    total: Value,
+    sen_support: Value,
+    ehc_plan: Value,
+    sen_support_share: Value,
+    ehc_plan_share: Value,
+    areas: Vec<Value>,
+    years: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct DutyRow {
+    label: Value,
+    paragraphs: Value,
+    fell_due: Value,
+    on_time: Value,
+    late: Value,
+    not_done: Value,
+    share_on_time: Value,
+}
+
+#[derive(Serialize)]
+struct SpendingView {
+    /// In pence.
+    total: i64,
+    by_area: Vec<SpendingRow>,
+    /// Pupils over the top-up threshold, as published.
+    over_threshold: Value,
+}
+
+#[derive(Serialize)]
+struct SpendingRow {
+    label: Value,
+    pupils: Value,
+    cost: i64,
+}
+
+#[derive(Serialize)]
+struct WorksView {
+    /// The suppression threshold: a provision is listed only when given to this many.
+    threshold: u32,
+    /// Whether any provision reviewed in the period reached that many pupils.
+    reached: bool,
+    /// "Highest" and "Lowest", each with its provisions (none empty).
+    groups: Vec<WorksGroup>,
+}
+
+#[derive(Serialize)]
+struct WorksGroup {
+    head: &'static str,
+    rows: Vec<WorksRow>,
+}
+
+#[derive(Serialize)]
+struct WorksRow {
+    name: String,
+    pupils: usize,
+    outcomes: u32,
+    share_achieved: String,
+}
+
+/// The governors' report's page (the table's builder).
+pub fn governors_page(input: &Input) -> Result<Built> {
+    let (from, to) = table::period(input.ask, input.as_of)?;
+    let records = &input.loaded.records;
+    let (view, inserts) = governors_view(input.loaded, input.as_of, from, to);
+    Ok(Built {
+        title: format!("SEN report for governors: {}", records.school.name),
+        pages: vec![PageView {
+            template: "governors.md.j2",
+            view: table::with_charts(&view, &inserts),
+            inserts,
+        }],
+    })
+}
+
+/// The governors' report for `[from, to]` rendered (the inspection report takes its
+/// register and duties sections).
+pub fn governors_rendered(
+    loaded: &Loaded,
+    renderer: &Renderer,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Page> {
+    let (view, inserts) = governors_view(loaded, as_of, from, to);
+    let page = PageView {
+        template: "governors.md.j2",
+        view: table::with_charts(&view, &inserts),
+        inserts,
+    };
+    table::render_page(renderer, &page)
+}
+
+fn governors_view(
+    loaded: &Loaded,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (GovernorsView, Inserts) {
     let records = &loaded.records;
     let t = records.school.settings.suppress_below;
-    let roll = records.school.pupils_on_roll;
-    let mut b = Builder::default();
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# SEN report for governors: {}\n",
-        md_escape(&records.school.name)
-    );
-    s.push_str("For the governor who oversees special educational needs (6.3). ");
-    s.push_str(&format!(
-        "No pupil is named, and {}, with any count that would give one away withheld, so these figures can be published.\n\n",
-        published::small_rule(t)
-    ));
-    s.push_str(&period_words(from, to, as_of));
+    let mut inserts = Inserts::default();
+    let (register, years, register_chart) = register_days(records, as_of, from, to);
+    inserts.put("register", Some(register_chart));
+    let (duties, duties_chart) = duties(loaded, as_of, from, to);
+    inserts.put("duties", duties_chart);
+    let (spending, spending_chart) = spending(records, as_of, from, to);
+    inserts.put("spending", spending_chart);
+    let view = GovernorsView {
+        school: records.school.name.clone(),
+        small_rule: own(published::small_rule(t)),
+        from: views::iso(from),
+        to: views::iso(to),
+        as_of: views::iso(as_of),
+        roll: records.school.pupils_on_roll,
+        national: national_view(),
+        register,
+        areas: area_labels().into_iter().map(own).collect(),
+        years: years.iter().map(|y| own(year_label(*y))).collect(),
+        duties,
+        spending,
+        works: works(records, as_of, from, to),
+    };
+    (view, inserts)
+}
 
-    // The register.
+/// The national shares, latest and the year before.
+fn national_view() -> NationalView {
+    let nat = national::latest();
+    let prev = &national::RELEASES[1];
+    NationalView {
+        sen_support: own(format!("{:.1}", nat.sen_support)),
+        ehc_plan: own(format!("{:.1}", nat.ehc_plan)),
+        source: own(nat.source),
+        published: own(nat.published),
+        census: own(nat.census),
+        previous_sen_support: own(format!("{:.1}", prev.sen_support)),
+        previous_ehc_plan: own(format!("{:.1}", prev.ehc_plan)),
+    }
+}
+
+/// The register on each date as published, the NC years any date counts, and its chart.
+fn register_days(
+    records: &Records,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Vec<RegisterDay>, Vec<i64>, Insert) {
+    let roll = records.school.pupils_on_roll;
     let days = register_dates(records, as_of, from, to);
     let published = published::registers(records, as_of, &days);
-    let regs: Vec<&RegisterAt> = published.iter().map(|p| &p.counts).collect();
-    let years: Vec<i64> = regs
+    let years: Vec<i64> = published
         .iter()
-        .flat_map(|r| r.years.keys().copied())
+        .flat_map(|p| p.counts.years.keys().copied())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let areas = area_labels();
-    s.push_str("## The SEN register\n\n");
-    let nat = national::latest();
-    let _ = writeln!(
-        s,
-        "Nationally, {:.1}% of pupils are on SEN support and {:.1}% have an EHC plan ({}, {}, from the {} census; the year before: {:.1}% and {:.1}%).{}\n",
-        nat.sen_support,
-        nat.ehc_plan,
-        nat.source,
-        nat.published,
-        nat.census,
-        national::RELEASES[1].sen_support,
-        national::RELEASES[1].ehc_plan,
-        match roll {
-            Some(r) => format!(" Shares below are of the {r} pupils on the school's roll."),
-            None => " The school's number on roll is not recorded, so the school's own shares are not shown.".to_string(),
-        }
-    );
-    s.push_str("| Date | On the register | SEN support | EHC plan | SEN support, share of roll | EHC plan, share of roll |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
-    for p in &published {
-        let r = &p.counts;
-        let (k, e) = (p.status(0), p.status(1));
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} |",
-            r.label,
-            p.total(),
-            p.shown(k),
-            p.shown(e),
-            share(k.0, k.1, roll),
-            share(e.0, e.1, roll),
-        );
-    }
-    let _ = writeln!(
-        s,
-        "| National ({}) | | | | {:.1}% | {:.1}% |\n",
-        nat.published, nat.sen_support, nat.ehc_plan
-    );
-    b.md(&s);
-    let cats: Vec<String> = regs.iter().map(|r| r.short.clone()).collect();
+    let rows = published
+        .iter()
+        .map(|p| {
+            let (k, e) = (p.status(0), p.status(1));
+            RegisterDay {
+                label: own(p.counts.label.clone()),
+                total: own(p.total()),
+                sen_support: own(p.shown(k)),
+                ehc_plan: own(p.shown(e)),
+                sen_support_share: own(share(k.0, k.1, roll)),
+                ehc_plan_share: own(share(e.0, e.1, roll)),
+                areas: (0..p.counts.areas.len())
+                    .map(|i| own(p.shown(p.area(i))))
+                    .collect(),
+                years: years.iter().map(|y| own(p.shown(p.year(*y)))).collect(),
+            }
+        })
+        .collect();
     let series = |i: usize, name: &str| Series {
         name: name.into(),
         values: published
@@ -527,179 +627,141 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
             })
             .collect::<Vec<_>>()
             .join("; "),
-        categories: cats,
+        categories: published.iter().map(|p| p.counts.short.clone()).collect(),
         series: vec![series(0, "SEN support"), series(1, "EHC plan")],
         scale: Scale::Largest,
     };
-    b.chart_or_words(chart, "register");
+    (rows, years, Insert::chart_or_words(&chart, "register"))
+}
 
-    let mut s = String::from("### By broad area of primary need\n\n| Date |");
-    for a in &areas {
-        let _ = write!(s, " {a} |");
-    }
-    s.push_str("\n| --- |");
-    s.push_str(&" ---: |".repeat(areas.len()));
-    s.push('\n');
-    for p in &published {
-        let _ = write!(s, "| {} |", p.counts.label);
-        for i in 0..p.counts.areas.len() {
-            let _ = write!(s, " {} |", p.shown(p.area(i)));
-        }
-        s.push('\n');
-    }
-    if !years.is_empty() {
-        s.push_str("\n### By NC year\n\n| Date |");
-        for y in &years {
-            let _ = write!(s, " {} |", year_label(*y));
-        }
-        s.push_str("\n| --- |");
-        s.push_str(&" ---: |".repeat(years.len()));
-        s.push('\n');
-        for p in &published {
-            let _ = write!(s, "| {} |", p.counts.label);
-            for y in &years {
-                let _ = write!(s, " {} |", p.shown(p.year(*y)));
-            }
-            s.push('\n');
-        }
-    }
-    s.push('\n');
-
-    // The duties.
-    let window = records.school.settings.due_within_days;
+/// Each duty with something due in the period, as published, and the chart of the share
+/// done on time (none when nothing fell due).
+fn duties(
+    loaded: &Loaded,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Vec<DutyRow>, Option<Insert>) {
+    let t = loaded.records.school.settings.suppress_below;
+    let window = loaded.records.school.settings.due_within_days;
     let duties = rules::duties_in_period(&loaded.records, Options { as_of, window }, from, to);
-    s.push_str(
-        "## Duties
-
-",
-    );
-    s.push_str("Each duty with something due in the period, counted by its due date, judged as the school's own checks of its records judge it: *on time* was done by its deadline, *late* after it, *not done* is still outstanding on the date of this report. \"Not recorded\": the records keep no date this duty was done, so only what is outstanding is counted.\n\n");
-    let mut duty_rows = Vec::new();
-    if duties.is_empty() {
-        s.push_str("Nothing fell due in the period.\n\n");
-    } else {
-        s.push_str("| Duty | Paragraphs | Fell due | On time | Late | Not done | Share on time |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
-        for d in &duties {
-            let timed = d.on_time.is_some();
-            let counts = vec![d.on_time.unwrap_or(0), d.late, d.not_done];
-            // A duty whose doing is not recorded prints no total: late and not done are a
-            // group of their own.
-            let (states, total) = if timed {
-                let sup = suppress(std::slice::from_ref(&counts), t);
-                (sup.cells[0].clone(), Some(sup.total))
-            } else {
-                let sup = suppress_group(&[counts[1..].to_vec()], t, Total::Unpublished);
-                let mut states = vec![Shown::Withheld];
-                states.extend(&sup.cells[0]);
-                (states, None)
-            };
-            let cells: Vec<String> = counts
-                .iter()
-                .zip(&states)
-                .map(|(n, sh)| shown(*n, *sh, t))
-                .collect();
-            let fell = match (d.fell_due(), total) {
-                (Some(n), Some(sh)) => shown(n, sh, t),
-                _ => "–".to_string(),
-            };
-            // A share only of shown counts: the table and the chart print the same one.
-            let share = match (d.fell_due(), total) {
-                (Some(n), Some(Shown::Count)) if n > 0 && states[0] == Shown::Count => {
-                    Some(f64::from(d.on_time.unwrap_or(0)) * 100.0 / f64::from(n))
-                }
-                _ => None,
-            };
-            let share_on_time = share.map_or_else(|| "–".to_string(), |v| format!("{v:.0}%"));
-            let on_time = if timed {
-                cells[0].clone()
-            } else {
-                "not recorded".to_string()
-            };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                duty_label(d.rule),
-                d.rule.paragraphs().join(", "),
-                fell,
-                on_time,
-                cells[1],
-                cells[2],
-                share_on_time
-            );
-            duty_rows.push((d, share));
-        }
-        s.push('\n');
+    let mut rows = Vec::new();
+    let mut bars = Vec::new();
+    for d in &duties {
+        let (row, share) = duty_row(d, t);
+        rows.push(row);
+        bars.push((d, share));
     }
-    b.md(&s);
-    if !duty_rows.is_empty() {
-        // One bar a duty: the share done on time, where the counts behind it are shown.
-        let shares: Vec<Option<f64>> = duty_rows.iter().map(|(_, share)| *share).collect();
-        let labels: Vec<String> = duty_rows
+    if bars.is_empty() {
+        return (rows, None);
+    }
+    // One bar a duty: the share done on time, where the counts behind it are shown.
+    let shares: Vec<Option<f64>> = bars.iter().map(|(_, share)| *share).collect();
+    let labels: Vec<String> = bars
+        .iter()
+        .zip(&shares)
+        .map(|((d, ..), v)| match (v, d.on_time) {
+            (Some(v), _) => format!("{v:.0}%"),
+            (None, None) => "not recorded".to_string(),
+            (None, Some(_)) => "withheld".to_string(),
+        })
+        .collect();
+    let chart = BarChart {
+        title: "Duties done on time".into(),
+        desc: bars
             .iter()
-            .zip(&shares)
-            .map(|((d, ..), v)| match (v, d.on_time) {
-                (Some(v), _) => format!("{v:.0}%"),
-                (None, None) => "not recorded".to_string(),
-                (None, Some(_)) => "withheld".to_string(),
-            })
-            .collect();
-        b.chart_or_words(
-            BarChart {
-                title: "Duties done on time".into(),
-                desc: duty_rows
-                    .iter()
-                    .zip(&labels)
-                    .map(|((d, ..), l)| format!("{}: {l} on time", duty_label(d.rule)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                categories: duty_rows
-                    .iter()
-                    .map(|(d, ..)| duty_label(d.rule).to_string())
-                    .collect(),
-                series: vec![Series {
-                    name: "on time".into(),
-                    values: shares,
-                    labels,
-                }],
-                scale: Scale::Percent,
-            },
-            "duties",
-        );
-    }
+            .zip(&labels)
+            .map(|((d, ..), l)| format!("{}: {l} on time", duty_label(d.rule)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        categories: bars
+            .iter()
+            .map(|(d, ..)| duty_label(d.rule).to_string())
+            .collect(),
+        series: vec![Series {
+            name: "on time".into(),
+            values: shares,
+            labels,
+        }],
+        scale: Scale::Percent,
+    };
+    (rows, Some(Insert::chart_or_words(&chart, "duties")))
+}
 
-    // Spending.
+/// One duty's row as published, and its share done on time where the counts behind it are
+/// shown (the table and the chart print the same one).
+fn duty_row(d: &rules::DutyInPeriod, t: u32) -> (DutyRow, Option<f64>) {
+    let timed = d.on_time.is_some();
+    let counts = vec![d.on_time.unwrap_or(0), d.late, d.not_done];
+    // A duty whose doing is not recorded prints no total: late and not done are a group of
+    // their own.
+    let (states, total) = if timed {
+        let sup = suppress(std::slice::from_ref(&counts), t);
+        (sup.cells[0].clone(), Some(sup.total))
+    } else {
+        let sup = suppress_group(&[counts[1..].to_vec()], t, Total::Unpublished);
+        let mut states = vec![Shown::Withheld];
+        states.extend(&sup.cells[0]);
+        (states, None)
+    };
+    let cells: Vec<String> = counts
+        .iter()
+        .zip(&states)
+        .map(|(n, sh)| shown(*n, *sh, t))
+        .collect();
+    let fell = match (d.fell_due(), total) {
+        (Some(n), Some(sh)) => shown(n, sh, t),
+        _ => "–".to_string(),
+    };
+    let share = match (d.fell_due(), total) {
+        (Some(n), Some(Shown::Count)) if n > 0 && states[0] == Shown::Count => {
+            Some(f64::from(d.on_time.unwrap_or(0)) * 100.0 / f64::from(n))
+        }
+        _ => None,
+    };
+    let row = DutyRow {
+        label: own(duty_label(d.rule)),
+        paragraphs: own(d.rule.paragraphs().join(", ")),
+        fell_due: own(fell),
+        on_time: own(if timed {
+            cells[0].clone()
+        } else {
+            "not recorded".to_string()
+        }),
+        late: own(cells[1].clone()),
+        not_done: own(cells[2].clone()),
+        share_on_time: own(share.map_or_else(|| "–".to_string(), |v| format!("{v:.0}%"))),
+    };
+    (row, share)
+}
+
+/// The provision map's cost by area of need, the pupils over the top-up threshold, and the
+/// chart of spending (none when nothing was costed).
+fn spending(
+    records: &Records,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (SpendingView, Option<Insert>) {
+    let t = records.school.settings.suppress_below;
     let map = provision_map(records, as_of, from, to);
-    let mut s = String::from("## Spending on SEN provision\n\n");
-    let _ = writeln!(
-        s,
-        "The provision map's cost over the period (6.76), by the broad area of need each provision serves: {} in all.\n",
-        money(map.total)
-    );
-    s.push_str("| Area of need | Pupils | Cost |\n| --- | ---: | ---: |\n");
-    for a in &map.by_area {
-        let sup = suppress(&[vec![a.pupils as u32]], t);
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} |",
-            a.label,
-            shown(a.pupils as u32, sup.cells[0][0], t),
-            money(a.cost)
-        );
-    }
+    let by_area = map
+        .by_area
+        .iter()
+        .map(|a| {
+            let sup = suppress(&[vec![a.pupils as u32]], t);
+            SpendingRow {
+                label: own(a.label.clone()),
+                pupils: own(shown(a.pupils as u32, sup.cells[0][0], t)),
+                cost: a.cost,
+            }
+        })
+        .collect();
     let over = map.top_up_count as u32;
     let costed = map.pupils.len() as u32;
-    let _ = writeln!(
-        s,
-        "\nPupils whose current provision would cost more than £6,000 over a 39-week year (the nationally prescribed threshold, 6.99): {}.\n",
-        shown(
-            over,
-            published::part_of_unprinted(over, costed - over, t),
-            t
-        )
-    );
-    b.md(&s);
-    if !map.by_area.is_empty() {
-        b.chart(
+    let over_shown = published::part_of_unprinted(over, costed - over, t);
+    let chart = (!map.by_area.is_empty()).then(|| {
+        Insert::chart(
             BarChart {
                 title: "Spending by area of need".into(),
                 desc: map
@@ -717,15 +779,23 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
                 scale: Scale::Largest,
             }
             .svg("spending"),
-        );
-    }
+        )
+    });
+    let view = SpendingView {
+        total: map.total,
+        by_area,
+        over_threshold: own(shown(over, over_shown, t)),
+    };
+    (view, chart)
+}
 
-    // Effectiveness.
-    let mut s = String::from("## Which provision works\n\n");
-    // The period's outcome counts, suppressed once (the information report quotes the
-    // same decision). A share is a count of outcomes achieved: only a provision whose
-    // achieved and other outcomes are both shown is listed, so neither the share nor the
-    // ranking gives a small count away.
+/// The provisions with the highest and lowest share of outcomes achieved. The period's
+/// outcome counts are suppressed once (the information report quotes the same decision). A
+/// share is a count of outcomes achieved: only a provision whose achieved and other
+/// outcomes are both shown is listed, so neither the share nor the ranking gives a small
+/// count away.
+fn works(records: &Records, as_of: NaiveDate, from: NaiveDate, to: NaiveDate) -> WorksView {
+    let t = records.school.settings.suppress_below;
     let outcomes = published::outcomes(records, as_of, from, to);
     let reached: Vec<&(Effect, crate::suppress::Suppressed)> = outcomes
         .provisions
@@ -737,51 +807,35 @@ pub fn governors_report(loaded: &Loaded, as_of: NaiveDate, from: NaiveDate, to: 
         .filter(|(_, d)| d.total_shown() && d.cells[0].iter().all(|c| *c == Shown::Count))
         .map(|(e, _)| e)
         .collect();
-    let _ = writeln!(
-        s,
-        "The provisions with the highest and the lowest share of outcomes achieved at reviews in the period, among those given to {t} or more pupils whose share gives no small count away. {SHARED_OUTCOMES} The school's report on the effectiveness of its provision, for staff, gives every provision.\n"
-    );
-    if reached.is_empty() {
-        let _ = writeln!(s, "No provision reviewed in the period reached {t} pupils.");
-    } else if effects.is_empty() {
-        let _ = writeln!(
-            s,
-            "No provision given to {t} or more pupils has a share that can be published without giving a small count away."
-        );
-    } else {
-        let n = effects.len();
-        let k = n.min(3);
-        let top: Vec<&Effect> = effects.iter().take(k).copied().collect();
-        let bottom: Vec<&Effect> = effects
-            .iter()
-            .skip(k)
-            .rev()
-            .take(3.min(n - k))
-            .copied()
-            .collect();
-        for (head, list) in [("Highest", top), ("Lowest", bottom)] {
-            if list.is_empty() {
-                continue;
-            }
-            let _ = writeln!(
-                s,
-                "**{head}**\n\n| Provision | Pupils | Outcomes | Share achieved |\n| --- | ---: | ---: | ---: |"
-            );
-            for e in list {
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {} |",
-                    md_escape(&e.name).replace('|', "\\|"),
-                    e.pupils,
-                    e.outcomes,
-                    pct(e.share_achieved())
-                );
-            }
-            s.push('\n');
-        }
+    let n = effects.len();
+    let k = n.min(3);
+    let top: Vec<&Effect> = effects.iter().take(k).copied().collect();
+    let bottom: Vec<&Effect> = effects
+        .iter()
+        .skip(k)
+        .rev()
+        .take(3.min(n - k))
+        .copied()
+        .collect();
+    let row = |e: &&Effect| WorksRow {
+        name: e.name.clone(),
+        pupils: e.pupils,
+        outcomes: e.outcomes,
+        share_achieved: pct(e.share_achieved()),
+    };
+    let groups = [("Highest", top), ("Lowest", bottom)]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(head, list)| WorksGroup {
+            head,
+            rows: list.iter().map(row).collect(),
+        })
+        .collect();
+    WorksView {
+        threshold: t,
+        reached: !reached.is_empty(),
+        groups,
     }
-    b.md(&s);
-    b.done(format!("SEN report for governors: {}", records.school.name))
 }
 
 /// A duty in words, for governors (the rule table's `label` column).

@@ -2,14 +2,17 @@
 //! needs assessment request, the next school, an inspector or a parent who asks) and `sen
 //! report passport` (a one-page profile for every adult who works with the pupil, 6.49).
 //!
-//! Both read the records as they stood on the as-of date through the rules' as-of reading
+//! Both read the records as they stood on the as-of date through the rules' view
 //! ([`crate::rules::asof`]); the costs are the provision map's own lines for the pupil, so
 //! they agree with `sen report provision-map` to the penny; the findings are `sen check`'s.
 //! Neither names another pupil: group provision is described by its size only.
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
+use minijinja::Value;
 use serde::Serialize;
+
+use crate::reports::table::{self, Built, Input, Insert, Inserts, PageView};
 
 use crate::chart::{BarChart, Scale, Series};
 use crate::dates;
@@ -230,6 +233,69 @@ fn progress_words(p: Progress) -> &'static str {
     }
 }
 
+/// A pupil's record (the table's builder): one pupil, over the period asked for (by
+/// default from the start of the third term back).
+pub fn pupil_page(input: &Input) -> Result<Built> {
+    let [id] = input.ask.pupils.as_slice() else {
+        bail!("give one pupil: `sen report pupil ID` (the folder name under pupils/)");
+    };
+    let (from, to) = default_period(&input.loaded.records, input.as_of);
+    let (from, to) = table::period_or(input.ask, from, to)?;
+    let page = pupil_page_view(input.loaded, id, input.as_of, from, to)?;
+    Ok(Built {
+        title: page.0,
+        pages: vec![page.1],
+    })
+}
+
+/// A pupil's record as a page of `pupil.md.j2` with its progress chart, and its title.
+pub fn pupil_page_view(
+    loaded: &Loaded,
+    id: &str,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(String, PageView)> {
+    let (view, chart) = pupil_report(loaded, id, as_of, from, to)?;
+    let title = format!("SEN record: {}", view.pupil.full_name);
+    let mut inserts = Inserts::default();
+    inserts.put("progress", chart.map(Insert::chart));
+    let page = PageView {
+        template: "pupil.md.j2",
+        view: table::with_charts(&view, &inserts),
+        inserts,
+    };
+    Ok((title, page))
+}
+
+/// The passports asked for (the table's builder): the pupils named, or a class, or NC
+/// years; a page each.
+pub fn passport_pages(input: &Input) -> Result<Built> {
+    let ask = input.ask;
+    let whom = match (&ask.class, ask.years.as_slice(), ask.pupils.as_slice()) {
+        (Some(c), [], []) => Whom::Class(c),
+        (None, [_, ..], []) => Whom::Years(&ask.years),
+        (None, [], [_, ..]) => Whom::Ids(&ask.pupils),
+        _ => bail!(
+            "give the pupils, or `--class CLASS`, or `--year N`: `sen report passport amara-okafor` or `sen report passport --class \"5 Willow\"`"
+        ),
+    };
+    let view = passports(&input.loaded.records, whom, input.as_of)?;
+    let title = match view.pupils.as_slice() {
+        [one] => format!("Pupil passport: {}", one.pupil.full_name),
+        _ => format!("Pupil passports: {}", view.school.name),
+    };
+    let pages = view
+        .pages()
+        .map(|page| PageView {
+            template: "passport.md.j2",
+            view: Value::from(minijinja::value::Serde(&page)),
+            inserts: Inserts::default(),
+        })
+        .collect();
+    Ok(Built { title, pages })
+}
+
 /// `sen report pupil ID`.
 pub fn pupil_report(
     loaded: &Loaded,
@@ -241,102 +307,12 @@ pub fn pupil_report(
     let records = &loaded.records;
     let (folder, p) = find(records, id)?;
     let v = asof::PupilAsOf::new(folder, p, as_of);
-    let mut history = Vec::new();
-    let event = |date: NaiveDate, kind: &'static str| Event {
-        date: iso(date),
-        kind,
-        cycle: None,
-        meeting: None,
-        annual_review: None,
-    };
-    if v.since <= as_of {
-        history.push(event(v.since, "register"));
-    }
-    if let Some(n) = v.parents_notified {
-        history.push(event(n.value, "notified"));
-    }
-    for c in &v.cycles {
-        let specialists = c
-            .cycle
-            .assess
-            .as_ref()
-            .map(|a| {
-                a.specialists
-                    .iter()
-                    .filter(|s| s.date.is_none_or(|d| d <= as_of))
-                    .map(|s| SpecialistView {
-                        role: s.role.clone(),
-                        date: s.date.map(iso),
-                        advice: s.advice.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut e = event(c.cycle.started.value, "cycle");
-        e.cycle = Some(CycleStory {
-            cycle: CycleView::of(c.cycle, as_of),
-            specialists,
-            next_step: c.review.as_ref().and_then(|r| r.review.next).map(next_step),
-        });
-        history.push(e);
-    }
-    for m in &v.meetings {
-        let mut e = event(m.meeting.date.value, "meeting");
-        e.meeting = Some(MeetingView::of(m.meeting));
-        history.push(e);
-    }
-    let ehc = v.ehcp.as_ref().map(|e| {
-        let a = e.assessment.as_ref();
-        EhcStory {
-            local_authority: e.ehcp.local_authority.clone(),
-            requested: a.and_then(|a| a.requested).map(|d| iso(d.value)),
-            decision: a.and_then(|a| a.decision).map(|d| iso(d.value)),
-            decision_outcome: a.and_then(|a| a.decision_outcome).map(|o| match o {
-                DecisionOutcome::Assess => "to assess",
-                DecisionOutcome::Refuse => "not to assess",
-            }),
-            final_plan: a.and_then(|a| a.final_plan).map(|d| iso(d.value)),
-            issued: e.issued.map(|d| iso(d.value)),
-        }
-    });
-    if let Some(e) = &v.ehcp {
-        if let Some(a) = &e.assessment {
-            if let Some(r) = a.requested {
-                history.push(event(r.value, "ehc-requested"));
-            }
-            if let Some(d) = a.decision {
-                history.push(event(d.value, "ehc-decision"));
-            }
-        }
-        if let Some(i) = e.issued {
-            history.push(event(i.value, "ehc-issued"));
-        }
-    }
-    for r in &v.annual_reviews {
-        let mut e = event(r.meeting, "annual-review");
-        e.annual_review = Some(AnnualReviewStory {
-            meeting: iso(r.meeting),
-            held: r.held,
-            invitations_sent: r.invitations_sent.map(|d| iso(d.value)),
-            parents_present: r.parents_present,
-            pupil_views: r.review.pupil_views.clone().filter(|_| r.held),
-            preparing_for_adulthood: r.review.preparing_for_adulthood.clone().filter(|_| r.held),
-            report_sent: r.report_sent.map(|d| iso(d.value)),
-            la_decision: r.la_decision.map(|d| iso(d.value)),
-            la_outcome: r.la_decision.and(r.review.la_outcome).map(|o| match o {
-                LaOutcome::Maintain => "maintain the plan",
-                LaOutcome::Amend => "amend the plan",
-                LaOutcome::Cease => "cease the plan",
-            }),
-        });
-        history.push(e);
-    }
-    if let Some(left) = v.left {
-        history.push(event(left, "left"));
-    }
-    // Date order; on one day, the order above (the register before the letter to parents).
-    history.sort_by(|a, b| a.date.cmp(&b.date));
-
+    let history = history(&v, as_of);
+    let ehc = ehc_story(&v);
+    let reviews = review_rows(&v, from, to);
+    let window = records.school.settings.due_within_days;
+    let open = open_findings(loaded, id, p, as_of, window);
+    let late = late_duties(records, id, p, (as_of, window), (from, to));
     // Costs: the provision map's own lines for this pupil over the same period.
     let map = provision_map(records, as_of, from, to);
     let (costs, cost_total) = map
@@ -345,64 +321,7 @@ pub fn pupil_report(
         .find(|c| c.id == id)
         .map_or((Vec::new(), 0), |c| (c.lines, c.total));
 
-    let mut reviews = Vec::new();
-    for c in v.reviewed_latest_first().into_iter().rev() {
-        let Some(r) = &c.review else { continue };
-        if r.date < from || r.date > to {
-            continue;
-        }
-        let mut row = ReviewRow {
-            date: iso(r.date),
-            outcomes: 0,
-            achieved: 0,
-            partly: 0,
-            not_achieved: 0,
-            not_judged: 0,
-            progress: progress_words(r.review.progress),
-        };
-        for o in c.plan.map(|p| p.outcomes.as_slice()).unwrap_or_default() {
-            row.outcomes += 1;
-            match r.review.outcomes.iter().find(|(oid, _)| *oid == o.id) {
-                Some((_, crate::model::Achieved::Achieved)) => row.achieved += 1,
-                Some((_, crate::model::Achieved::Partly)) => row.partly += 1,
-                Some((_, crate::model::Achieved::NotAchieved)) => row.not_achieved += 1,
-                None => row.not_judged += 1,
-            }
-        }
-        reviews.push(row);
-    }
     let chart = progress_chart(&v, from, to);
-
-    let window = records.school.settings.due_within_days;
-    let open = rules::evaluate(&loaded.records, &loaded.findings, Options { as_of, window })
-        .into_iter()
-        .filter(|f| f.pupil.as_deref() == Some(id) && f.kind != Kind::Late)
-        .map(|f| OpenFinding {
-            words: rules::words::describe(&f, p.known_as()),
-            kind: f.kind.id(),
-            rule: f.rule.id(),
-            paragraphs: f.rule.paragraphs().join(", "),
-            due: f.due.map(iso),
-            message: f.message,
-        })
-        .collect();
-    let mut late: Vec<LateDuty> = rules::duties(records, as_of, window)
-        .into_iter()
-        .filter(|d| {
-            d.pupil.as_deref() == Some(id)
-                && d.state == DutyState::Late
-                && d.due.is_some_and(|due| from <= due && due <= to)
-        })
-        .map(|d| LateDuty {
-            words: rules::words::describe_duty(d.rule, Kind::Late, d.due, d.days, p.known_as()),
-            rule: d.rule.id(),
-            paragraphs: d.rule.paragraphs().join(", "),
-            due: d.due.map(iso).unwrap_or_default(),
-            done: d.done.map(iso),
-            days: d.days,
-        })
-        .collect();
-    late.sort_by(|a, b| a.due.cmp(&b.due).then(a.rule.cmp(b.rule)));
 
     let view = PupilReportView {
         school: SchoolView::of(&records.school),
@@ -448,6 +367,207 @@ pub fn pupil_report(
         late,
     };
     Ok((view, chart))
+}
+
+/// The pupil's history: the register, the letter to parents, each cycle and meeting, the
+/// EHC milestones, each annual review and leaving, in date order.
+fn history(v: &asof::PupilAsOf, as_of: NaiveDate) -> Vec<Event> {
+    let mut history = Vec::new();
+    if v.since <= as_of {
+        history.push(event(v.since, "register"));
+    }
+    if let Some(n) = v.parents_notified {
+        history.push(event(n.value, "notified"));
+    }
+    for c in &v.cycles {
+        history.push(cycle_event(c, as_of));
+    }
+    for m in &v.meetings {
+        let mut e = event(m.meeting.date.value, "meeting");
+        e.meeting = Some(MeetingView::of(m.meeting));
+        history.push(e);
+    }
+    if let Some(e) = &v.ehcp {
+        if let Some(a) = &e.assessment {
+            if let Some(r) = a.requested {
+                history.push(event(r.value, "ehc-requested"));
+            }
+            if let Some(d) = a.decision {
+                history.push(event(d.value, "ehc-decision"));
+            }
+        }
+        if let Some(i) = e.issued {
+            history.push(event(i.value, "ehc-issued"));
+        }
+    }
+    for r in &v.annual_reviews {
+        history.push(annual_review_event(r));
+    }
+    if let Some(left) = v.left {
+        history.push(event(left, "left"));
+    }
+    // Date order; on one day, the order above (the register before the letter to parents).
+    history.sort_by(|a, b| a.date.cmp(&b.date));
+
+    history
+}
+/// An event of the history with nothing attached yet.
+fn event(date: NaiveDate, kind: &'static str) -> Event {
+    Event {
+        date: iso(date),
+        kind,
+        cycle: None,
+        meeting: None,
+        annual_review: None,
+    }
+}
+
+/// A cycle's event: the cycle, the specialists whose advice it had by as-of, the next step.
+fn cycle_event(c: &asof::CycleAsOf, as_of: NaiveDate) -> Event {
+    let specialists = c
+        .cycle
+        .assess
+        .as_ref()
+        .map(|a| {
+            a.specialists
+                .iter()
+                .filter(|s| s.date.is_none_or(|d| d <= as_of))
+                .map(|s| SpecialistView {
+                    role: s.role.clone(),
+                    date: s.date.map(iso),
+                    advice: s.advice.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut e = event(c.cycle.started.value, "cycle");
+    e.cycle = Some(CycleStory {
+        cycle: CycleView::of(c.cycle, as_of),
+        specialists,
+        next_step: c.review.as_ref().and_then(|r| r.review.next).map(next_step),
+    });
+    e
+}
+
+/// An annual review's event, as it stood on as-of.
+fn annual_review_event(r: &asof::AnnualReviewAsOf) -> Event {
+    let mut e = event(r.meeting, "annual-review");
+    e.annual_review = Some(AnnualReviewStory {
+        meeting: iso(r.meeting),
+        held: r.held,
+        invitations_sent: r.invitations_sent.map(|d| iso(d.value)),
+        parents_present: r.parents_present,
+        pupil_views: r.review.pupil_views.clone().filter(|_| r.held),
+        preparing_for_adulthood: r.review.preparing_for_adulthood.clone().filter(|_| r.held),
+        report_sent: r.report_sent.map(|d| iso(d.value)),
+        la_decision: r.la_decision.map(|d| iso(d.value)),
+        la_outcome: r.la_decision.and(r.review.la_outcome).map(|o| match o {
+            LaOutcome::Maintain => "maintain the plan",
+            LaOutcome::Amend => "amend the plan",
+            LaOutcome::Cease => "cease the plan",
+        }),
+    });
+    e
+}
+
+/// The EHC needs assessment and plan as they stood on as-of, if any.
+fn ehc_story(v: &asof::PupilAsOf) -> Option<EhcStory> {
+    v.ehcp.as_ref().map(|e| {
+        let a = e.assessment.as_ref();
+        EhcStory {
+            local_authority: e.ehcp.local_authority.clone(),
+            requested: a.and_then(|a| a.requested).map(|d| iso(d.value)),
+            decision: a.and_then(|a| a.decision).map(|d| iso(d.value)),
+            decision_outcome: a.and_then(|a| a.decision_outcome).map(|o| match o {
+                DecisionOutcome::Assess => "to assess",
+                DecisionOutcome::Refuse => "not to assess",
+            }),
+            final_plan: a.and_then(|a| a.final_plan).map(|d| iso(d.value)),
+            issued: e.issued.map(|d| iso(d.value)),
+        }
+    })
+}
+
+/// The cycle reviews in the period, oldest first, with their outcomes by judgement.
+fn review_rows(v: &asof::PupilAsOf, from: NaiveDate, to: NaiveDate) -> Vec<ReviewRow> {
+    let mut reviews = Vec::new();
+    for c in v.reviewed_latest_first().into_iter().rev() {
+        let Some(r) = &c.review else { continue };
+        if r.date < from || r.date > to {
+            continue;
+        }
+        let mut row = ReviewRow {
+            date: iso(r.date),
+            outcomes: 0,
+            achieved: 0,
+            partly: 0,
+            not_achieved: 0,
+            not_judged: 0,
+            progress: progress_words(r.review.progress),
+        };
+        for o in c.plan.map(|p| p.outcomes.as_slice()).unwrap_or_default() {
+            row.outcomes += 1;
+            match r.review.outcomes.iter().find(|(oid, _)| *oid == o.id) {
+                Some((_, crate::model::Achieved::Achieved)) => row.achieved += 1,
+                Some((_, crate::model::Achieved::Partly)) => row.partly += 1,
+                Some((_, crate::model::Achieved::NotAchieved)) => row.not_achieved += 1,
+                None => row.not_judged += 1,
+            }
+        }
+        reviews.push(row);
+    }
+    reviews
+}
+
+/// `sen check`'s findings for the pupil on as-of, but `late`, with their words.
+fn open_findings(
+    loaded: &Loaded,
+    id: &str,
+    p: &Pupil,
+    as_of: NaiveDate,
+    window: u32,
+) -> Vec<OpenFinding> {
+    rules::evaluate(&loaded.records, &loaded.findings, Options { as_of, window })
+        .into_iter()
+        .filter(|f| f.pupil.as_deref() == Some(id) && f.kind != Kind::Late)
+        .map(|f| OpenFinding {
+            words: rules::words::describe(&f, p.known_as()),
+            kind: f.kind.id(),
+            rule: f.rule.id(),
+            paragraphs: f.rule.paragraphs().join(", "),
+            due: f.due.map(iso),
+            message: f.message,
+        })
+        .collect()
+}
+
+/// The pupil's duties done late with a due date in the period, in due-date order.
+fn late_duties(
+    records: &Records,
+    id: &str,
+    p: &Pupil,
+    (as_of, window): (NaiveDate, u32),
+    (from, to): (NaiveDate, NaiveDate),
+) -> Vec<LateDuty> {
+    let mut late: Vec<LateDuty> = rules::duties(records, as_of, window)
+        .into_iter()
+        .filter(|d| {
+            d.pupil.as_deref() == Some(id)
+                && d.state == DutyState::Late
+                && d.due.is_some_and(|due| from <= due && due <= to)
+        })
+        .map(|d| LateDuty {
+            words: rules::words::describe_duty(d.rule, Kind::Late, d.due, d.days, p.known_as()),
+            rule: d.rule.id(),
+            paragraphs: d.rule.paragraphs().join(", "),
+            due: d.due.map(iso).unwrap_or_default(),
+            done: d.done.map(iso),
+            days: d.days,
+        })
+        .collect();
+    late.sort_by(|a, b| a.due.cmp(&b.due).then(a.rule.cmp(b.rule)));
+
+    late
 }
 
 /// The progress levels as the chart's axis names them, least first.
@@ -621,36 +741,39 @@ pub fn passports(records: &Records, whom: Whom, as_of: NaiveDate) -> Result<Pass
     }
     let pupils = chosen
         .into_iter()
-        .map(|(folder, p)| {
-            let open = asof::open_cycle(&folder.cycles, as_of);
-            let plan = open.and_then(|c| asof::plan_at(c, as_of));
-            PassportView {
-                pupil: PupilView::of(&folder.id, p, as_of),
-                needs: p
-                    .primary_need
-                    .into_iter()
-                    .chain(p.secondary_need)
-                    .map(NeedView::of)
-                    .collect(),
-                what_helps: p.what_helps.clone(),
-                outcomes: plan
-                    .map(|pl| {
-                        pl.outcomes
-                            .iter()
-                            .filter_map(|o| o.outcome.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                support: plan
-                    .map(|pl| pl.provision.iter().map(ProvisionView::of).collect())
-                    .unwrap_or_default(),
-                review_due: plan.map(|pl| iso(pl.review_due.value)),
-            }
-        })
+        .map(|(folder, p)| passport_view(folder, p, as_of))
         .collect();
     Ok(PassportsView {
         school: SchoolView::of(&records.school),
         as_of: iso(as_of),
         pupils,
     })
+}
+
+/// One pupil's passport: their needs, what helps, and the open plan's outcomes and support.
+fn passport_view(folder: &PupilFolder, p: &Pupil, as_of: NaiveDate) -> PassportView {
+    let open = asof::open_cycle(&folder.cycles, as_of);
+    let plan = open.and_then(|c| asof::plan_at(c, as_of));
+    PassportView {
+        pupil: PupilView::of(&folder.id, p, as_of),
+        needs: p
+            .primary_need
+            .into_iter()
+            .chain(p.secondary_need)
+            .map(NeedView::of)
+            .collect(),
+        what_helps: p.what_helps.clone(),
+        outcomes: plan
+            .map(|pl| {
+                pl.outcomes
+                    .iter()
+                    .filter_map(|o| o.outcome.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        support: plan
+            .map(|pl| pl.provision.iter().map(ProvisionView::of).collect())
+            .unwrap_or_default(),
+        review_due: plan.map(|pl| iso(pl.review_due.value)),
+    }
 }

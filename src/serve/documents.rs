@@ -16,6 +16,8 @@ use super::{Req, Resp, State, access, child, percent_encode};
 use crate::cli::{LetterKind, ReportKind};
 use crate::findings::Finding;
 use crate::load::Loaded;
+use crate::render::Renderer;
+use crate::reports::table::{self, Ask, Document, Input};
 use crate::rules;
 
 /// A letter of one kind for one pupil, shown (HTML) or downloaded (Word), written by
@@ -46,34 +48,6 @@ struct ReportLink {
     about: String,
 }
 
-fn report_title(kind: ReportKind) -> (&'static str, &'static str) {
-    match kind {
-        ReportKind::Information => (
-            "SEN information report",
-            "The statutory report for the school's website. It names no child.",
-        ),
-        ReportKind::Register => ("SEN register", "Every pupil on the register. Confidential."),
-        ReportKind::ProvisionMap => (
-            "Provision map",
-            "What support costs, pupil by pupil. Confidential.",
-        ),
-        ReportKind::Effectiveness => (
-            "Effectiveness of provision",
-            "How pupils progressed with each kind of support. Names no pupil.",
-        ),
-        ReportKind::Governors => (
-            "Governors' report",
-            "For the governing board: small numbers are not shown.",
-        ),
-        ReportKind::Pupil => ("A pupil's record", "Open from the pupil's page."),
-        ReportKind::Passport => ("Pupil passports", "One page per pupil for staff."),
-        ReportKind::Inspection => (
-            "For an inspection",
-            "The school's SEN work in one document; a pupil's record is added from their page.",
-        ),
-    }
-}
-
 fn kind_name(kind: ReportKind) -> String {
     kind.to_possible_value()
         .map(|v| v.get_name().to_string())
@@ -85,11 +59,11 @@ pub(super) fn reports(state: &State, loaded: &Loaded, findings: &[Finding]) -> R
         .iter()
         .filter(|k| !matches!(k, ReportKind::Pupil | ReportKind::Passport))
         .map(|k| {
-            let (title, about) = report_title(*k);
+            let entry = table::entry(*k);
             ReportLink {
                 id: kind_name(*k),
-                title: title.into(),
-                about: about.into(),
+                title: entry.name.into(),
+                about: entry.about.into(),
             }
         })
         .collect();
@@ -112,7 +86,9 @@ pub(super) fn reports(state: &State, loaded: &Loaded, findings: &[Finding]) -> R
     )
 }
 
-/// A report as a page (`/reports/KIND`), printable (`KIND.html`) or in Word (`KIND.docx`).
+/// A report as a page (`/reports/KIND`), printable (`KIND.html`) or in Word (`KIND.docx`),
+/// made in this process from the server's records through the report table, as `sen
+/// report` makes it.
 pub(super) fn report(state: &State, req: &Req, name: &str) -> Resp {
     let (kind, format) = match name.rsplit_once('.') {
         Some((k, "html")) => (k, Some("html")),
@@ -122,15 +98,12 @@ pub(super) fn report(state: &State, req: &Req, name: &str) -> Resp {
     let Ok(k) = ReportKind::from_str(kind, false) else {
         return not_found(state);
     };
-    let mut args: Vec<String> = vec!["report".into(), kind.into()];
     let class = req.query_value("class").filter(|c| !c.is_empty());
+    let mut ask = Ask::default();
     match k {
         ReportKind::Pupil => return not_found(state),
         ReportKind::Passport => match &class {
-            Some(c) => {
-                args.push("--class".into());
-                args.push(c.clone());
-            }
+            Some(c) => ask.class = Some(c.clone()),
             None => return not_found(state),
         },
         _ => {}
@@ -142,47 +115,88 @@ pub(super) fn report(state: &State, req: &Req, name: &str) -> Resp {
             .map(|c| format!("-{c}"))
             .unwrap_or_default()
     );
-    let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
-    match format {
-        Some(f) => document(state, &args_ref, f, &download),
-        None => {
-            let mut full = args_ref.clone();
-            full.extend(["--format", "html", "--out", "-"]);
-            let out = match child::sen(state, &full) {
-                Ok(o) => o,
-                Err(e) => return server_error(&format!("cannot run sen: {e}")),
-            };
-            if !out.ok() {
-                return message(state, "This report could not be made", out.stderr.trim());
-            }
-            let html = String::from_utf8_lossy(&out.stdout);
-            let (title, _) = report_title(k);
-            let query = class
-                .as_ref()
-                .map(|c| format!("?class={}", percent_encode(c)))
-                .unwrap_or_default();
-            let body = body_of(&html);
-            let warning = out.stderr.trim().to_string();
-            with_model(state, |l, f| {
-                state.pages.render(
-                    "document.html",
-                    page_ctx! {
-                        frame => frame(state, l, f, "reports"),
-                        title, body, warning,
-                        printable => format!("/reports/{kind}.html{query}"),
-                        word => format!("/reports/{kind}.docx{query}"),
-                    },
-                )
-            })
-        }
+    let (doc, warnings) = match made(state, k, &ask) {
+        Ok(d) => d,
+        Err(e) => return message(state, "This report could not be made", &format!("{e:#}")),
+    };
+    if let Some(f) = format {
+        return document_of(state, &doc, f, &download);
+    }
+    let html = doc.html();
+    let title = table::entry(k).name;
+    let query = class
+        .as_ref()
+        .map(|c| format!("?class={}", percent_encode(c)))
+        .unwrap_or_default();
+    let body = body_of(&html);
+    let warning = warnings.join("\n");
+    with_model(state, |l, f| {
+        state.pages.render(
+            "document.html",
+            page_ctx! {
+                frame => frame(state, l, f, "reports"),
+                title, body, warning,
+                printable => format!("/reports/{kind}.html{query}"),
+                word => format!("/reports/{kind}.docx{query}"),
+            },
+        )
+    })
+}
+
+/// A pupil's record (`pupil`) or passport (`passport`) as a printable page or in Word,
+/// made in this process.
+pub(super) fn pupil_document(state: &State, kind: ReportKind, id: &str, format: &str) -> Resp {
+    if crate::load::safe_pupil_id(id).is_err() {
+        return not_found(state);
+    }
+    let ask = Ask {
+        pupils: vec![id.to_string()],
+        ..Ask::default()
+    };
+    let name = match kind {
+        ReportKind::Passport => format!("passport-{id}"),
+        _ => format!("record-{id}"),
+    };
+    match made(state, kind, &ask) {
+        Ok((doc, _)) => document_of(state, &doc, format, &name),
+        Err(e) => message(state, "This could not be made", &format!("{e:#}")),
     }
 }
 
-/// `sen ARGS --format F --out -` as a printable page or a Word download.
-pub(super) fn document(state: &State, args: &[&str], format: &str, name: &str) -> Resp {
-    let mut full = args.to_vec();
-    full.extend(["--format", format, "--out", "-"]);
-    run_document(state, &full, format, name)
+/// The printable page or the Word file of a report made.
+fn document_of(state: &State, doc: &Document, format: &str, name: &str) -> Resp {
+    match format {
+        "docx" => match doc.docx() {
+            Ok(bytes) => document_resp(bytes, "docx", name),
+            Err(e) => message(state, "This could not be made", &format!("{e:#}")),
+        },
+        _ => document_resp(doc.html().into_bytes(), "html", name),
+    }
+}
+
+/// The longest a report page waits for its templates (the command line's watchdog limit):
+/// a school template that loops gets an error page, and the server goes on serving.
+const RENDER_LIMIT: std::time::Duration = crate::render::MAX_RENDER;
+
+/// Make a report from the server's records, as `sen report` would: the views built while
+/// holding the records (bounded work in sen's own code), the templates rendered after
+/// letting go of them, on a thread of their own that is waited for [`RENDER_LIMIT`] only.
+/// With the warnings `sen report` would print.
+fn made(state: &State, kind: ReportKind, ask: &Ask) -> anyhow::Result<(Document, Vec<String>)> {
+    let renderer = Renderer::new(Some(&state.root), None)?.for_server();
+    let (built, warnings) = with_model(state, |loaded, findings| {
+        let input = Input {
+            loaded,
+            findings: Some(findings),
+            renderer: &renderer,
+            as_of: state.as_of,
+            ask,
+        };
+        let built = (table::entry(kind).build)(&input)?;
+        anyhow::Ok((built, table::warnings(kind, loaded)))
+    })?;
+    let doc = table::render_within(kind, renderer, built, RENDER_LIMIT)?;
+    Ok((doc, warnings))
 }
 
 fn run_document(state: &State, args: &[&str], format: &str, name: &str) -> Resp {

@@ -108,7 +108,9 @@ impl Model {
         let built = &mut self.renderers_built;
         let (_, renderer) = self.renderer.get_or_insert_with(|| {
             *built += 1;
-            let r = render::Renderer::new(Some(root), None).map_err(|e| format!("{e:#}"));
+            let r = render::Renderer::new(Some(root), None)
+                .map(render::Renderer::for_server)
+                .map_err(|e| format!("{e:#}"));
             (key, r)
         });
         let loaded = self.cache.loaded().expect("refreshed");
@@ -287,12 +289,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
             } else {
                 "html"
             };
-            documents::document(
-                state,
-                &["report", "pupil", id],
-                format,
-                &format!("record-{id}"),
-            )
+            documents::pupil_document(state, crate::cli::ReportKind::Pupil, id, format)
         }
         (false, ["pupils", id, "passport.html" | "passport.docx"]) => {
             let format = if segs[2].ends_with("docx") {
@@ -300,12 +297,7 @@ pub fn route(state: &State, req: &Req) -> Resp {
             } else {
                 "html"
             };
-            documents::document(
-                state,
-                &["report", "passport", id],
-                format,
-                &format!("passport-{id}"),
-            )
+            documents::pupil_document(state, crate::cli::ReportKind::Passport, id, format)
         }
         (false, ["pupils", id, "letters", name]) => documents::pupil_letter(state, id, name),
         (false, ["files", ..]) => {

@@ -421,3 +421,31 @@ fn a_pupil_over_six_thousand_pounds_a_year_is_marked_for_top_up() {
     assert!(md.contains("(candidate for top-up funding)"), "{md}");
     assert!(md.contains("£7,901.40"), "{md}");
 }
+
+#[test]
+fn the_help_lists_every_report_of_the_table_in_its_order() {
+    use clap::ValueEnum;
+    let out = sen().args(["report", "--help"]).output().expect("run sen");
+    let help = String::from_utf8_lossy(&out.stdout);
+    let line = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("[KIND]"))
+        .unwrap_or_else(|| panic!("no KIND in the help:\n{help}"));
+    let listed = line
+        .split("[possible values: ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("possible values");
+    let table: Vec<String> = sen::reports::table::TABLE
+        .iter()
+        .map(|r| {
+            r.kind
+                .to_possible_value()
+                .expect("a value")
+                .get_name()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(listed, table.join(", "));
+    assert_eq!(table.len(), sen::cli::ReportKind::value_variants().len());
+}

@@ -732,3 +732,29 @@ fn filter_values_are_escaped_where_the_page_shows_them_and_in_its_links() {
         .text();
     assert!(!home.contains("b=c&"), "{home}");
 }
+
+#[test]
+fn a_school_template_that_loops_gives_an_error_page_and_the_server_keeps_serving() {
+    let (_dir, root) = school();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/governors.md.j2"),
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    let s = serve::start(&root, AS_OF, &[]);
+    let page = s.get("/reports/governors");
+    let text = page.unescaped();
+    assert!(text.contains("could not be made"), "{text}");
+    assert!(text.contains("governors.md.j2"), "{text}");
+    // The printable page and the Word file say so too, and the server goes on serving.
+    assert!(
+        s.get("/reports/governors.html")
+            .unescaped()
+            .contains("could not be made")
+    );
+    let register = s.get("/reports/register");
+    assert_eq!(register.status, 200);
+    assert!(register.unescaped().contains("Okafor"));
+    assert_eq!(s.get("/").status, 200);
+}
