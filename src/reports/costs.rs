@@ -111,15 +111,11 @@ pub const TOP_UP_PENCE: i64 = 600_000;
 pub const TOP_UP_WEEKS: i64 = 39;
 
 /// The provision map's page (the table's builder).
-pub fn provision_map_page(input: &super::table::Input) -> anyhow::Result<super::table::Built> {
-    let (from, to) = super::table::period(input.ask, input.as_of)?;
+pub fn provision_map_page(input: &super::page::Input) -> anyhow::Result<super::page::Built> {
+    let (from, to) = super::page::period(input.ask, input.as_of)?;
     let view = provision_map(&input.loaded.records, input.as_of, from, to);
     let title = format!("Provision map: {}", view.school.name);
-    Ok(super::table::Built::one(
-        title,
-        "provision-map.md.j2",
-        &view,
-    ))
+    Ok(super::page::Built::one(title, "provision-map.md.j2", &view))
 }
 
 /// The provision map's view: every line costed exactly and rounded once.

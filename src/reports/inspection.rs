@@ -19,7 +19,7 @@ use crate::dates::{add_months, uk};
 use crate::load::Loaded;
 use crate::records::QualificationKind;
 use crate::render::Part;
-use crate::reports::table::{self, Built, Input, Insert, Inserts, PageView, Piece};
+use crate::reports::page::{self, Built, Input, Insert, Inserts, PageView, Piece};
 use crate::reports::{oversight, story};
 use crate::rules::{self, DutyState};
 
@@ -65,7 +65,7 @@ pub fn inspection_pages(input: &Input) -> Result<Built> {
     for id in &ids {
         known_pupil(loaded, id)?;
     }
-    let (from, to) = table::period(input.ask, as_of)?;
+    let (from, to) = page::period(input.ask, as_of)?;
     let mut pages = vec![school_page(loaded, input.renderer, as_of, from, to)?];
     let (pupil_from, pupil_to) = story::default_period(&loaded.records, as_of);
     for id in ids {
@@ -118,7 +118,7 @@ fn school_page(
     };
     Ok(PageView {
         template: "inspection.md.j2",
-        view: table::with_charts(&view, &inserts),
+        view: page::with_charts(&view, &inserts),
         inserts,
     })
 }

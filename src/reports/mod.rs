@@ -6,6 +6,7 @@
 pub mod costs;
 pub mod inspection;
 pub mod oversight;
+pub mod page;
 pub mod published;
 pub mod story;
 pub mod table;

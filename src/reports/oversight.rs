@@ -18,7 +18,7 @@ use crate::model::{Achieved, Area, Progress, Records};
 use crate::national;
 use crate::render::{Renderer, money};
 use crate::reports::costs::provision_map;
-use crate::reports::table::{self, Built, Input, Insert, Inserts, Page, PageView};
+use crate::reports::page::{self, Built, Input, Insert, Inserts, Page, PageView};
 use crate::rules::{self, Options};
 use crate::suppress::{Shown, Total, suppress, suppress_group};
 
@@ -272,7 +272,7 @@ struct EffectivenessReportView {
 /// The effectiveness report's page (the table's builder): every provision reviewed in the
 /// period, and the chart of the share of outcomes achieved.
 pub fn effectiveness_page(input: &Input) -> Result<Built> {
-    let (from, to) = table::period(input.ask, input.as_of)?;
+    let (from, to) = page::period(input.ask, input.as_of)?;
     let as_of = input.as_of;
     let records = &input.loaded.records;
     let effects = effectiveness(records, as_of, from, to);
@@ -306,7 +306,7 @@ pub fn effectiveness_page(input: &Input) -> Result<Built> {
         title: format!("Effectiveness of SEN provision: {}", records.school.name),
         pages: vec![PageView {
             template: "effectiveness.md.j2",
-            view: table::with_charts(&view, &inserts),
+            view: page::with_charts(&view, &inserts),
             inserts,
         }],
     })
@@ -489,14 +489,14 @@ struct WorksRow {
 
 /// The governors' report's page (the table's builder).
 pub fn governors_page(input: &Input) -> Result<Built> {
-    let (from, to) = table::period(input.ask, input.as_of)?;
+    let (from, to) = page::period(input.ask, input.as_of)?;
     let records = &input.loaded.records;
     let (view, inserts) = governors_view(input.loaded, input.as_of, from, to);
     Ok(Built {
         title: format!("SEN report for governors: {}", records.school.name),
         pages: vec![PageView {
             template: "governors.md.j2",
-            view: table::with_charts(&view, &inserts),
+            view: page::with_charts(&view, &inserts),
             inserts,
         }],
     })
@@ -514,10 +514,10 @@ pub fn governors_rendered(
     let (view, inserts) = governors_view(loaded, as_of, from, to);
     let page = PageView {
         template: "governors.md.j2",
-        view: table::with_charts(&view, &inserts),
+        view: page::with_charts(&view, &inserts),
         inserts,
     };
-    table::render_page(renderer, &page)
+    page::render_page(renderer, &page)
 }
 
 fn governors_view(

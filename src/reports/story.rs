@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::reports::table::{self, Built, Input, Insert, Inserts, PageView};
+use crate::reports::page::{self, Built, Input, Insert, Inserts, PageView};
 
 use crate::chart::{BarChart, Scale, Series};
 use crate::dates;
@@ -240,7 +240,7 @@ pub fn pupil_page(input: &Input) -> Result<Built> {
         bail!("give one pupil: `sen report pupil ID` (the folder name under pupils/)");
     };
     let (from, to) = default_period(&input.loaded.records, input.as_of);
-    let (from, to) = table::period_or(input.ask, from, to)?;
+    let (from, to) = page::period_or(input.ask, from, to)?;
     let page = pupil_page_view(input.loaded, id, input.as_of, from, to)?;
     Ok(Built {
         title: page.0,
@@ -262,7 +262,7 @@ pub fn pupil_page_view(
     inserts.put("progress", chart.map(Insert::chart));
     let page = PageView {
         template: "pupil.md.j2",
-        view: table::with_charts(&view, &inserts),
+        view: page::with_charts(&view, &inserts),
         inserts,
     };
     Ok((title, page))

@@ -11,10 +11,11 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use super::{Req, Resp, State, documents, percent_encode, query_string};
-use crate::cli::LetterKind;
+use crate::cli::{LetterKind, ReportKind};
 use crate::findings::{Finding, Kind};
 use crate::load::{Loaded, cache::Cache};
 use crate::render;
+use crate::reports::table;
 use crate::rules::{self, Options};
 
 /// A template's context: `key => value` or a variable by its own name, each serialized.
@@ -925,18 +926,7 @@ fn pupil_record(
     renderer: &render::Renderer,
     id: &str,
 ) -> Result<String, String> {
-    let (from, to) = crate::reports::story::default_period(&loaded.records, state.as_of);
-    let (view, chart) = crate::reports::story::pupil_report(loaded, id, state.as_of, from, to)
-        .map_err(|e| format!("{e:#}"))?;
-    let markdown = renderer
-        .render("pupil.md.j2", &view)
-        .map_err(|e| format!("{e:#}"))?;
-    let mut parts = vec![render::Part::Markdown(markdown)];
-    if let Some(svg) = chart {
-        parts.push(render::Part::Svg(svg));
-    }
-    let html = render::html_report("", &parts, render::Layout::Portrait);
-    Ok(body_of(&html))
+    pupil_page(state, loaded, renderer, ReportKind::Pupil, id)
 }
 
 fn pupil_passport(
@@ -945,20 +935,31 @@ fn pupil_passport(
     renderer: &render::Renderer,
     id: &str,
 ) -> Result<String, String> {
-    let ids = [id.to_string()];
-    let view = crate::reports::story::passports(
-        &loaded.records,
-        crate::reports::story::Whom::Ids(&ids),
-        state.as_of,
-    )
-    .map_err(|e| format!("{e:#}"))?;
-    let pages = view
-        .pages()
-        .map(|p| renderer.render("passport.md.j2", &p))
-        .collect::<Result<Vec<String>>>()
-        .map_err(|e| format!("{e:#}"))?;
-    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
-    Ok(body_of(&render::html_document("", &pages)))
+    pupil_page(state, loaded, renderer, ReportKind::Passport, id)
+}
+
+/// One pupil's record or passport, made as `sen report` makes it (the one table of
+/// reports), as the body of a page.
+fn pupil_page(
+    state: &State,
+    loaded: &Loaded,
+    renderer: &render::Renderer,
+    kind: ReportKind,
+    id: &str,
+) -> Result<String, String> {
+    let ask = table::Ask {
+        pupils: vec![id.to_string()],
+        ..Default::default()
+    };
+    let input = table::Input {
+        loaded,
+        findings: None,
+        renderer,
+        as_of: state.as_of,
+        ask: &ask,
+    };
+    let doc = table::make(kind, &input).map_err(|e| format!("{e:#}"))?;
+    Ok(body_of(&doc.html()))
 }
 
 // ---------------------------------------------------------------- a record file as text

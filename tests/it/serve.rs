@@ -680,6 +680,11 @@ fn the_to_do_list_speaks_in_plain_words_with_the_code_the_pupil_and_the_line() {
         "The review of Amy's support plan was due on 20 November 2026 and is still to be done."
     ));
     assert!(page.contains("In the records:</span> review of the cycle started 15 September"));
+    // Their record and passport are on it, made as `sen report` makes them (a template's
+    // error would show in their place).
+    assert!(page.contains("SEN record: Amara Okafor"), "{page}");
+    assert!(page.contains("Pupil passport: Amy Okafor"), "{page}");
+    assert!(!page.contains("undefined value"), "{page}");
     // The local authority's duty says whose it is.
     assert!(home.contains(": this is the local authority's duty, and the school follows it up."));
     // A record to correct says what, and where.
