@@ -643,7 +643,8 @@ impl AnnualReviewView {
 #[derive(Debug, Clone, Serialize)]
 pub struct LetterView {
     /// The kind of letter: `notification`, `review-invitation`, `review-record`,
-    /// `meeting-record` or `annual-review-invitation`.
+    /// `meeting-record`, `annual-review-invitation` or `advice-request` (the `id` of its row
+    /// in `commands::letter::kinds::KINDS`).
     pub kind: &'static str,
     /// The date of the letter: the as-of date (ISO).
     pub date: String,

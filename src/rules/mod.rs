@@ -195,8 +195,9 @@ pub(crate) struct Obligation<'a> {
     pub pupil: Option<&'a str>,
     /// Due or overdue are measured from this date while not done.
     pub due: NaiveDate,
-    /// Lateness is measured from this date once done (the same as `due` but for
-    /// `notification`, due on `sen.since` and late after 14 days).
+    /// Lateness is measured from this date once done. Every duty today sets it to `due`
+    /// (notification's due date is already `sen.since` + 14 days); it is kept apart for a
+    /// duty whose lateness runs from another date.
     pub deadline: NaiveDate,
     pub done: Option<NaiveDate>,
     pub lookback: Lookback,
