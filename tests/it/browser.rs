@@ -254,24 +254,61 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// What every browser test starts from: a private copy of Oakfield, a downloads folder,
+/// the screenshots folder, and the two programs (`None`, after saying so, without them).
+struct Bench {
+    /// Kept so the copy lives as long as the test.
+    dir: tempfile::TempDir,
+    root: PathBuf,
+    downloads: PathBuf,
+    shots: PathBuf,
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+}
+
+impl Bench {
+    fn new() -> Option<Bench> {
+        let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver"))
+        else {
+            eprintln!(
+                "skipped: the browser tests need Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
+            );
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("oakfield");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
+        let downloads = dir.path().join("downloads");
+        std::fs::create_dir_all(&downloads).unwrap();
+        let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .unwrap()
+            .join("serve-screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        Some(Bench {
+            dir,
+            root,
+            downloads,
+            shots,
+            chromium,
+            chromedriver,
+        })
+    }
+}
+
 #[test]
 fn a_senco_uses_sen_serve_in_a_real_browser_and_others_are_refused() {
-    let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
-        eprintln!(
-            "skipped: the browser test needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
-        );
+    let Some(Bench {
+        dir: _dir,
+        root,
+        downloads,
+        shots,
+        chromium,
+        chromedriver,
+    }) = Bench::new()
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("oakfield");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
-    let downloads = dir.path().join("downloads");
-    std::fs::create_dir_all(&downloads).unwrap();
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("serve-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
 
     let s = serve::start(&root, AS_OF, &[]);
     let address = format!("http://127.0.0.1:{}/?token={}", s.port, s.token);
@@ -414,17 +451,21 @@ fn git(root: &Path, args: &[&str]) -> String {
 /// saved; "Record in history" then makes one commit holding only that file.
 #[test]
 fn a_senco_edits_a_file_as_text_and_records_it_in_history() {
-    let (Some(chromium), Some(chromedriver), Some(_)) =
-        (which("chromium"), which("chromedriver"), which("git"))
+    if which("git").is_none() {
+        eprintln!("skipped: this browser test needs `git` (.ci/run installs it)");
+        return;
+    }
+    let Some(Bench {
+        dir: _dir,
+        root,
+        downloads,
+        shots,
+        chromium,
+        chromedriver,
+    }) = Bench::new()
     else {
-        eprintln!(
-            "skipped: this browser test needs `chromium`, `chromium-driver` and `git` (.ci/run installs them)"
-        );
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("oakfield");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
     git(&root, &["init", "-q"]);
     git(&root, &["config", "user.name", "Priya Shah"]);
     git(
@@ -436,17 +477,12 @@ fn a_senco_edits_a_file_as_text_and_records_it_in_history() {
         &root,
         &["commit", "-q", "-m", "SEN records for the autumn term"],
     );
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("serve-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
     let rel = "pupils/amara-okafor/pupil.yaml";
     let before = std::fs::read_to_string(root.join(rel)).unwrap();
     assert!(before.contains("# what helps"), "the file has comments");
 
     let s = serve::start(&root, AS_OF, &[]);
-    let d = Driver::start(&chromium, &chromedriver, &dir.path().join("downloads"));
+    let d = Driver::start(&chromium, &chromedriver, &downloads);
     d.go(&format!("http://127.0.0.1:{}/?token={}", s.port, s.token));
     wait_for(&d, "the to-do list", |t| t.contains("To do"));
     d.go(&format!("{}/pupils/amara-okafor", s.origin()));
@@ -560,22 +596,17 @@ fn type_into(d: &Driver, css: &str, text: &str) {
 
 #[test]
 fn a_senco_creates_a_pupil_and_a_cycle_through_the_forms() {
-    let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
-        eprintln!(
-            "skipped: the browser test needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
-        );
+    let Some(Bench {
+        dir: _dir,
+        root,
+        downloads,
+        shots,
+        chromium,
+        chromedriver,
+    }) = Bench::new()
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("oakfield");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
-    let downloads = dir.path().join("downloads");
-    std::fs::create_dir_all(&downloads).unwrap();
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("serve-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
     let s = serve::start(&root, AS_OF, &[]);
     let d = Driver::start(&chromium, &chromedriver, &downloads);
     d.go(&format!("http://127.0.0.1:{}/?token={}", s.port, s.token));
@@ -698,22 +729,17 @@ fn resolve_from_home(d: &Driver, origin: &str, form: &str, rel: &str) {
 
 #[test]
 fn a_senco_records_a_review_and_a_notification_and_each_finding_leaves_home() {
-    let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
-        eprintln!(
-            "skipped: the browser test needs Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver); .ci/run installs them"
-        );
+    let Some(Bench {
+        dir: _dir,
+        root,
+        downloads,
+        shots,
+        chromium,
+        chromedriver,
+    }) = Bench::new()
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("oakfield");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(OAKFIELD), &root);
-    let downloads = dir.path().join("downloads");
-    std::fs::create_dir_all(&downloads).unwrap();
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("serve-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
     let cycle = "pupils/amara-okafor/cycles/2026-09-15.yaml";
     let pupil = "pupils/zainab-hussain/pupil.yaml";
     let cycle_before = std::fs::read_to_string(root.join(cycle)).unwrap();
