@@ -242,7 +242,7 @@ if [[ -n $SEN ]]; then
 dir="$1/letters-$(date +%s%N)"
 exec "$2" --records "$3" --as-of "$4" letter --due --out "$dir"
 EOF
-    bench letter 3 "0" bash "$TMP/letters.sh" "$TMP" "$SEN" "$BIG" "$AS_OF"
+    bench letter 3 "0 1" bash "$TMP/letters.sh" "$TMP" "$SEN" "$BIG" "$AS_OF"
     LETTER_US=$MED_US LETTER_CPU=$MED_CPU LETTER_KIB=$MAX_KIB LETTER_NOTE=${FAIL:+not available ($FAIL)}
     LETTERS=("$TMP"/letters-*)
     if [[ -z $FAIL && -d ${LETTERS[0]} ]]; then
