@@ -173,6 +173,15 @@ pub struct PupilFolder {
     pub bad: PupilBad,
 }
 
+impl PupilFolder {
+    /// The one rule for who is counted, in every report: a pupil whose pupil.yaml loaded
+    /// with no `yaml` or `schema` finding (the pupils `sen check` counts in
+    /// `pupils_on_register`).
+    pub fn counted(&self) -> Option<&Pupil> {
+        self.pupil.as_ref().filter(|_| !self.bad.pupil_shape)
+    }
+}
+
 /// Which of a pupil's files had `invalid` findings other than `upn` (rules.md, "Skipping
 /// what cannot be trusted").
 #[derive(Debug, Default, Clone, Copy)]

@@ -129,7 +129,7 @@ pub fn provision_map(
     let mut pupils = Vec::new();
     let mut tallies = Tallies::default();
     for folder in &records.pupils {
-        let Some(p) = super::published::counted(folder) else {
+        let Some(p) = folder.counted() else {
             continue;
         };
         let pupil_area = p

@@ -5,6 +5,7 @@
 
 pub mod costs;
 pub mod inspection;
+pub mod outcomes;
 pub mod oversight;
 pub mod page;
 pub mod published;
@@ -212,7 +213,7 @@ fn register_row(
     as_of: NaiveDate,
     years: &[i64],
 ) -> Option<RegisterRow> {
-    let p = published::counted(folder)?;
+    let p = folder.counted()?;
     if !rules::on_register(p, as_of) {
         return None;
     }

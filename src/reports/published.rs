@@ -10,24 +10,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use crate::load::Loaded;
-use crate::model::{Area, Pupil, PupilFolder, Records, Status};
+use crate::model::{Area, Pupil, Records, Status};
 use crate::rules::{self, asof::PupilAsOf};
 use crate::suppress::{Shown, Suppressed, Total, suppress, suppress_group};
 
-use super::oversight::{Effect, effectiveness, reviewed_cycles};
-
-/// The one rule for who is counted, in every report: a pupil whose pupil.yaml loaded with no
-/// `yaml` or `schema` finding (the pupils `sen check` counts in `pupils_on_register`).
-pub fn counted(folder: &PupilFolder) -> Option<&Pupil> {
-    folder.pupil.as_ref().filter(|_| !folder.bad.pupil_shape)
-}
+use super::outcomes::{Effect, effectiveness, reviewed_cycles};
 
 /// The pupils every report leaves out, with why: (folder name, reason). Only the id and
 /// the kind of problem, never a value from the file.
 pub fn left_out(loaded: &Loaded) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in &loaded.records.pupils {
-        if counted(f).is_some() {
+        if f.counted().is_some() {
             continue;
         }
         let rules: BTreeSet<&str> = loaded
@@ -101,7 +95,7 @@ pub fn register_over(
         })
         .collect();
     for folder in &records.pupils {
-        let Some(p) = counted(folder) else { continue };
+        let Some(p) = folder.counted() else { continue };
         let view = PupilAsOf::new(folder, p, as_of);
         for r in &mut out {
             if !rules::on_register(p, r.date) {

@@ -178,7 +178,7 @@ pub fn render_within(
     }
 }
 
-/// Every report counts the same pupils ([`reports::published::counted`]) and names the ones
+/// Every report counts the same pupils ([`crate::model::PupilFolder::counted`]) and names the ones
 /// it left out, and why: the pupil's id and the kind of problem only.
 fn left_out_warning(loaded: &Loaded) -> Option<String> {
     let out = reports::published::left_out(loaded);

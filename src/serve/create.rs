@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::pages::{self, frame, href, page_ctx, with_model};
+use super::frame::{self, frame, href, page_ctx, with_model};
 use super::{Req, Resp, State, access, percent_encode};
 use crate::cli::NewWhat;
 use crate::commands::new::{Extra, OptionError, Prepared, prepare};
@@ -70,14 +70,14 @@ pub fn route(state: &State, req: &Req, segs: &[&str]) -> Resp {
         ["pupils", id, "new", kind] if *kind != "pupil" && title(kind).is_some() => {
             (*kind, Some(*id))
         }
-        _ => return pages::not_found(state),
+        _ => return frame::not_found(state),
     };
     if state.read_only {
         // The access check refuses every POST already; the form is not shown either.
         if req.method == "POST" {
             return access::refuse(READ_ONLY);
         }
-        let mut r = pages::message(state, "Read-only", READ_ONLY);
+        let mut r = frame::message(state, "Read-only", READ_ONLY);
         r.status = 403;
         return r;
     }
@@ -86,7 +86,7 @@ pub fn route(state: &State, req: &Req, segs: &[&str]) -> Resp {
             None => None,
             Some(id) => match known(loaded, id) {
                 Some(p) => Some(p),
-                None => return pages::not_found_in(state, loaded, findings),
+                None => return frame::not_found_in(state, loaded, findings),
             },
         };
         let mut fields = fields(state, loaded, kind);
@@ -143,7 +143,7 @@ fn known(loaded: &Loaded, id: &str) -> Option<PupilLink> {
     loaded.records.pupils.iter().find(|f| f.id == id)?;
     Some(PupilLink {
         id: id.to_string(),
-        name: pages::pupil_name(loaded, id),
+        name: frame::pupil_name(loaded, id),
         href: format!("/pupils/{}", href(id)),
     })
 }

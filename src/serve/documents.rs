@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::pages::{
-    body_of, frame, href, letter_label, message, not_found, page_ctx, pupil_name, server_error,
-    with_model,
+use super::frame::{
+    body_of, frame, href, message, not_found, page_ctx, pupil_name, server_error, with_model,
 };
 use super::{Req, Resp, State, access, child, percent_encode};
 use crate::cli::{LetterKind, ReportKind};
@@ -285,7 +284,7 @@ pub(super) fn letters(state: &State, loaded: &Loaded, findings: &[Finding]) -> R
         .map(|r| DueLetter {
             name: pupil_name(loaded, &r.pupil),
             href: format!("/pupils/{}", href(&r.pupil)),
-            kind: letter_label(r.kind.kind()),
+            kind: r.kind.kind().title().to_string(),
             file: match r.target {
                 crate::commands::letter::Target::File(f) => Some(f),
                 crate::commands::letter::Target::Current => None,

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::pages::{frame, href, page_ctx, with_model};
+use super::frame::{frame, href, page_ctx, with_model};
 use super::{Req, Resp, State};
 use crate::load::Loaded;
 
@@ -405,13 +405,13 @@ pub(super) fn record(state: &State, _req: &Req) -> Resp {
                 },
             )
         }),
-        Ok(None) => super::pages::message(
+        Ok(None) => super::frame::message(
             state,
             "Nothing to record",
             "No file changed through these pages since the last time they were recorded in history.",
         ),
         Err((status, why)) => {
-            let mut r = super::pages::message(state, "Not recorded in history", &why);
+            let mut r = super::frame::message(state, "Not recorded in history", &why);
             r.status = status;
             r
         }
@@ -579,8 +579,8 @@ mod tests {
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             keys,
             read_only: false,
-            model: std::sync::Mutex::new(super::super::pages::Model::new()),
-            pages: super::super::pages::Pages::new().unwrap(),
+            model: std::sync::Mutex::new(super::super::frame::Model::new()),
+            pages: super::super::frame::Pages::new().unwrap(),
             exe: Path::new("sen").into(),
             changes: std::sync::Mutex::new(Vec::new()),
         };

@@ -1,6 +1,6 @@
 //! `sen serve`: the records in a web browser on this machine only. A small synchronous
 //! HTTP server ([`tiny_http`]) on 127.0.0.1; every request passes [`access::check`] before
-//! any route ([`pages::route`]) and every response leaves through [`access::secure`]. The
+//! any route ([`routes::route`]) and every response leaves through [`access::secure`]. The
 //! records are kept between requests ([`crate::load::cache`]) and re-read per pupil folder
 //! when a file changes. What the command line writes (letters, imports) is written by
 //! running the same command ([`child`]), so it is the same code with the same safety.
@@ -9,9 +9,11 @@ pub mod access;
 pub mod child;
 mod create;
 mod documents;
+pub mod frame;
 pub mod history;
 pub mod pages;
 pub mod record;
+mod routes;
 mod text;
 
 use std::io::Write;
@@ -105,7 +107,7 @@ impl Req {
             .cloned()
             .collect();
         let path = if self.path.starts_with('/') && !self.path.starts_with("//") {
-            pages::href(&self.path)
+            frame::href(&self.path)
         } else {
             "/".to_string()
         };
@@ -238,8 +240,8 @@ pub struct State {
     pub as_of: NaiveDate,
     pub keys: access::Keys,
     pub read_only: bool,
-    pub model: Mutex<pages::Model>,
-    pub pages: pages::Pages,
+    pub model: Mutex<frame::Model>,
+    pub pages: frame::Pages,
     /// This program, to run the same command the command line would.
     pub exe: PathBuf,
     /// The record files written through the server and not yet recorded in history
@@ -252,7 +254,7 @@ pub fn handle(state: &State, req: &Req) -> Resp {
     let mut resp = match access::check(&state.keys, req) {
         access::Let::Answer(r) => r,
         access::Let::In if writes(state, req) => read_only_refusal(state),
-        access::Let::In => pages::route(state, req),
+        access::Let::In => routes::route(state, req),
     };
     access::secure(&mut resp);
     if req.method == "HEAD" {
@@ -272,7 +274,7 @@ fn writes(state: &State, req: &Req) -> bool {
 }
 
 fn read_only_refusal(state: &State) -> Resp {
-    let mut r = pages::message(
+    let mut r = frame::message(
         state,
         "Not allowed: read-only",
         "sen serve was started read-only (with --read-only), so nothing can be written from the browser. Nothing was written. To make changes, stop sen serve and start it again without --read-only.",
@@ -299,8 +301,8 @@ pub fn run(args: &ServeArgs, ctx: &Ctx) -> Result<i32> {
         as_of: ctx.as_of,
         keys: access::Keys::new(port)?,
         read_only: args.read_only,
-        model: Mutex::new(pages::Model::new()),
-        pages: pages::Pages::new()?,
+        model: Mutex::new(frame::Model::new()),
+        pages: frame::Pages::new()?,
         exe: std::env::current_exe().context("cannot find the sen program itself")?,
         changes: Mutex::new(Vec::new()),
     });

@@ -1,367 +1,23 @@
-//! The pages: each route reads the records kept in [`Model`] (or, in [`super::documents`],
-//! runs the command the command line would) and renders a template of
+//! The pages that show the records: home (the to-do list), the register, a pupil, a file.
+//! Each reads the records kept in [`Model`](super::frame::Model) and renders a template of
 //! templates/serve/ with HTML autoescape. Record text reaches a page only through a
 //! template variable (escaped) or through sen's own document builders, which escape it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Result;
 use clap::ValueEnum;
-use minijinja::Environment;
 use serde::Serialize;
 
-use super::{Req, Resp, State, documents, percent_encode, query_string};
+use super::frame::{
+    body_of, frame, href, not_found_in, page_ctx, pupil_name, pupil_of, record_path, server_error,
+};
+use super::{Req, Resp, State, query_string};
 use crate::cli::{LetterKind, ReportKind};
 use crate::findings::{Finding, Kind};
-use crate::load::{Loaded, cache::Cache};
+use crate::load::Loaded;
 use crate::render;
 use crate::reports::table;
-use crate::rules::{self, Options};
-
-/// A template's context: `key => value` or a variable by its own name, each serialized.
-macro_rules! page_ctx {
-    ($($key:ident $(=> $value:expr)?),* $(,)?) => {{
-        let mut m = serde_json::Map::new();
-        $(
-            m.insert(
-                stringify!($key).to_string(),
-                serde_json::to_value(page_ctx!(@v $key $(, $value)?)).unwrap_or_default(),
-            );
-        )*
-        serde_json::Value::Object(m)
-    }};
-    (@v $key:ident) => { &$key };
-    (@v $key:ident, $value:expr) => { &$value };
-}
-
-pub(super) use page_ctx;
-
-/// The records kept between requests and the findings evaluated on them.
-pub struct Model {
-    cache: Cache,
-    findings: Vec<Finding>,
-    generation: u64,
-    /// The renderer of the pupil pages' record and passport, with what it was built from.
-    renderer: Option<(RendererKey, Result<render::Renderer, String>)>,
-    /// How many renderers were built (each compiles every template): for the tests.
-    renderers_built: u64,
-}
-
-/// What a renderer was built from: the records' generation and the school's `templates/`
-/// folder (each name, size and time), so an edited template shows on the next page.
-type RendererKey = (
-    u64,
-    Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)>,
-);
-
-fn templates_stamp(root: &Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
-    let dir = root.join("templates");
-    let mut out = Vec::new();
-    if let Ok(m) = std::fs::symlink_metadata(&dir) {
-        out.push((".".into(), m.len(), m.modified().ok()));
-    }
-    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        if let Ok(m) = e.metadata() {
-            out.push((e.file_name(), m.len(), m.modified().ok()));
-        }
-    }
-    out.sort();
-    out
-}
-
-impl Model {
-    pub fn new() -> Model {
-        Model {
-            cache: Cache::new(),
-            findings: Vec::new(),
-            generation: u64::MAX,
-            renderer: None,
-            renderers_built: 0,
-        }
-    }
-
-    /// Bring the records up to date (re-reading only what changed) and evaluate the rules
-    /// again only when something did. The findings are in `sen check`'s order.
-    pub fn refresh(&mut self, root: &Path, as_of: chrono::NaiveDate) -> (&Loaded, &[Finding]) {
-        self.cache.refresh(root, as_of);
-        let loaded = self.cache.loaded().expect("refreshed");
-        if self.generation != self.cache.generation() {
-            let window = loaded.records.school.settings.due_within_days;
-            self.findings =
-                rules::evaluate(&loaded.records, &loaded.findings, Options { as_of, window });
-            self.generation = self.cache.generation();
-        }
-        (loaded, &self.findings)
-    }
-
-    /// [`Model::refresh`], and the renderer of the school's templates: built again only when
-    /// the records or a file under `templates/` changed, not on every page.
-    pub fn refresh_with_renderer(
-        &mut self,
-        root: &Path,
-        as_of: chrono::NaiveDate,
-    ) -> (&Loaded, &[Finding], Result<&render::Renderer, &str>) {
-        self.refresh(root, as_of);
-        let key = (self.generation, templates_stamp(root));
-        if self.renderer.as_ref().is_some_and(|(k, _)| *k != key) {
-            self.renderer = None;
-        }
-        let built = &mut self.renderers_built;
-        let (_, renderer) = self.renderer.get_or_insert_with(|| {
-            *built += 1;
-            let r = render::Renderer::new(Some(root), None)
-                .map(render::Renderer::for_server)
-                .map_err(|e| format!("{e:#}"));
-            (key, r)
-        });
-        let loaded = self.cache.loaded().expect("refreshed");
-        (
-            loaded,
-            &self.findings,
-            renderer.as_ref().map_err(String::as_str),
-        )
-    }
-}
-
-impl Default for Model {
-    fn default() -> Self {
-        Model::new()
-    }
-}
-
-/// The page templates and static files, embedded in the binary.
-pub struct Pages {
-    env: Environment<'static>,
-}
-
-const TEMPLATES: [(&str, &str); 14] = [
-    (
-        "record.html",
-        include_str!("../../templates/serve/record.html"),
-    ),
-    (
-        "layout.html",
-        include_str!("../../templates/serve/layout.html"),
-    ),
-    ("home.html", include_str!("../../templates/serve/home.html")),
-    (
-        "pager.html",
-        include_str!("../../templates/serve/pager.html"),
-    ),
-    (
-        "register.html",
-        include_str!("../../templates/serve/register.html"),
-    ),
-    (
-        "pupil.html",
-        include_str!("../../templates/serve/pupil.html"),
-    ),
-    ("file.html", include_str!("../../templates/serve/file.html")),
-    (
-        "reports.html",
-        include_str!("../../templates/serve/reports.html"),
-    ),
-    (
-        "document.html",
-        include_str!("../../templates/serve/document.html"),
-    ),
-    (
-        "letters.html",
-        include_str!("../../templates/serve/letters.html"),
-    ),
-    ("mis.html", include_str!("../../templates/serve/mis.html")),
-    ("done.html", include_str!("../../templates/serve/done.html")),
-    (
-        "message.html",
-        include_str!("../../templates/serve/message.html"),
-    ),
-    (
-        "create.html",
-        include_str!("../../templates/serve/create.html"),
-    ),
-];
-
-const CSS: &str = include_str!("../../templates/serve/sen.css");
-const JS: &str = include_str!("../../templates/serve/sen.js");
-
-impl Pages {
-    pub fn new() -> Result<Pages> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        for (name, src) in TEMPLATES.into_iter().chain(super::text::TEMPLATES) {
-            env.add_template(name, src)
-                .map_err(|e| render::template_error(&e))?;
-        }
-        env.add_filter("uk_date", render::uk_date);
-        env.add_filter("q", |s: String| percent_encode(&s));
-        Ok(Pages { env })
-    }
-
-    pub(super) fn render<S: Serialize>(&self, name: &str, ctx: S) -> Resp {
-        match self
-            .env
-            .get_template(name)
-            .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
-        {
-            Ok(body) => Resp::html(200, body),
-            Err(e) => server_error(&format!("{}", render::template_error(&e))),
-        }
-    }
-}
-
-pub(super) fn server_error(why: &str) -> Resp {
-    eprintln!("sen serve: {why}");
-    Resp::html(
-        500,
-        format!(
-            "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head><body><h1>Something went wrong</h1><p>{}</p></body></html>",
-            render::escape_html(why)
-        ),
-    )
-}
-
-/// What every page's layout needs.
-#[derive(Serialize)]
-pub(super) struct Frame {
-    school: String,
-    as_of: String,
-    csrf: String,
-    read_only: bool,
-    /// Which item of the navigation is this page.
-    nav: &'static str,
-    counts: Counts,
-}
-
-#[derive(Serialize, Default)]
-struct Counts {
-    overdue: usize,
-    due: usize,
-    invalid: usize,
-}
-
-pub(super) fn frame(
-    state: &State,
-    loaded: &Loaded,
-    findings: &[Finding],
-    nav: &'static str,
-) -> Frame {
-    Frame {
-        school: loaded.records.school.name.clone(),
-        as_of: render::iso(state.as_of),
-        csrf: state.keys.form_token(),
-        read_only: state.read_only,
-        nav,
-        counts: Counts {
-            overdue: findings.iter().filter(|f| f.kind == Kind::Overdue).count(),
-            due: findings.iter().filter(|f| f.kind == Kind::Due).count(),
-            invalid: findings.iter().filter(|f| f.kind == Kind::Invalid).count(),
-        },
-    }
-}
-
-/// A path made safe for an `href`: each segment percent-encoded.
-pub fn href(path: &str) -> String {
-    path.split('/')
-        .map(percent_encode)
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// The routes.
-pub fn route(state: &State, req: &Req) -> Resp {
-    let path = req.path.as_str();
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let post = req.method == "POST";
-    match (post, segs.as_slice()) {
-        (false, ["static", "sen.css"]) => Resp::new(200, "text/css; charset=utf-8", CSS.into()),
-        (false, ["static", "sen.js"]) => {
-            Resp::new(200, "text/javascript; charset=utf-8", JS.into())
-        }
-        (false, [""]) => with_model(state, |l, f| home(state, req, l, f)),
-        (false, ["register"]) => with_model(state, |l, f| register(state, req, l, f)),
-        (false, ["pupils", id]) => {
-            let mut model = lock_model(state);
-            let (l, f, renderer) = model.refresh_with_renderer(&state.root, state.as_of);
-            pupil(state, req, l, f, renderer, id)
-        }
-        (false, ["pupils", id, "record.html" | "record.docx"]) => {
-            let format = if segs[2].ends_with("docx") {
-                "docx"
-            } else {
-                "html"
-            };
-            documents::pupil_document(state, crate::cli::ReportKind::Pupil, id, format)
-        }
-        (false, ["pupils", id, "passport.html" | "passport.docx"]) => {
-            let format = if segs[2].ends_with("docx") {
-                "docx"
-            } else {
-                "html"
-            };
-            documents::pupil_document(state, crate::cli::ReportKind::Passport, id, format)
-        }
-        (false, ["pupils", id, "letters", name]) => documents::pupil_letter(state, id, name),
-        (false, ["files", ..]) => {
-            let rel = path.trim_start_matches("/files/");
-            with_model(state, |l, f| file(state, req, l, f, rel))
-        }
-        (false, ["text", ..]) => super::text::edit(state, path.trim_start_matches("/text/")),
-        (true, ["text", ..]) => super::text::save(state, req, path.trim_start_matches("/text/")),
-        (true, ["history"]) => super::history::record(state, req),
-        (false, ["reports"]) => with_model(state, |l, f| documents::reports(state, l, f)),
-        (false, ["reports", name]) => documents::report(state, req, name),
-        (false, ["letters"]) => with_model(state, |l, f| documents::letters(state, l, f)),
-        (true, ["letters", "due"]) => documents::write_due(state, req),
-        (false, ["out", "letters", pupil, name]) => documents::written_letter(state, pupil, name),
-        (false, ["calendar.ics"]) => documents::calendar(state),
-        (false, ["import"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "import")),
-        (false, ["census"]) => with_model(state, |l, f| documents::mis_form(state, l, f, "census")),
-        (true, ["import"]) => documents::mis_run(state, req, "import"),
-        (true, ["census"]) => documents::mis_run(state, req, "census"),
-        (_, ["new", "pupil"] | ["pupils", _, "new", _]) => super::create::route(state, req, &segs),
-        (_, ["record", _, ..]) => super::record::route(state, req),
-        _ => not_found(state),
-    }
-}
-
-pub(super) fn with_model<T>(state: &State, page: impl FnOnce(&Loaded, &[Finding]) -> T) -> T {
-    let mut model = lock_model(state);
-    let (loaded, findings) = model.refresh(&state.root, state.as_of);
-    page(loaded, findings)
-}
-
-fn lock_model(state: &State) -> std::sync::MutexGuard<'_, Model> {
-    match state.model.lock() {
-        Ok(m) => m,
-        // A page that failed while holding the records leaves them to be read afresh.
-        Err(poisoned) => {
-            let mut m = poisoned.into_inner();
-            *m = Model::new();
-            m
-        }
-    }
-}
-
-pub(super) fn not_found(state: &State) -> Resp {
-    let mut r = message(
-        state,
-        "Not found",
-        "There is no such page. Use the links at the top to find your way.",
-    );
-    r.status = 404;
-    r
-}
-
-pub(super) fn message(state: &State, title: &str, text: &str) -> Resp {
-    with_model(state, |l, f| {
-        state.pages.render(
-            "message.html",
-            page_ctx! { frame => frame(state, l, f, ""), title, text },
-        )
-    })
-}
-
-// ---------------------------------------------------------------- home: the to-do list
+use crate::rules;
 
 /// Pupils (groups of the to-do list) or register rows on one page.
 const PAGE_SIZE: usize = 100;
@@ -470,22 +126,6 @@ fn item(f: &Finding, name: Option<&str>) -> Item {
     }
 }
 
-/// The pupil of folder `id`, if pupil.yaml could be read (the folders are sorted by name).
-fn pupil_of<'a>(loaded: &'a Loaded, id: &str) -> Option<&'a crate::model::Pupil> {
-    let pupils = &loaded.records.pupils;
-    pupils
-        .binary_search_by(|f| f.id.as_str().cmp(id))
-        .ok()
-        .and_then(|i| pupils[i].pupil.as_ref())
-}
-
-pub(super) fn pupil_name(loaded: &Loaded, id: &str) -> String {
-    pupil_of(loaded, id).map_or_else(
-        || id.to_string(),
-        |p| format!("{} {}", p.known_as(), p.family),
-    )
-}
-
 /// The name a pupil is known by ("Amara"), or their folder's name.
 fn known_as(loaded: &Loaded, id: &str) -> String {
     pupil_of(loaded, id).map_or_else(|| id.to_string(), |p| p.known_as().to_string())
@@ -558,7 +198,7 @@ fn group_findings(findings: &[Finding]) -> Vec<(Option<&str>, Vec<&Finding>)> {
     groups
 }
 
-fn home(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
+pub(super) fn home(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
     let kind = req
         .query_value("kind")
         .and_then(|k| Kind::ALL.into_iter().find(|x| x.id() == k));
@@ -725,7 +365,7 @@ fn off_register(state: &State, loaded: &Loaded) -> Vec<OffRow> {
         .collect()
 }
 
-fn register(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
+pub(super) fn register(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding]) -> Resp {
     let view = match crate::reports::register(loaded, findings, state.as_of, "name", &[]) {
         Ok(v) => v,
         Err(e) => return server_error(&e.to_string()),
@@ -816,7 +456,7 @@ fn pupil_files(root: &Path, id: &str) -> Vec<FileRow> {
     out
 }
 
-fn pupil(
+pub(super) fn pupil(
     state: &State,
     req: &Req,
     loaded: &Loaded,
@@ -861,9 +501,9 @@ fn pupil(
         },
         None => (Err("pupil.yaml could not be read, so the record cannot be shown: correct it first (see above)".to_string()), Err(String::new())),
     };
-    let letters: Vec<(&str, String)> = LetterKind::value_variants()
+    let letters: Vec<(&str, &str)> = LetterKind::value_variants()
         .iter()
-        .map(|k| (k.id(), letter_label(*k)))
+        .map(|k| (k.id(), k.title()))
         .collect();
     state.pages.render(
         "pupil.html",
@@ -883,40 +523,6 @@ fn pupil(
             has_ehcp => folder.ehcp.is_some() || state.root.join(format!("pupils/{id}/ehcp.yaml")).exists(),
         },
     )
-}
-
-pub(super) fn not_found_in(state: &State, loaded: &Loaded, findings: &[Finding]) -> Resp {
-    let mut r = state.pages.render(
-        "message.html",
-        page_ctx! {
-            frame => frame(state, loaded, findings, ""),
-            title => "No such pupil",
-            text => "There is no folder for that pupil under pupils/. Find the pupil on the register.",
-        },
-    );
-    r.status = 404;
-    r
-}
-
-pub(super) fn letter_label(k: LetterKind) -> String {
-    match k {
-        LetterKind::Notification => "Notification of SEN support",
-        LetterKind::ReviewInvitation => "Invitation to a review",
-        LetterKind::ReviewRecord => "Record of the review",
-        LetterKind::MeetingRecord => "Record of a meeting",
-        LetterKind::AnnualReviewInvitation => "Invitation to the annual review",
-        LetterKind::AdviceRequest => "Request for advice for the annual review",
-    }
-    .to_string()
-}
-
-/// The body of one of sen's own printable HTML documents, to show inside a page.
-pub(super) fn body_of(html: &str) -> String {
-    let start = html.find("<body>").map_or(0, |i| i + 6);
-    let end = html.rfind("</body>").unwrap_or(html.len());
-    html[start..end.max(start)]
-        .replace("<main", "<div class=\"doc-page\"")
-        .replace("</main>", "</div>")
 }
 
 /// The pupil's whole record, as `sen report pupil` renders it.
@@ -971,30 +577,13 @@ struct Line {
     notes: Vec<String>,
 }
 
-/// A record file under the root, reached without a link: `None` for anything else.
-pub(super) fn record_path(root: &Path, rel: &str) -> Option<PathBuf> {
-    if rel.is_empty()
-        || rel.contains('\\')
-        || rel.split('/').any(|s| s.is_empty() || s.starts_with('.'))
-        || crate::load::record_kind(rel).is_none()
-    {
-        return None;
-    }
-    let mut path = root.to_path_buf();
-    for seg in rel.split('/') {
-        path.push(seg);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        if meta.file_type().is_symlink() {
-            return None;
-        }
-    }
-    std::fs::symlink_metadata(&path)
-        .ok()
-        .filter(|m| m.is_file() && m.len() <= crate::load::MAX_FILE_BYTES)
-        .map(|_| path)
-}
-
-fn file(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding], rel: &str) -> Resp {
+pub(super) fn file(
+    state: &State,
+    req: &Req,
+    loaded: &Loaded,
+    findings: &[Finding],
+    rel: &str,
+) -> Resp {
     let rel = rel.trim_end_matches('/');
     let Some(path) = record_path(&state.root, rel) else {
         return not_found_in(state, loaded, findings);
@@ -1044,6 +633,7 @@ fn file(state: &State, req: &Req, loaded: &Loaded, findings: &[Finding], rel: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::frame::Model;
 
     fn oakfield() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::pages::{self, frame, href, page_ctx, with_model};
+use super::frame::{self, frame, href, page_ctx, with_model};
 use super::{Req, Resp, State};
 use crate::edit::{self, Change, Value};
 use crate::findings::{Finding, Kind, Rule};
@@ -415,18 +415,18 @@ fn changes(fields: &mut [Field], req: &Req) -> Result<Vec<Change>, ()> {
 pub(super) fn route(state: &State, req: &Req) -> Resp {
     let rest = req.path.trim_start_matches("/record/");
     let Some((id, rel)) = rest.split_once('/') else {
-        return pages::not_found(state);
+        return frame::not_found(state);
     };
     let rel = rel.trim_end_matches('/');
     let Some(form) = Form::from_id(id) else {
-        return pages::not_found(state);
+        return frame::not_found(state);
     };
     let kind = crate::load::record_kind(rel);
     if !rel.starts_with("pupils/") || !kind.is_some_and(|k| form.fits(k)) {
-        return pages::not_found(state);
+        return frame::not_found(state);
     }
-    let Some(path) = pages::record_path(&state.root, rel) else {
-        return pages::message(
+    let Some(path) = frame::record_path(&state.root, rel) else {
+        return frame::message(
             state,
             "Not a record file",
             "There is no such record file inside the records, or a symbolic link stands on its way: sen changes only files inside the records, reached without a link.",
@@ -434,10 +434,10 @@ pub(super) fn route(state: &State, req: &Req) -> Resp {
     };
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) => return pages::server_error(&format!("cannot read {rel}: {e}")),
+        Err(e) => return frame::server_error(&format!("cannot read {rel}: {e}")),
     };
     let Ok(text) = String::from_utf8(bytes.clone()) else {
-        return pages::message(
+        return frame::message(
             state,
             "Not text",
             "The file is not UTF-8 text: correct it in an editor first.",
@@ -495,11 +495,11 @@ fn show(
             "record.html",
             page_ctx! {
                 frame => frame(state, l, f, "register"),
-                title => format!("{}: {}", page.form.label(), pages::pupil_name(l, pupil)),
+                title => format!("{}: {}", page.form.label(), frame::pupil_name(l, pupil)),
                 rel => page.rel,
                 action => form_href(page.form, page.rel),
                 file_href => format!("/files/{}", href(page.rel)),
-                pupil_name => pages::pupil_name(l, pupil),
+                pupil_name => frame::pupil_name(l, pupil),
                 pupil_href => format!("/pupils/{}", href(pupil)),
                 fingerprint => page.fingerprint,
                 fields,

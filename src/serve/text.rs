@@ -13,26 +13,13 @@
 
 use serde::Serialize;
 
-use super::pages::{
+use super::frame::{
     frame, href, not_found_in, page_ctx, pupil_name, record_path, server_error, with_model,
 };
 use super::{Req, Resp, State};
 use crate::load::{Loaded, MAX_FILE_BYTES};
 use crate::write::{NotReplaced, fingerprint, replace};
 use crate::yaml::{Failure, ParseError};
-
-/// This module's page templates, registered with the others.
-pub(super) const TEMPLATES: [(&str, &str); 3] = [
-    ("text.html", include_str!("../../templates/serve/text.html")),
-    (
-        "recorded.html",
-        include_str!("../../templates/serve/recorded.html"),
-    ),
-    (
-        "history-offer.html",
-        include_str!("../../templates/serve/history-offer.html"),
-    ),
-];
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -141,7 +128,7 @@ fn render(state: &State, e: Editing) -> Resp {
 }
 
 fn cannot(state: &State, why: &str) -> Resp {
-    let mut r = super::pages::message(state, "This file cannot be edited here", why);
+    let mut r = super::frame::message(state, "This file cannot be edited here", why);
     r.status = 422;
     r
 }
@@ -228,7 +215,7 @@ pub(super) fn save(state: &State, req: &Req, rel: &str) -> Resp {
         }
         Err(NotReplaced::Stale(now)) => stale(state, rel, &sent, &now),
         Err(NotReplaced::Refused(why)) => {
-            let mut r = super::pages::message(state, "Not saved", &why.replace('`', ""));
+            let mut r = super::frame::message(state, "Not saved", &why.replace('`', ""));
             r.status = 403;
             r
         }

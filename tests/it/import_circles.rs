@@ -218,28 +218,6 @@ fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     t.out
 }
 
-/// Circles known when this test was written, in code other work of #24 is reshaping at the
-/// same time (the reports made one shape; the serve pages): each is to be broken there and
-/// then removed from this list. A circle not listed here fails the test, and so does a
-/// listed one that no longer exists (take it off the list).
-const KNOWN: &[&[&str]] = &[
-    &[
-        "reports/costs.rs",
-        "reports/oversight.rs",
-        "reports/published.rs",
-    ],
-    // The router (pages.rs) and the pages' shared parts (with_model, frame, href) are one
-    // file, which every page module uses and which routes to each: split the router out.
-    &[
-        "serve/create.rs",
-        "serve/documents.rs",
-        "serve/history.rs",
-        "serve/pages.rs",
-        "serve/record.rs",
-        "serve/text.rs",
-    ],
-];
-
 #[test]
 fn no_circle_of_files_importing_each_other() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -247,7 +225,6 @@ fn no_circle_of_files_importing_each_other() {
     let found = circles(&edges);
     let report: Vec<String> = found
         .iter()
-        .filter(|comp| !KNOWN.iter().any(|k| *k == comp.as_slice()))
         .map(|comp| {
             let lines: Vec<String> = comp
                 .iter()
@@ -268,12 +245,6 @@ fn no_circle_of_files_importing_each_other() {
         "files importing each other in a circle (move what both need to where it belongs):\n{}",
         report.join("\n\n")
     );
-    for known in KNOWN {
-        assert!(
-            found.iter().any(|comp| comp.as_slice() == *known),
-            "{known:?} is no longer a circle: take it off KNOWN"
-        );
-    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::common;
 
 use chrono::NaiveDate;
 use common::{AS_OF, OAKFIELD, oakfield_copy, sen};
-use sen::reports::oversight;
+use sen::reports::{outcomes, oversight};
 use sen::rules::{self, Options};
 
 fn d(s: &str) -> NaiveDate {
@@ -243,7 +243,7 @@ fn effectiveness_figures_by_hand() {
     let bad: Vec<_> = loaded.findings.iter().map(|f| f.message.clone()).collect();
     assert!(bad.is_empty(), "{bad:?}");
     // The Summer term 2026: 13 April to 21 July.
-    let e = oversight::effectiveness(&loaded.records, d(AS_OF), d("2026-04-13"), d("2026-07-21"));
+    let e = outcomes::effectiveness(&loaded.records, d(AS_OF), d("2026-04-13"), d("2026-07-21"));
     assert_eq!(e.len(), 2);
     // Word games: 1 of Ann's 2 outcomes achieved, 50%. £12 an hour x 2 x 30 min / 2 pupils
     // = £6.00 a week; 20 April to 1 June is 43 term days: 600p x 43 / 7 = 3,685.71p -> £36.86.
@@ -270,7 +270,7 @@ fn effectiveness_figures_by_hand() {
     assert_eq!(l.cost_per_achieved(), Some(20878));
     // A period with no review in it has nothing to say.
     assert!(
-        oversight::effectiveness(&loaded.records, d(AS_OF), d("2026-09-01"), d(AS_OF)).is_empty()
+        outcomes::effectiveness(&loaded.records, d(AS_OF), d("2026-09-01"), d(AS_OF)).is_empty()
     );
     let md = run(
         dir.path(),

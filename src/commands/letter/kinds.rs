@@ -33,6 +33,9 @@ pub struct Spec {
     pub kind: LetterKind,
     /// The name on the command line, in file names and of the template (`NAME.md.j2`).
     pub id: &'static str,
+    /// The letter's name for people: on a pupil's page in `sen serve` and among the
+    /// letters due.
+    pub title: &'static str,
     /// The built-in template, replaced by a school's `templates/NAME.md.j2`.
     pub template: &'static str,
     pub to: To,
@@ -55,6 +58,7 @@ pub const KINDS: [Spec; 6] = [
     Spec {
         kind: LetterKind::Notification,
         id: "notification",
+        title: "Notification of SEN support",
         template: include_str!("../../../templates/notification.md.j2"),
         to: To::Parents,
         takes_date: false,
@@ -66,6 +70,7 @@ pub const KINDS: [Spec; 6] = [
     Spec {
         kind: LetterKind::ReviewInvitation,
         id: "review-invitation",
+        title: "Invitation to a review",
         template: include_str!("../../../templates/review-invitation.md.j2"),
         to: To::Parents,
         takes_date: true,
@@ -79,6 +84,7 @@ pub const KINDS: [Spec; 6] = [
     Spec {
         kind: LetterKind::ReviewRecord,
         id: "review-record",
+        title: "Record of the review",
         template: include_str!("../../../templates/review-record.md.j2"),
         to: To::Parents,
         takes_date: false,
@@ -90,6 +96,7 @@ pub const KINDS: [Spec; 6] = [
     Spec {
         kind: LetterKind::MeetingRecord,
         id: "meeting-record",
+        title: "Record of a meeting",
         template: include_str!("../../../templates/meeting-record.md.j2"),
         to: To::Parents,
         takes_date: false,
@@ -101,6 +108,7 @@ pub const KINDS: [Spec; 6] = [
     Spec {
         kind: LetterKind::AnnualReviewInvitation,
         id: "annual-review-invitation",
+        title: "Invitation to the annual review",
         template: include_str!("../../../templates/annual-review-invitation.md.j2"),
         to: To::Parents,
         takes_date: false,
@@ -112,6 +120,7 @@ pub const KINDS: [Spec; 6] = [
     Spec {
         kind: LetterKind::AdviceRequest,
         id: "advice-request",
+        title: "Request for advice for the annual review",
         template: include_str!("../../../templates/advice-request.md.j2"),
         to: To::Advisers,
         takes_date: false,
@@ -132,6 +141,10 @@ impl LetterKind {
     }
     pub fn id(self) -> &'static str {
         self.spec().id
+    }
+    /// The letter's name for people (the row's `title`).
+    pub fn title(self) -> &'static str {
+        self.spec().title
     }
 }
 
@@ -401,6 +414,20 @@ mod tests {
             assert_eq!(name.get_name(), k.id());
         }
         assert_eq!(KINDS.len(), LetterKind::value_variants().len());
+    }
+
+    #[test]
+    fn every_kind_has_its_own_title_in_words_for_people() {
+        let titles: std::collections::BTreeSet<&str> = KINDS.iter().map(|s| s.title).collect();
+        assert_eq!(titles.len(), KINDS.len(), "two kinds share a title");
+        for s in &KINDS {
+            assert!(
+                s.title.starts_with(char::is_uppercase) && !s.title.contains('-'),
+                "{}: {:?} is not words for people",
+                s.id,
+                s.title
+            );
+        }
     }
 
     #[test]
