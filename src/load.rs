@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -314,28 +315,25 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Place)>, Vec<Finding>, Vec<String>) {
         match entry {
             Ok(e) if e.depth() == 0 => {}
             Ok(e) => found.visit(root, &e),
-            Err(err) => {
-                let rel = err.path().map_or_else(String::new, |p| rel_path(root, p));
-                let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
-                found.findings.push(invalid(
-                    Rule::Yaml,
-                    &rel,
-                    None,
-                    format!("cannot read: {reason}"),
-                    None,
-                ));
-            }
+            Err(err) => found.unreadable(root, &err),
         }
     }
     (found.files, found.findings, found.pupil_dirs)
 }
 
-/// The root's entries in name order, links not followed, hidden entries and the root's
-/// out/ and templates/ left out.
+/// The root's entries in name order (its `pupils` folder last), links not followed, hidden
+/// entries and the root's out/ and templates/ left out.
 fn walker(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
     WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
+        // Name order, but the root's `pupils` last: [`load`] reads school.yaml (whose
+        // catalogue every pupil folder is checked against) before the first pupil folder.
+        .sort_by(|a, b| {
+            let pupils_last = |e: &walkdir::DirEntry| e.depth() == 1 && e.file_name() == "pupils";
+            pupils_last(a)
+                .cmp(&pupils_last(b))
+                .then_with(|| a.file_name().cmp(b.file_name()))
+        })
         .into_iter()
         .filter_entry(|e| {
             if e.depth() == 0 {
@@ -359,6 +357,19 @@ struct Walked {
 }
 
 impl Walked {
+    /// An entry the walk could not read (a folder without permission, say).
+    fn unreadable(&mut self, root: &Path, err: &walkdir::Error) {
+        let rel = err.path().map_or_else(String::new, |p| rel_path(root, p));
+        let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+        self.findings.push(invalid(
+            Rule::Yaml,
+            &rel,
+            None,
+            format!("cannot read: {reason}"),
+            None,
+        ));
+    }
+
     /// One entry below the root: a link, a folder, or a file.
     fn visit(&mut self, root: &Path, entry: &walkdir::DirEntry) {
         let rel = rel_path(root, entry.path());
@@ -485,16 +496,80 @@ enum Parsed {
 }
 
 /// Read and check every record under `root`, as on `as_of`.
+///
+/// The walk runs on this thread and hands each pupil folder to the parallel workers as soon
+/// as it has left it, so reading and parsing overlap the walk, and only the model (not every
+/// file's text and raw form) is held at once. school.yaml is read first (the walk takes the
+/// root's `pupils` last): every folder is checked against its catalogue.
 pub fn load(root: &Path, as_of: NaiveDate) -> Loaded {
-    let (files, findings, pupil_dirs) = walk(root);
-    assemble(
-        root,
-        files,
-        findings,
-        pupil_dirs,
-        as_of,
-        &|path: &Path, place: Place| read(root, path, place),
-    )
+    let read = |path: &Path, place: Place| read(root, path, place);
+    let catalogue: OnceLock<Option<validate::CatalogueIds>> = OnceLock::new();
+    let done: Mutex<Vec<(PupilFolder, Vec<Finding>)>> = Mutex::new(Vec::new());
+    let mut walked = Walked::default();
+    let mut school: Option<(Records, Vec<Finding>)> = None;
+    rayon::in_place_scope(|scope| {
+        let (catalogue, done, read) = (&catalogue, &done, &read);
+        // The folder the walk has left: its files, checked by a worker.
+        let hand_over = |walked: &mut Walked| {
+            let files = std::mem::take(&mut walked.files);
+            let ids = std::mem::take(&mut walked.pupil_dirs);
+            for (id, files) in by_pupil(ids, files) {
+                scope.spawn(move |_| {
+                    let parsed = files
+                        .into_iter()
+                        .map(|(path, p)| read_parse(read, &path, p))
+                        .collect();
+                    let checked =
+                        folder(id, parsed, catalogue.get().and_then(Option::as_ref), as_of);
+                    done.lock().unwrap_or_else(|e| e.into_inner()).push(checked);
+                });
+            }
+        };
+        for entry in walker(root) {
+            match entry {
+                Ok(e) if e.depth() == 0 => {}
+                Ok(e) => {
+                    if e.depth() == 1 && e.file_name() == "pupils" {
+                        school = Some(school_first(root, &mut walked, read, catalogue));
+                    } else if e.depth() == 2 && school.is_some() {
+                        hand_over(&mut walked);
+                    }
+                    walked.visit(root, &e);
+                }
+                Err(err) => walked.unreadable(root, &err),
+            }
+        }
+        if school.is_none() {
+            school = Some(school_first(root, &mut walked, read, catalogue));
+        }
+        hand_over(&mut walked);
+    });
+    let (mut records, mut school_findings) = school.unwrap_or_default();
+    let mut findings = walked.findings;
+    findings.append(&mut school_findings);
+    let mut folders = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    folders.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    for (folder, mut f) in folders {
+        findings.append(&mut f);
+        records.pupils.push(folder);
+    }
+    finish(records, findings)
+}
+
+/// school.yaml, read and checked when the walk reaches the root's `pupils` (or its end):
+/// the records with the school filled in and its findings; its catalogue is set for the
+/// pupil folders.
+fn school_first(
+    root: &Path,
+    walked: &mut Walked,
+    read: &(dyn Fn(&Path, Place) -> Read + Sync),
+    catalogue: &OnceLock<Option<validate::CatalogueIds>>,
+) -> (Records, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let (records, ids) = school_part(root, std::mem::take(&mut walked.files), &mut findings, read);
+    // Set once: the walk reaches `pupils` (or its end) once.
+    let _ = catalogue.set(ids);
+    (records, findings)
 }
 
 /// The validity findings `sen check` would make of the pupil folder holding `rel` (relative,
@@ -692,6 +767,11 @@ fn assemble(
         findings.append(&mut f);
         records.pupils.push(folder);
     }
+    finish(records, findings)
+}
+
+/// The checks across folders (a UPN used twice) and every message made printable.
+fn finish(records: Records, mut findings: Vec<Finding>) -> Loaded {
     findings.extend(validate::duplicate_upns(&records));
     for f in &mut findings {
         f.message = crate::findings::printable(clip_quoted(&f.message));
