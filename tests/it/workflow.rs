@@ -34,22 +34,8 @@ fn stderr(out: &std::process::Output) -> String {
 fn init() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("oakfield");
-    let out = sen()
-        .current_dir(tmp.path())
-        .args([
-            "init",
-            "oakfield",
-            "--school",
-            "Oakfield Primary School",
-            "--senco",
-            "Ms Priya Shah",
-            "--senco-email",
-            "senco@oakfield.example.org",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Next steps"), "{}", stdout(&out));
+    let out = crate::common::init(sen().current_dir(tmp.path()), "oakfield");
+    assert!(out.contains("Next steps"), "{out}");
     (tmp, root)
 }
 
