@@ -246,7 +246,7 @@ fn every_malformed_row_is_named_by_row_and_column_and_the_rest_imported() {
          ,\"Thompson, Jr\",Kai,02/07/2019,3,K,SEMH\n",
     )
     .expect("write");
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     for want in [
         "row 4, column A (UPN)",
@@ -279,7 +279,7 @@ fn ids_never_collide_with_a_folder_or_each_other() {
          Okafor,Amára,01/09/2019,E,SLCN\n",
     )
     .expect("write");
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let folders = pupil_folders(dir.path());
     for id in ["amara-okafor-2", "zoe-obrien-ng", "amara-okafor-3"] {
@@ -413,6 +413,27 @@ fn export(dir: &Path, name: &str, rows: &[&str]) -> std::path::PathBuf {
     p
 }
 
+/// `sen import pupils CSV` on `root`, with `extra` options (`--dry-run`).
+fn import(root: &Path, csv: &Path, extra: &[&str]) -> Run {
+    Run::of(
+        root,
+        &[&["import", "pupils", path(csv)][..], extra].concat(),
+    )
+}
+
+/// `sen check` on `root` finds nothing invalid.
+fn assert_nothing_invalid(root: &Path) {
+    let v = check_json(root);
+    assert!(
+        !v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["kind"] == "invalid"),
+        "{v}"
+    );
+}
+
 /// Every file under `root/pupils`, relative, sorted.
 fn pupil_files(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(root.join("pupils"))
@@ -454,7 +475,7 @@ fn a_name_that_is_not_one_line_of_printable_text_is_refused_by_row_and_column() 
             ",\"Hale # note\",Gus,,01/02/2018,K,SLCN",
         ],
     );
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     for want in [
         "row 3, column B (Legal Surname): the value holds a line break (U+000A)",
@@ -486,15 +507,7 @@ fn a_name_that_is_not_one_line_of_printable_text_is_refused_by_row_and_column() 
         "{}",
         r.stdout
     );
-    let v = check_json(dir.path());
-    assert!(
-        !v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .any(|f| f["kind"] == "invalid"),
-        "{v}"
-    );
+    assert_nothing_invalid(dir.path());
 }
 
 #[test]
@@ -544,13 +557,13 @@ fn the_summary_counts_each_row_once_by_what_happened_to_it() {
             ",Santos,Leo,,30/05/2019,K,PD",
         ],
     );
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 1, "{}", r.stderr);
     let want = "wrote 2 new pupils; 0 already in the records; 1 not on the SEN register; \
                 4 refused (1 could not be read, 1 the same pupil as an earlier row, \
                 1 without a date of birth, 1 with an EHC plan and need NSA)";
     assert!(r.stdout.contains(want), "{}", r.stdout);
-    let again = Run::of(dir.path(), &["import", "pupils", path(&csv), "--dry-run"]);
+    let again = import(dir.path(), &csv, &["--dry-run"]);
     // Both of Amara's rows are in the records now.
     let want = "would write 0 new pupils; 3 already in the records; 1 not on the SEN register; \
                 3 refused (1 could not be read, 1 without a date of birth, \
@@ -575,8 +588,8 @@ fn ids_are_never_longer_than_60_characters_nor_a_windows_device_name() {
             ",-,LPT9,,01/02/2018,K,SLCN",
         ],
     );
-    let dry = Run::of(dir.path(), &["import", "pupils", path(&csv), "--dry-run"]);
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let dry = import(dir.path(), &csv, &["--dry-run"]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let folders = pupil_folders(dir.path());
     assert_eq!(folders.len(), 6, "{folders:?}");
@@ -602,15 +615,7 @@ fn ids_are_never_longer_than_60_characters_nor_a_windows_device_name() {
         r.stderr
     );
     assert!(r.stderr.contains("an id is at most 60"), "{}", r.stderr);
-    let v = check_json(dir.path());
-    assert!(
-        !v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .any(|f| f["kind"] == "invalid"),
-        "{v}"
-    );
+    assert_nothing_invalid(dir.path());
 }
 
 #[test]
@@ -629,7 +634,7 @@ fn dry_run_promises_exactly_what_a_real_run_writes_around_stray_files() {
             ",Osei,Ruby,,29/02/2020,K,HI",
         ],
     );
-    let dry = Run::of(dir.path(), &["import", "pupils", path(&csv), "--dry-run"]);
+    let dry = import(dir.path(), &csv, &["--dry-run"]);
     let promised: Vec<String> = dry
         .stdout
         .lines()
@@ -637,7 +642,7 @@ fn dry_run_promises_exactly_what_a_real_run_writes_around_stray_files() {
         .map(|l| format!("pupils/{l}"))
         .collect();
     let before = pupil_files(dir.path());
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, dry.status, "{}", r.stderr);
     let added: Vec<String> = pupil_files(dir.path())
         .into_iter()
@@ -767,7 +772,7 @@ fn import_and_census_list_a_changed_name_but_not_a_change_of_case() {
     text = text.replace("Begum,Aisha", " BEGUM ,aisha");
     let csv = dir.path().join("renamed.csv");
     fs::write(&csv, text).expect("write");
-    let r = Run::of(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert!(
         r.stdout.contains(
             "differs: pupils/amara-okafor: family is Okafor in the records, Okafor-Hale in the MIS"
