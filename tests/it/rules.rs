@@ -64,6 +64,16 @@ impl School {
         Self::with(SCHOOL)
     }
 
+    /// The school with its SENCO appointed on `appointed` and, instead of the National Award
+    /// of 2021, `qualification` (YAML lines under `senco:`, or nothing).
+    fn senco(appointed: &str, qualification: &str) -> Self {
+        Self::with(
+            &SCHOOL
+                .replace("  national_award: 2021-07-01\n", qualification)
+                .replace("appointed: 2020-09-01", &format!("appointed: {appointed}")),
+        )
+    }
+
     fn with(school_yaml: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::write(dir.path().join("school.yaml"), school_yaml).expect("write");
@@ -837,10 +847,7 @@ fn pupils_who_left_or_came_off_the_register_get_no_duties() {
 
 #[test]
 fn senco_needs_the_qualification_within_three_years() {
-    let school = SCHOOL
-        .replace("  national_award: 2021-07-01\n", "")
-        .replace("appointed: 2020-09-01", "appointed: 2023-12-01");
-    let s = School::with(&school);
+    let s = School::senco("2023-12-01", "");
     s.expect(
         Rule::Senco,
         &[
@@ -848,14 +855,8 @@ fn senco_needs_the_qualification_within_three_years() {
             ("2026-11-16", vec![]),
         ],
     );
-    let experienced = school.replace(
-        "appointed: 2023-12-01",
-        "appointed: 2023-12-01\n  previously_senco_months: 13",
-    );
-    assert_eq!(
-        School::with(&experienced).rule(Rule::Senco, "2026-12-20"),
-        vec![]
-    );
+    let experienced = School::senco("2023-12-01", "  previously_senco_months: 13\n");
+    assert_eq!(experienced.rule(Rule::Senco, "2026-12-20"), vec![]);
 }
 
 /// The `senco` findings for a SENCO appointed on `appointed` with `qualification` (YAML
@@ -865,10 +866,7 @@ fn senco_with(
     qualification: &str,
     as_of: &str,
 ) -> Vec<(Kind, Option<String>, Option<i64>)> {
-    let school = SCHOOL
-        .replace("  national_award: 2021-07-01\n", qualification)
-        .replace("appointed: 2020-09-01", &format!("appointed: {appointed}"));
-    School::with(&school)
+    School::senco(appointed, qualification)
         .rule(Rule::Senco, as_of)
         .into_iter()
         .map(|(k, _, due, days)| (k, due, days))
@@ -946,13 +944,11 @@ fn senco_qualification_in_every_form() {
     );
     // Begun on or after 1 September 2024: it counts for nothing, and the message says the
     // NPQ is now the qualification.
-    let school = SCHOOL
-        .replace(
-            "  national_award: 2021-07-01\n",
-            "  qualification: { kind: nasenco, started: 2024-09-01, achieved: 2026-07-01 }\n",
-        )
-        .replace("appointed: 2020-09-01", "appointed: 2024-01-08");
-    let all = School::with(&school).findings("2027-01-18");
+    let all = School::senco(
+        "2024-01-08",
+        "  qualification: { kind: nasenco, started: 2024-09-01, achieved: 2026-07-01 }\n",
+    )
+    .findings("2027-01-18");
     let f = all
         .iter()
         .find(|f| f.rule == Rule::Senco)
@@ -969,11 +965,11 @@ fn senco_qualification_in_every_form() {
 
 #[test]
 fn senco_with_both_forms_of_the_award_is_a_schema_finding() {
-    let school = SCHOOL.replace(
-        "  national_award: 2021-07-01\n",
+    let all = School::senco(
+        "2020-09-01",
         "  national_award: 2021-07-01\n  qualification: { kind: nasenco, achieved: 2021-07-01 }\n",
-    );
-    let all = School::with(&school).findings("2026-11-23");
+    )
+    .findings("2026-11-23");
     assert!(
         all.iter().any(|f| f.rule == Rule::Schema
             && f.message
