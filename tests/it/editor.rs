@@ -8,35 +8,8 @@ use crate::common;
 use std::fs;
 use std::path::Path;
 
-use common::{AS_OF, OAKFIELD, oakfield_copy, sen};
+use common::{AS_OF, OAKFIELD, empty_school, oakfield_copy, path, sen};
 use serde_json::Value;
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn init() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = sen()
-        .args([
-            "init",
-            path(dir.path()),
-            "--school",
-            "Oakfield Primary School",
-            "--senco",
-            "Ms Priya Shah",
-            "--senco-email",
-            "senco@oakfield.example.org",
-        ])
-        .output()
-        .expect("init");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
-}
 
 fn json(file: &Path) -> Value {
     let text = fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -106,7 +79,7 @@ fn assert_matches_every_line(re: &regex::Regex, root: &Path, text: &str, finding
 
 #[test]
 fn init_writes_vscode_files_that_are_json_and_name_the_schemas_it_wrote() {
-    let dir = init();
+    let dir = empty_school();
     let vs = dir.path().join(".vscode");
     let settings = json(&vs.join("settings.json"));
     let schemas = settings["yaml.schemas"].as_object().expect("yaml.schemas");
@@ -157,7 +130,7 @@ fn init_writes_vscode_files_that_are_json_and_name_the_schemas_it_wrote() {
 
 #[test]
 fn a_new_folder_with_its_vscode_files_still_passes_check_and_the_matcher_reads_it() {
-    let dir = init();
+    let dir = empty_school();
     // A new school's only findings are the report still to write and publish (as init
     // says): nothing invalid, and nothing about the .vscode files.
     let (_, table) = check(dir.path(), &[]);
@@ -178,7 +151,7 @@ fn a_new_folder_with_its_vscode_files_still_passes_check_and_the_matcher_reads_i
 
 #[test]
 fn the_problem_matcher_reads_every_finding_of_the_example_school_and_of_a_broken_file() {
-    let tasks_dir = init();
+    let tasks_dir = empty_school();
     let tasks = json(&tasks_dir.path().join(".vscode/tasks.json"));
     let schools = oakfield_copy();
     let root = schools.path();

@@ -7,7 +7,7 @@ use crate::common;
 use std::fs;
 use std::path::Path;
 
-use common::{AS_OF, oakfield_copy, sen};
+use common::{AS_OF, Run, check_json, init, oakfield_copy, path, sen};
 use serde_json::Value;
 
 const EXPORTS: [&str; 3] = [
@@ -15,37 +15,6 @@ const EXPORTS: [&str; 3] = [
     "examples/mis/arbor-sen-report.csv",
     "examples/mis/bromcom-sen-report.csv",
 ];
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_at(root: &Path, as_of: &str, args: &[&str]) -> Run {
-    let out = sen()
-        .args(["--records", path(root), "--as-of", as_of])
-        .args(args)
-        .output()
-        .expect("run sen");
-    Run {
-        status: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn run(root: &Path, args: &[&str]) -> Run {
-    run_at(root, AS_OF, args)
-}
-
-fn check_json(root: &Path) -> Value {
-    serde_json::from_str(&run(root, &["check", "--format", "json"]).stdout).expect("json")
-}
 
 fn findings(json: &Value) -> &Vec<Value> {
     json["findings"].as_array().expect("findings")
@@ -61,24 +30,7 @@ fn edit(p: &Path, from: &str, to: &str) {
 /// A school made by `sen init` on AS_OF (so `records_begin` is AS_OF), with what letters need
 /// filled in, and the register imported from `export` on the same day.
 fn imported_school(export: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("records");
-    let init = sen()
-        .args(["--as-of", AS_OF, "init", path(&root)])
-        .args([
-            "--school",
-            "Oakfield Primary School",
-            "--senco",
-            "Ms Priya Shah",
-        ])
-        .args(["--senco-email", "senco@oakfield.example.org"])
-        .output()
-        .expect("init");
-    assert!(
-        init.status.success(),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
+    let (dir, root) = new_school();
     let school = root.join("school.yaml");
     let text = fs::read_to_string(&school).expect("school.yaml");
     assert!(
@@ -195,7 +147,7 @@ fn a_register_imported_on_the_first_day_has_no_overdue_duty_from_before_it_and_d
             assert!(f["days"].is_null(), "{f}");
             assert!(f["due"].as_str().is_some_and(|d| d < AS_OF), "{f}");
         }
-        let letters = run(&root, &["letter", "--due"]);
+        let letters = Run::of(&root, &["letter", "--due"]);
         assert_eq!(letters.status, 0, "{export}: {}", letters.stderr);
         let written: Vec<&str> = letters.stdout.lines().collect();
         // The one letter a SENCO would send: a pupil whose support began a week ago, whose
@@ -286,7 +238,7 @@ fn records_begin_turns_only_overdue_pupil_duties_due_before_it_into_a_request_fo
     // those of the example school less the ones for softened notifications.
     let plain = oakfield_copy();
     let letters = |root: &Path| -> std::collections::BTreeSet<String> {
-        let r = run(root, &["letter", "--due"]);
+        let r = Run::of(root, &["letter", "--due"]);
         assert_eq!(r.status, 0, "{}", r.stderr);
         r.stdout
             .lines()
@@ -364,7 +316,7 @@ fn import_gives_letters_to_a_foster_carer_without_parental_responsibility() {
     let jayden = fs::read_to_string(root.join("pupils/jayden-clarke/pupil.yaml")).expect("jayden");
     assert_eq!(jayden.matches("letters: true").count(), 0, "{jayden}");
     // The meeting record reaches the carer: she is among those a letter goes to.
-    let r = run(&root, &["letter", "notification", "kai-thompson"]);
+    let r = Run::of(&root, &["letter", "notification", "kai-thompson"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stdout.contains("denise-hart"), "{}", r.stdout);
 }
@@ -415,29 +367,19 @@ fn the_governors_counts_leave_out_duties_from_before_the_records_as_check_does()
     assert_eq!(incomplete, before.len());
 }
 
-/// A school `sen init` made on AS_OF, nothing else filled in.
+/// A school `sen init` made on AS_OF, nothing else filled in: the folder and the records
+/// root in it.
 fn new_school() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("records");
-    let init = sen()
-        .args(["--as-of", AS_OF, "init", path(&root)])
-        .args([
-            "--school",
-            "Oakfield Primary School",
-            "--senco",
-            "Ms Priya Shah",
-        ])
-        .args(["--senco-email", "senco@oakfield.example.org"])
-        .output()
-        .expect("init");
-    assert!(init.status.success());
+    init(sen().args(["--as-of", AS_OF]), &root);
     (dir, root)
 }
 
 #[test]
 fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is_unchanged() {
     let (_dir, root) = new_school();
-    let r = run(&root, &["check"]);
+    let r = Run::of(&root, &["check"]);
     let tail = &r.stdout[r
         .stdout
         .find("school.yaml does not yet say")
@@ -458,7 +400,7 @@ fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is
         "{}",
         r.stdout
     );
-    let json = run(&root, &["check", "--format", "json"]).stdout;
+    let json = Run::of(&root, &["check", "--format", "json"]).stdout;
     assert!(!json.contains("does not yet say"));
     let v: Value = serde_json::from_str(&json).expect("json");
     let keys: Vec<&String> = v.as_object().expect("object").keys().collect();
@@ -475,7 +417,7 @@ fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is
     // Filled in, the list goes; one thing left, only it is named.
     let school = root.join("school.yaml");
     letters_ready(&school);
-    let r = run(&root, &["check"]);
+    let r = Run::of(&root, &["check"]);
     assert!(r.stdout.contains("does not yet say"), "{}", r.stdout);
     assert!(r.stdout.contains("`school.website`") && !r.stdout.contains("`iass.name`"));
     edit(
@@ -483,7 +425,7 @@ fn check_ends_with_what_school_yaml_lacks_for_letters_in_plain_words_and_json_is
         "  website: null",
         "  website: https://oakfield.example.org",
     );
-    let r = run(&root, &["check"]);
+    let r = Run::of(&root, &["check"]);
     assert!(!r.stdout.contains("does not yet say"), "{}", r.stdout);
 }
 
@@ -504,7 +446,7 @@ fn letter_refuses_to_name_the_iass_without_a_way_to_reach_it() {
         "name: { given: Sam, family: Jones }\ndob: 2018-05-01\nsen:\n  status: K\n  since: 2026-11-16\n  primary_need: SPLD\ncontacts:\n  - name: Mrs Ann Jones\n    relationship: mother\n    parental_responsibility: true\n    address: [\"3 Elm Road\", \"Salford\", \"M2 2BB\"]\n",
     )
     .expect("pupil");
-    let r = run(&root, &["letter", "notification", "sam-jones"]);
+    let r = Run::of(&root, &["letter", "notification", "sam-jones"]);
     assert_eq!(r.status, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("has only its name"), "{}", r.stderr);
     assert!(r.stderr.contains("`phone` or `website`"), "{}", r.stderr);
@@ -514,7 +456,7 @@ fn letter_refuses_to_name_the_iass_without_a_way_to_reach_it() {
         "name: Salford SENDIASS\n  phone: null",
         "name: Salford SENDIASS\n  phone: \"0161 000 0002\"",
     );
-    let r = run(&root, &["letter", "notification", "sam-jones"]);
+    let r = Run::of(&root, &["letter", "notification", "sam-jones"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
@@ -527,7 +469,7 @@ fn invite_freya(as_of: &str, extra: &[&str]) -> Run {
         "-",
     ];
     args.extend_from_slice(extra);
-    run_at(std::path::Path::new("examples/oakfield"), as_of, &args)
+    Run::at(std::path::Path::new("examples/oakfield"), as_of, &args)
 }
 
 #[test]
@@ -585,7 +527,7 @@ fn invitations_with_no_time_or_place_say_they_will_follow() {
     );
     // `--due` gives no time or place: every invitation it writes says they will follow.
     let dir = oakfield_copy();
-    let r = run(dir.path(), &["letter", "--due"]);
+    let r = Run::of(dir.path(), &["letter", "--due"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let invitations: Vec<&str> = r
         .stdout
@@ -638,7 +580,7 @@ fn the_check_table_fits_the_terminal_width_wrapping_the_message() {
 fn the_summary_counts_pupils_whose_records_need_fixing() {
     let dir = imported_school(EXPORTS[2]);
     let root = dir.path().join("records");
-    let r = run(&root, &["check"]);
+    let r = Run::of(&root, &["check"]);
     assert!(
         r.stdout.contains(
             "across 8 pupils on the register; 4 more pupils have records that need fixing"
@@ -647,7 +589,7 @@ fn the_summary_counts_pupils_whose_records_need_fixing() {
         r.stdout
     );
     plans_from_before(&root);
-    let r = run(&root, &["check"]);
+    let r = Run::of(&root, &["check"]);
     assert!(
         r.stdout.contains("across 12 pupils on the register"),
         "{}",
@@ -660,7 +602,7 @@ fn the_summary_counts_pupils_whose_records_need_fixing() {
 fn the_readme_gives_the_real_letter_path_and_a_first_session_outside_the_source() {
     let readme = fs::read_to_string("README.md").expect("README");
     let dir = oakfield_copy();
-    let r = run(
+    let r = Run::of(
         dir.path(),
         &["letter", "notification", "amara-okafor", "--format", "html"],
     );
@@ -689,7 +631,7 @@ fn the_readme_gives_the_real_letter_path_and_a_first_session_outside_the_source(
 fn a_notification_for_provision_already_begun_reads_in_the_past() {
     let root = Path::new("examples/oakfield");
     // Zainab's SEN support began on 16 November 2026.
-    let on_the_day = run_at(
+    let on_the_day = Run::at(
         root,
         "2026-11-16",
         &["letter", "notification", "zainab-hussain", "--out", "-"],
@@ -702,7 +644,7 @@ fn a_notification_for_provision_already_begun_reads_in_the_past() {
         "{}",
         on_the_day.stdout
     );
-    let later = run_at(
+    let later = Run::at(
         root,
         "2026-11-23",
         &["letter", "notification", "zainab-hussain", "--out", "-"],
@@ -720,7 +662,7 @@ fn a_notification_for_provision_already_begun_reads_in_the_past() {
 #[test]
 fn a_mistyped_pupil_id_gets_did_you_mean() {
     let root = Path::new("examples/oakfield");
-    let letter = run(
+    let letter = Run::of(
         root,
         &["letter", "notification", "amara-okafr", "--out", "-"],
     );
@@ -730,7 +672,7 @@ fn a_mistyped_pupil_id_gets_did_you_mean() {
         "{}",
         letter.stderr
     );
-    let report = run(root, &["report", "pupil", "amra-okafor", "--out", "-"]);
+    let report = Run::of(root, &["report", "pupil", "amra-okafor", "--out", "-"]);
     assert_ne!(report.status, 0);
     assert!(
         report.stderr.contains("did you mean `amara-okafor`?"),
@@ -738,7 +680,7 @@ fn a_mistyped_pupil_id_gets_did_you_mean() {
         report.stderr
     );
     // Nothing near: no guess.
-    let far = run(root, &["report", "pupil", "zzzzzz", "--out", "-"]);
+    let far = Run::of(root, &["report", "pupil", "zzzzzz", "--out", "-"]);
     assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
 }
 

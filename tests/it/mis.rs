@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use common::{AS_OF, OAKFIELD, oakfield_copy, sen, tree};
+use common::{AS_OF, OAKFIELD, Run, check_json, empty_school, oakfield_copy, path, tree};
 use serde_json::Value;
 
 const EXPORTS: [&str; 3] = [
@@ -18,62 +18,11 @@ const EXPORTS: [&str; 3] = [
     "examples/mis/bromcom-sen-report.csv",
 ];
 
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 fn abs(rel: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(rel)
         .to_string_lossy()
         .into_owned()
-}
-
-/// An empty school made by `sen init`.
-fn empty_school() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = sen()
-        .args([
-            "init",
-            path(dir.path()),
-            "--school",
-            "Oakfield Primary School",
-            "--senco",
-            "Ms Priya Shah",
-            "--senco-email",
-            "senco@oakfield.example.org",
-        ])
-        .output()
-        .expect("init");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
-}
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(root: &Path, args: &[&str]) -> Run {
-    let out = sen()
-        .args(["--records", path(root), "--as-of", AS_OF])
-        .args(args)
-        .output()
-        .expect("run sen");
-    Run {
-        status: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn check_json(root: &Path) -> Value {
-    serde_json::from_str(&run(root, &["check", "--format", "json"]).stdout).expect("json")
 }
 
 /// The example school's pupils on the register at AS_OF.
@@ -112,7 +61,7 @@ fn each_example_export_imports_the_example_schools_register_with_nothing_invalid
     let expected = oakfield_on_register();
     for export in EXPORTS {
         let dir = empty_school();
-        let r = run(dir.path(), &["import", "pupils", &abs(export)]);
+        let r = Run::of(dir.path(), &["import", "pupils", &abs(export)]);
         assert_eq!(r.status, 0, "{export}: {}", r.stderr);
         assert_eq!(pupil_folders(dir.path()), expected, "{export}");
         assert!(
@@ -161,7 +110,7 @@ fn each_example_export_imports_the_example_schools_register_with_nothing_invalid
 #[test]
 fn the_imported_record_holds_what_the_mis_holds() {
     let dir = empty_school();
-    let r = run(
+    let r = Run::of(
         dir.path(),
         &[
             "import",
@@ -213,11 +162,11 @@ fn importing_twice_writes_nothing_the_second_time() {
     for export in EXPORTS {
         let dir = empty_school();
         assert_eq!(
-            run(dir.path(), &["import", "pupils", &abs(export)]).status,
+            Run::of(dir.path(), &["import", "pupils", &abs(export)]).status,
             0
         );
         let before = tree(dir.path());
-        let again = run(dir.path(), &["import", "pupils", &abs(export)]);
+        let again = Run::of(dir.path(), &["import", "pupils", &abs(export)]);
         assert_eq!(again.status, 0, "{}", again.stderr);
         assert_eq!(tree(dir.path()), before, "{export}");
         assert!(!again.stdout.contains("differs"), "{}", again.stdout);
@@ -246,7 +195,7 @@ fn a_pupil_in_the_records_is_never_changed_and_every_difference_is_listed() {
     )
     .expect("write");
     let before = tree(dir.path());
-    let r = run(dir.path(), &["import", "pupils", &abs(EXPORTS[0])]);
+    let r = Run::of(dir.path(), &["import", "pupils", &abs(EXPORTS[0])]);
     assert_eq!(
         tree(dir.path()),
         before,
@@ -266,7 +215,7 @@ fn a_pupil_in_the_records_is_never_changed_and_every_difference_is_listed() {
 fn dry_run_writes_nothing() {
     let dir = empty_school();
     let before = tree(dir.path());
-    let r = run(
+    let r = Run::of(
         dir.path(),
         &["import", "pupils", &abs(EXPORTS[1]), "--dry-run"],
     );
@@ -297,7 +246,7 @@ fn every_malformed_row_is_named_by_row_and_column_and_the_rest_imported() {
          ,\"Thompson, Jr\",Kai,02/07/2019,3,K,SEMH\n",
     )
     .expect("write");
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     for want in [
         "row 4, column A (UPN)",
@@ -330,7 +279,7 @@ fn ids_never_collide_with_a_folder_or_each_other() {
          Okafor,Amára,01/09/2019,E,SLCN\n",
     )
     .expect("write");
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let folders = pupil_folders(dir.path());
     for id in ["amara-okafor-2", "zoe-obrien-ng", "amara-okafor-3"] {
@@ -349,8 +298,8 @@ fn ids_never_collide_with_a_folder_or_each_other() {
 type Diff = (Option<String>, String, Option<String>, Option<String>);
 
 fn census(root: &Path, export: &Path) -> (i32, Value, String) {
-    let json = run(root, &["census", path(export), "--format", "json"]);
-    let table = run(root, &["census", path(export)]);
+    let json = Run::of(root, &["census", path(export), "--format", "json"]);
+    let table = Run::of(root, &["census", path(export)]);
     assert_eq!(json.status, table.status);
     (
         json.status,
@@ -464,6 +413,27 @@ fn export(dir: &Path, name: &str, rows: &[&str]) -> std::path::PathBuf {
     p
 }
 
+/// `sen import pupils CSV` on `root`, with `extra` options (`--dry-run`).
+fn import(root: &Path, csv: &Path, extra: &[&str]) -> Run {
+    Run::of(
+        root,
+        &[&["import", "pupils", path(csv)][..], extra].concat(),
+    )
+}
+
+/// `sen check` on `root` finds nothing invalid.
+fn assert_nothing_invalid(root: &Path) {
+    let v = check_json(root);
+    assert!(
+        !v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["kind"] == "invalid"),
+        "{v}"
+    );
+}
+
 /// Every file under `root/pupils`, relative, sorted.
 fn pupil_files(root: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(root.join("pupils"))
@@ -505,7 +475,7 @@ fn a_name_that_is_not_one_line_of_printable_text_is_refused_by_row_and_column() 
             ",\"Hale # note\",Gus,,01/02/2018,K,SLCN",
         ],
     );
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     for want in [
         "row 3, column B (Legal Surname): the value holds a line break (U+000A)",
@@ -537,15 +507,7 @@ fn a_name_that_is_not_one_line_of_printable_text_is_refused_by_row_and_column() 
         "{}",
         r.stdout
     );
-    let v = check_json(dir.path());
-    assert!(
-        !v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .any(|f| f["kind"] == "invalid"),
-        "{v}"
-    );
+    assert_nothing_invalid(dir.path());
 }
 
 #[test]
@@ -568,7 +530,7 @@ fn no_message_of_import_or_census_carries_a_raw_control_character() {
         vec!["census", path(&csv), "--format", "json"],
         vec!["import", "pupils", "missing\u{1b}[2J.csv"],
     ] {
-        let r = run(dir.path(), &args);
+        let r = Run::of(dir.path(), &args);
         assert!(
             !has_control(&r.stderr) && !has_control(&r.stdout),
             "{args:?}\n{:?}\n{:?}",
@@ -595,13 +557,13 @@ fn the_summary_counts_each_row_once_by_what_happened_to_it() {
             ",Santos,Leo,,30/05/2019,K,PD",
         ],
     );
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 1, "{}", r.stderr);
     let want = "wrote 2 new pupils; 0 already in the records; 1 not on the SEN register; \
                 4 refused (1 could not be read, 1 the same pupil as an earlier row, \
                 1 without a date of birth, 1 with an EHC plan and need NSA)";
     assert!(r.stdout.contains(want), "{}", r.stdout);
-    let again = run(dir.path(), &["import", "pupils", path(&csv), "--dry-run"]);
+    let again = import(dir.path(), &csv, &["--dry-run"]);
     // Both of Amara's rows are in the records now.
     let want = "would write 0 new pupils; 3 already in the records; 1 not on the SEN register; \
                 3 refused (1 could not be read, 1 without a date of birth, \
@@ -626,8 +588,8 @@ fn ids_are_never_longer_than_60_characters_nor_a_windows_device_name() {
             ",-,LPT9,,01/02/2018,K,SLCN",
         ],
     );
-    let dry = run(dir.path(), &["import", "pupils", path(&csv), "--dry-run"]);
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let dry = import(dir.path(), &csv, &["--dry-run"]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let folders = pupil_folders(dir.path());
     assert_eq!(folders.len(), 6, "{folders:?}");
@@ -653,15 +615,7 @@ fn ids_are_never_longer_than_60_characters_nor_a_windows_device_name() {
         r.stderr
     );
     assert!(r.stderr.contains("an id is at most 60"), "{}", r.stderr);
-    let v = check_json(dir.path());
-    assert!(
-        !v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .any(|f| f["kind"] == "invalid"),
-        "{v}"
-    );
+    assert_nothing_invalid(dir.path());
 }
 
 #[test]
@@ -680,7 +634,7 @@ fn dry_run_promises_exactly_what_a_real_run_writes_around_stray_files() {
             ",Osei,Ruby,,29/02/2020,K,HI",
         ],
     );
-    let dry = run(dir.path(), &["import", "pupils", path(&csv), "--dry-run"]);
+    let dry = import(dir.path(), &csv, &["--dry-run"]);
     let promised: Vec<String> = dry
         .stdout
         .lines()
@@ -688,7 +642,7 @@ fn dry_run_promises_exactly_what_a_real_run_writes_around_stray_files() {
         .map(|l| format!("pupils/{l}"))
         .collect();
     let before = pupil_files(dir.path());
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert_eq!(r.status, dry.status, "{}", r.stderr);
     let added: Vec<String> = pupil_files(dir.path())
         .into_iter()
@@ -715,7 +669,7 @@ fn pupils_as_a_file_stops_the_import_before_anything_is_written() {
         let e = abs(EXPORTS[0]);
         args.push(&e);
         args.extend_from_slice(extra);
-        let r = run(dir.path(), &args);
+        let r = Run::of(dir.path(), &args);
         assert_eq!(r.status, 2, "{}", r.stderr);
         assert!(r.stderr.contains("`pupils` is a file"), "{}", r.stderr);
         assert_eq!(tree(dir.path()), before);
@@ -818,7 +772,7 @@ fn import_and_census_list_a_changed_name_but_not_a_change_of_case() {
     text = text.replace("Begum,Aisha", " BEGUM ,aisha");
     let csv = dir.path().join("renamed.csv");
     fs::write(&csv, text).expect("write");
-    let r = run(dir.path(), &["import", "pupils", path(&csv)]);
+    let r = import(dir.path(), &csv, &[]);
     assert!(
         r.stdout.contains(
             "differs: pupils/amara-okafor: family is Okafor in the records, Okafor-Hale in the MIS"

@@ -20,6 +20,15 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield")
 }
 
+/// A copy of the example school at `oakfield/` inside a new temporary folder (so a test can
+/// watch what lands beside the records): the folder and the records root.
+fn oakfield_in_a_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("oakfield");
+    copy_dir(&example(), &root);
+    (dir, root)
+}
+
 /// Every file under `root` except the outputs folder, by relative path, with its SHA-256.
 fn hashes(root: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -211,9 +220,7 @@ fn no_command_modifies_the_records() {
         example().join("school.yaml").is_file(),
         "examples/oakfield is missing"
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (_dir, root) = oakfield_in_a_folder();
     let before = hashes(&root);
     assert!(before.len() > 20, "the example school looks incomplete");
     let pupils = pupil_ids(&root);
@@ -245,36 +252,21 @@ fn intact(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>, a
     }
 }
 
+/// The arguments of `sen new pupil ID --given GIVEN --family FAMILY --dob DOB`.
+fn new_pupil<'a>(id: &'a str, given: &'a str, family: &'a str, dob: &'a str) -> Vec<&'a str> {
+    vec![
+        "new", "pupil", id, "--given", given, "--family", family, "--dob", dob,
+    ]
+}
+
 #[test]
 fn new_adds_files_but_never_changes_one() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (_dir, root) = oakfield_in_a_folder();
     let before = hashes(&root);
     let runs: Vec<Vec<&str>> = vec![
         // An existing pupil: must refuse, never overwrite.
-        vec![
-            "new",
-            "pupil",
-            "amara-okafor",
-            "--given",
-            "X",
-            "--family",
-            "Y",
-            "--dob",
-            "2017-01-01",
-        ],
-        vec![
-            "new",
-            "pupil",
-            "new-pupil",
-            "--given",
-            "New",
-            "--family",
-            "Pupil",
-            "--dob",
-            "2018-01-01",
-        ],
+        new_pupil("amara-okafor", "X", "Y", "2017-01-01"),
+        new_pupil("new-pupil", "New", "Pupil", "2018-01-01"),
         vec!["new", "cycle", "amara-okafor"],
         vec!["new", "cycle", "amara-okafor"],
         vec!["new", "meeting", "amara-okafor"],
@@ -311,9 +303,7 @@ fn new_adds_files_but_never_changes_one() {
 /// Pupil ids that would escape a folder are refused wherever a path is built from them.
 #[test]
 fn pupil_ids_cannot_escape_the_records() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (dir, root) = oakfield_in_a_folder();
     let before = hashes(&root);
     let outside_before = listing(dir.path());
     let evil = [
@@ -328,17 +318,7 @@ fn pupil_ids_cannot_escape_the_records() {
     ];
     for id in evil {
         let runs: Vec<Vec<&str>> = vec![
-            vec![
-                "new",
-                "pupil",
-                id,
-                "--given",
-                "A",
-                "--family",
-                "B",
-                "--dob",
-                "2018-01-01",
-            ],
+            new_pupil(id, "A", "B", "2018-01-01"),
             vec!["new", "cycle", id],
             vec!["new", "meeting", id],
             vec!["new", "annual-review", id, "--meeting", "2027-01-10"],
@@ -400,9 +380,7 @@ fn the_comparison_can_fail() {
 #[test]
 fn no_command_writes_through_a_link_into_the_records() {
     use std::os::unix::fs::symlink;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (_dir, root) = oakfield_in_a_folder();
     let pupils = pupil_ids(&root);
     std::fs::create_dir_all(root.join("out/letters")).expect("mkdir");
     for (i, p) in pupils.iter().enumerate() {
@@ -455,45 +433,16 @@ fn no_command_writes_through_a_link_into_the_records() {
 }
 
 /// The argument lists of `sen import` and `sen new` that would write under `pupils/`.
+#[cfg(unix)]
 fn import_and_new(export: &Path) -> Vec<Vec<String>> {
     let e = export.to_string_lossy().into_owned();
     let runs: Vec<Vec<&str>> = vec![
         vec!["import", "pupils", &e, "--dry-run"],
         vec!["import", "pupils", &e],
         vec!["import", "pupils", &e],
-        vec![
-            "new",
-            "pupil",
-            "amy-smith",
-            "--given",
-            "Amy",
-            "--family",
-            "Smith",
-            "--dob",
-            "2018-02-01",
-        ],
-        vec![
-            "new",
-            "pupil",
-            "ben-jones",
-            "--given",
-            "Ben",
-            "--family",
-            "Jones",
-            "--dob",
-            "2018-02-01",
-        ],
-        vec![
-            "new",
-            "pupil",
-            "cara-dunn",
-            "--given",
-            "Cara",
-            "--family",
-            "Dunn",
-            "--dob",
-            "2018-02-01",
-        ],
+        new_pupil("amy-smith", "Amy", "Smith", "2018-02-01"),
+        new_pupil("ben-jones", "Ben", "Jones", "2018-02-01"),
+        new_pupil("cara-dunn", "Cara", "Dunn", "2018-02-01"),
         vec!["new", "meeting", "ethan-murphy"],
         vec!["new", "cycle", "ethan-murphy"],
         vec![
@@ -513,6 +462,7 @@ fn import_and_new(export: &Path) -> Vec<Vec<String>> {
 }
 
 /// An export of three pupils the example school does not have.
+#[cfg(unix)]
 fn three_new_pupils(dir: &Path) -> PathBuf {
     let p = dir.join("export.csv");
     std::fs::write(
@@ -527,6 +477,7 @@ fn three_new_pupils(dir: &Path) -> PathBuf {
 }
 
 /// No folder on the way from `root` to `rel` is a link.
+#[cfg(unix)]
 fn through_real_folders(root: &Path, rel: &str) -> bool {
     let mut at = root.to_path_buf();
     rel.split('/').all(|part| {
@@ -544,9 +495,7 @@ fn through_real_folders(root: &Path, rel: &str) -> bool {
 #[test]
 fn import_and_new_never_write_through_a_link() {
     use std::os::unix::fs::symlink;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (dir, root) = oakfield_in_a_folder();
     let outside = dir.path().join("outside");
     std::fs::create_dir_all(&outside).expect("mkdir");
     let p = |rel: &str| root.join("pupils").join(rel);
@@ -614,9 +563,7 @@ fn import_and_new_never_write_through_a_link() {
 fn import_and_new_never_write_when_pupils_is_a_link() {
     use std::os::unix::fs::symlink;
     for inside in [false, true] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("oakfield");
-        copy_dir(&example(), &root);
+        let (dir, root) = oakfield_in_a_folder();
         let real = if inside {
             root.join("store")
         } else {
@@ -646,9 +593,7 @@ fn import_and_new_never_write_when_pupils_is_a_link() {
 /// then writing the due letters from the page adds files under out/ only.
 #[test]
 fn serving_and_browsing_every_page_modifies_no_record() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (_dir, root) = oakfield_in_a_folder();
     let before = hashes(&root);
     let s = common::serve::start(&root, AS_OF, &[]);
     // Under Wine (the Windows run in CI) every document page starts a Windows process, so
@@ -686,9 +631,7 @@ fn forged_posts_to_the_text_editor_and_history_change_nothing() {
         eprintln!("skipped: git is not installed");
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().join("oakfield");
-    copy_dir(&example(), &root);
+    let (_dir, root) = oakfield_in_a_folder();
     git(&root, &["init", "-q"]);
     git(&root, &["config", "user.name", "Priya Shah"]);
     git(

@@ -8,23 +8,12 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{AS_OF, oakfield_copy, sen};
+use common::{AS_OF, oakfield_copy, path, run};
 use serde_json::Value;
 
 /// `sen check --format json` on `root`: the exit status and the parsed report.
 fn check_json(root: &Path) -> (i32, Value) {
-    let out = sen()
-        .args([
-            "--records",
-            path(root),
-            "--as-of",
-            AS_OF,
-            "check",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run sen");
+    let out = run(root, &["check", "--format", "json"]);
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\n{}",
@@ -33,10 +22,6 @@ fn check_json(root: &Path) -> (i32, Value) {
         )
     });
     (out.status.code().expect("exit code"), json)
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
 }
 
 /// The `invalid` findings as (rule, file, line, message).
@@ -204,17 +189,7 @@ fn a_provision_in_range_costs_what_arithmetic_says_and_never_goes_negative() {
         "sessions_per_week: 3\n    minutes_per_session: 20\n    cost_per_hour: 18.50",
         "sessions_per_week: 50\n    minutes_per_session: 600\n    cost_per_hour: 1000",
     );
-    let out = sen()
-        .args([
-            "--records",
-            path(dir.path()),
-            "--as-of",
-            AS_OF,
-            "report",
-            "provision-map",
-        ])
-        .output()
-        .expect("run");
+    let out = run(dir.path(), &["report", "provision-map"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -246,17 +221,7 @@ fn suppress_below_must_be_between_2_and_100() {
             "{bad}: {found:?}"
         );
         // And the public report never says "fewer than 0" or "fewer than 1".
-        let out = sen()
-            .args([
-                "--records",
-                path(dir.path()),
-                "--as-of",
-                AS_OF,
-                "report",
-                "information",
-            ])
-            .output()
-            .expect("run");
+        let out = run(dir.path(), &["report", "information"]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             !text.contains("fewer than 0") && !text.contains("fewer than 1 "),
@@ -287,19 +252,15 @@ fn pupils_as_a_plain_file_is_an_error_not_an_empty_school() {
 
 /// `sen letter notification amara-okafor` on `root`: exit status, stderr.
 fn notification_letter(root: &Path, extra: &[&str]) -> (i32, String) {
-    let out = sen()
-        .args([
-            "--records",
-            path(root),
-            "--as-of",
-            AS_OF,
-            "letter",
-            "notification",
-            "amara-okafor",
-        ])
-        .args(extra)
-        .output()
-        .expect("run sen");
+    letter(
+        root,
+        &[&["notification", "amara-okafor"][..], extra].concat(),
+    )
+}
+
+/// `sen letter ARGS` on `root`: exit status, stderr.
+fn letter(root: &Path, args: &[&str]) -> (i32, String) {
+    let out = run(root, &[&["letter"][..], args].concat());
     (
         out.status.code().expect("exit code"),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -307,6 +268,7 @@ fn notification_letter(root: &Path, extra: &[&str]) -> (i32, String) {
 }
 
 /// Every file under `root/pupils` and `root/school.yaml`, with its bytes.
+#[cfg(unix)]
 fn records_of(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     common::tree(root)
         .into_iter()
@@ -392,19 +354,10 @@ fn a_one_off_template_given_as_a_link_is_refused() {
     let dir = oakfield_copy();
     let link = dir.path().join("out-template.md.j2");
     symlink(dir.path().join("pupils/ethan-murphy/pupil.yaml"), &link).expect("link");
-    let out = sen()
-        .args([
-            "--records",
-            path(dir.path()),
-            "--as-of",
-            AS_OF,
-            "report",
-            "register",
-            "--template",
-            path(&link),
-        ])
-        .output()
-        .expect("run");
+    let out = run(
+        dir.path(),
+        &["report", "register", "--template", path(&link)],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
 }
@@ -479,7 +432,7 @@ fn reports_and_the_calendar_are_never_written_through_a_link_into_the_records() 
             dir.path().join("out/reg"),
         )
         .expect("link");
-        let out = sen()
+        let out = common::sen()
             .current_dir(dir.path())
             .args(["--as-of", AS_OF])
             .args(args)
@@ -586,11 +539,7 @@ fn control_characters_in_records_are_schema_findings_and_never_printed() {
             &["letter", "notification", "amara-okafor", "--out", "-"],
             &["calendar"],
         ] {
-            let out = sen()
-                .args(["--records", path(dir.path()), "--as-of", AS_OF])
-                .args(args)
-                .output()
-                .expect("run");
+            let out = run(dir.path(), args);
             assert!(!has_control(&out.stdout), "{to} {args:?} stdout");
             assert!(!has_control(&out.stderr), "{to} {args:?} stderr");
         }
@@ -618,11 +567,7 @@ fn a_file_name_with_control_characters_is_shown_escaped() {
         &["check", "--format", "json"],
         &["--color", "never", "check"],
     ] {
-        let out = sen()
-            .args(["--records", path(dir.path()), "--as-of", AS_OF])
-            .args(args)
-            .output()
-            .expect("run");
+        let out = run(dir.path(), args);
         assert_eq!(out.status.code(), Some(1));
         assert!(
             !has_control(&out.stdout),
@@ -695,12 +640,9 @@ fn markdown_in_names_and_notes_is_shown_as_text_in_letters() {
     let (status, report) = check_json(dir.path());
     assert!(invalid(&report).is_empty(), "{report}");
     assert_eq!(status, 1);
-    let out = sen()
-        .args([
-            "--records",
-            path(dir.path()),
-            "--as-of",
-            AS_OF,
+    let out = run(
+        dir.path(),
+        &[
             "letter",
             "notification",
             "amara-okafor",
@@ -708,9 +650,8 @@ fn markdown_in_names_and_notes_is_shown_as_text_in_letters() {
             "-",
             "--format",
             "html",
-        ])
-        .output()
-        .expect("run");
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -798,17 +739,7 @@ fn the_good_catalogue_entries_still_cost_when_one_is_bad() {
         "  - id: maths-catch-up\n",
         "  - id: maths-catch-up\n    typo_key: 3\n",
     );
-    let out = sen()
-        .args([
-            "--records",
-            path(dir.path()),
-            "--as-of",
-            AS_OF,
-            "report",
-            "provision-map",
-        ])
-        .output()
-        .expect("run");
+    let out = run(dir.path(), &["report", "provision-map"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Lexia reading programme"), "{text}");
 }
@@ -859,7 +790,7 @@ fn every_contact_gets_their_own_letter_file_however_alike_the_names() {
     let end = text.find("left:").expect("left");
     let new = format!("{}contacts:\n{block}{}", &text[..start], &text[end..]);
     fs::write(dir.path().join(zainab), new).expect("write");
-    let (status, stderr) = notification_letter_for(dir.path(), "zainab-hussain");
+    let (status, stderr) = letter(dir.path(), &["notification", "zainab-hussain"]);
     assert_eq!(status, 0, "{stderr}");
     let files = letters_written(dir.path());
     assert_eq!(files.len(), names.len(), "{files:?}");
@@ -871,25 +802,6 @@ fn every_contact_gets_their_own_letter_file_however_alike_the_names() {
         "distinct even ignoring case: {files:?}"
     );
     assert!(files.iter().all(|f| f.is_ascii()), "{files:?}");
-}
-
-fn notification_letter_for(root: &Path, pupil: &str) -> (i32, String) {
-    let out = sen()
-        .args([
-            "--records",
-            path(root),
-            "--as-of",
-            AS_OF,
-            "letter",
-            "notification",
-            pupil,
-        ])
-        .output()
-        .expect("run sen");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -905,7 +817,7 @@ fn a_very_long_contact_name_still_gets_a_letter_with_a_short_file_name() {
         "Mrs Farah Hussain",
         &long,
     );
-    let (status, stderr) = notification_letter_for(dir.path(), "zainab-hussain");
+    let (status, stderr) = letter(dir.path(), &["notification", "zainab-hussain"]);
     assert_eq!(status, 0, "{stderr}");
     let files = letters_written(dir.path());
     assert_eq!(files.len(), 2, "{files:?}");
@@ -929,17 +841,7 @@ fn a_very_long_contact_name_still_gets_a_letter_with_a_short_file_name() {
 #[test]
 fn letters_due_are_all_written_when_the_listing_is_cut_short() {
     let full = oakfield_copy();
-    let out = sen()
-        .args([
-            "--records",
-            path(full.path()),
-            "--as-of",
-            AS_OF,
-            "letter",
-            "--due",
-        ])
-        .output()
-        .expect("run");
+    let out = run(full.path(), &["letter", "--due"]);
     assert_eq!(out.status.code(), Some(0));
     let expected = letters_written(full.path());
     assert_eq!(expected.len(), 8);
@@ -964,31 +866,27 @@ fn letters_due_are_all_written_when_the_listing_is_cut_short() {
     assert_eq!(letters_written(dir.path()), expected);
 }
 
-#[test]
-fn letters_due_are_written_for_every_pupil_that_can_be_served() {
-    let dir = oakfield_copy();
-    // Zainab's parents no longer receive letters: her notification cannot be written.
-    let zainab = "pupils/zainab-hussain/pupil.yaml";
-    let text = fs::read_to_string(dir.path().join(zainab)).expect("read");
+/// The pupil file `file` with every contact with parental responsibility set to receive no
+/// letters.
+fn no_letters(file: &Path) {
+    let text = fs::read_to_string(file).expect("read");
     fs::write(
-        dir.path().join(zainab),
+        file,
         text.replace(
             "    parental_responsibility: true\n",
             "    parental_responsibility: true\n    letters: false\n",
         ),
     )
     .expect("write");
-    let out = sen()
-        .args([
-            "--records",
-            path(dir.path()),
-            "--as-of",
-            AS_OF,
-            "letter",
-            "--due",
-        ])
-        .output()
-        .expect("run");
+}
+
+#[test]
+fn letters_due_are_written_for_every_pupil_that_can_be_served() {
+    let dir = oakfield_copy();
+    // Zainab's parents no longer receive letters: her notification cannot be written.
+    let zainab = "pupils/zainab-hussain/pupil.yaml";
+    no_letters(&dir.path().join(zainab));
+    let out = run(dir.path(), &["letter", "--due"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("zainab-hussain"), "{stderr}");
@@ -997,28 +895,11 @@ fn letters_due_are_written_for_every_pupil_that_can_be_served() {
     assert!(files.iter().all(|f| !f.starts_with("zainab-hussain")));
     // Named pupils stay all or nothing.
     let dir2 = oakfield_copy();
-    let text = fs::read_to_string(dir2.path().join(zainab)).expect("read");
-    fs::write(
-        dir2.path().join(zainab),
-        text.replace(
-            "    parental_responsibility: true\n",
-            "    parental_responsibility: true\n    letters: false\n",
-        ),
-    )
-    .expect("write");
-    let out = sen()
-        .args([
-            "--records",
-            path(dir2.path()),
-            "--as-of",
-            AS_OF,
-            "letter",
-            "notification",
-            "amara-okafor",
-            "zainab-hussain",
-        ])
-        .output()
-        .expect("run");
+    no_letters(&dir2.path().join(zainab));
+    let out = run(
+        dir2.path(),
+        &["letter", "notification", "amara-okafor", "zainab-hussain"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(letters_written(dir2.path()).is_empty());
 }
@@ -1111,17 +992,7 @@ fn no_suppressed_count_of_the_information_report_can_be_worked_out() {
     ];
     for pupils in &schools {
         let dir = small_school(pupils);
-        let out = sen()
-            .args([
-                "--records",
-                path(dir.path()),
-                "--as-of",
-                AS_OF,
-                "report",
-                "information",
-            ])
-            .output()
-            .expect("run");
+        let out = run(dir.path(), &["report", "information"]);
         let md = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),

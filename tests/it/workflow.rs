@@ -34,24 +34,22 @@ fn stderr(out: &std::process::Output) -> String {
 fn init() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("oakfield");
-    let out = sen()
-        .current_dir(tmp.path())
-        .args([
-            "init",
-            "oakfield",
-            "--school",
-            "Oakfield Primary School",
-            "--senco",
-            "Ms Priya Shah",
-            "--senco-email",
-            "senco@oakfield.example.org",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Next steps"), "{}", stdout(&out));
+    let out = crate::common::init(sen().current_dir(tmp.path()), "oakfield");
+    assert!(out.contains("Next steps"), "{out}");
     (tmp, root)
 }
+
+/// `sen new` of a first pupil, Amara Okafor.
+const NEW_AMARA: [&str; 8] = [
+    "pupil",
+    "amara-okafor",
+    "--given",
+    "Amara",
+    "--family",
+    "Okafor",
+    "--dob",
+    "2017-03-14",
+];
 
 fn new(root: &Path, args: &[&str]) -> std::process::Output {
     sen()
@@ -85,16 +83,7 @@ fn init_then_new_pupil_cycle_meeting_checks_with_nothing_invalid() {
     assert!(gitignore.lines().any(|l| l == "out/"), "{gitignore}");
 
     let written: Vec<String> = [
-        vec![
-            "pupil",
-            "amara-okafor",
-            "--given",
-            "Amara",
-            "--family",
-            "Okafor",
-            "--dob",
-            "2017-03-14",
-        ],
+        NEW_AMARA.to_vec(),
         vec!["cycle", "amara-okafor"],
         vec!["meeting", "amara-okafor"],
     ]
@@ -218,19 +207,7 @@ fn new_annual_review_loads_with_nothing_invalid() {
 #[test]
 fn new_files_point_at_a_schema_that_exists() {
     let (_tmp, root) = init();
-    new(
-        &root,
-        &[
-            "pupil",
-            "amara-okafor",
-            "--given",
-            "Amara",
-            "--family",
-            "Okafor",
-            "--dob",
-            "2017-03-14",
-        ],
-    );
+    new(&root, &NEW_AMARA);
     new(&root, &["cycle", "amara-okafor", "--date", "2026-09-15"]);
     for rel in [
         "school.yaml",
@@ -250,19 +227,7 @@ fn new_files_point_at_a_schema_that_exists() {
 #[test]
 fn new_never_writes_over_a_record() {
     let (_tmp, root) = init();
-    new(
-        &root,
-        &[
-            "pupil",
-            "amara-okafor",
-            "--given",
-            "Amara",
-            "--family",
-            "Okafor",
-            "--dob",
-            "2017-03-14",
-        ],
-    );
+    new(&root, &NEW_AMARA);
     let rel = root.join("pupils/amara-okafor/cycles/2026-09-15.yaml");
     std::fs::create_dir_all(rel.parent().expect("folder")).expect("mkdir");
     std::fs::write(&rel, "started: 2026-09-15\n").expect("write");
@@ -364,14 +329,13 @@ fn new_refuses_a_bad_id_or_an_unknown_pupil() {
     assert!(pupils.is_empty(), "{pupils:?}");
 }
 
-#[test]
-fn init_inside_another_records_folder_warns() {
-    let (_tmp, root) = init();
-    let out = sen()
-        .current_dir(&root)
+/// `sen init FOLDER`, run in `cwd`, of another school whose SENCO gives a phone number.
+fn init_other(cwd: &Path, folder: &str) -> std::process::Output {
+    sen()
+        .current_dir(cwd)
         .args([
             "init",
-            "inner",
+            folder,
             "--school",
             "Other",
             "--senco",
@@ -380,7 +344,13 @@ fn init_inside_another_records_folder_warns() {
             "0161",
         ])
         .output()
-        .expect("runs");
+        .expect("runs")
+}
+
+#[test]
+fn init_inside_another_records_folder_warns() {
+    let (_tmp, root) = init();
+    let out = init_other(&root, "inner");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("is inside the records folder"),
@@ -393,20 +363,7 @@ fn init_inside_another_records_folder_warns() {
 fn init_refuses_a_folder_with_a_school_yaml() {
     let (tmp, root) = init();
     let before = std::fs::read_to_string(root.join("school.yaml")).expect("school.yaml");
-    let out = sen()
-        .current_dir(tmp.path())
-        .args([
-            "init",
-            "oakfield",
-            "--school",
-            "Other",
-            "--senco",
-            "Mr X",
-            "--senco-phone",
-            "0161",
-        ])
-        .output()
-        .expect("runs");
+    let out = init_other(tmp.path(), "oakfield");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("already has a school.yaml"),

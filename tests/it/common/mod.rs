@@ -6,10 +6,12 @@
 pub mod serve;
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub const OAKFIELD: &str = "examples/oakfield";
@@ -24,6 +26,46 @@ pub fn sen() -> Command {
         .env_remove("SEN_AS_OF")
         .env_remove("SEN_RECORDS");
     c
+}
+
+/// A path as the `&str` an argument list wants.
+pub fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// The options of `sen init` that name the example school and its SENCO.
+pub const OAKFIELD_INIT: [&str; 6] = [
+    "--school",
+    "Oakfield Primary School",
+    "--senco",
+    "Ms Priya Shah",
+    "--senco-email",
+    "senco@oakfield.example.org",
+];
+
+/// `CMD init ROOT` with Oakfield's name and SENCO (`cmd` is `sen` with any options before
+/// the command), which must succeed; its standard output.
+pub fn init(cmd: &mut Command, root: impl AsRef<OsStr>) -> String {
+    let out = cmd
+        .arg("init")
+        .arg(root)
+        .args(OAKFIELD_INIT)
+        .output()
+        .expect("init");
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// An empty school made by `sen init` in a new temporary folder (the records root).
+pub fn empty_school() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init(&mut sen(), dir.path());
+    dir
 }
 
 /// Copy the tree at `from` into `to`.
@@ -174,6 +216,39 @@ fn paragraph_outline(p: roxmltree::Node) -> String {
         return String::new();
     }
     format!("{prefix}{text}")
+}
+
+/// A finished run of `sen`: its exit code and its output as text.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// `sen --records ROOT --as-of AS_OF ARGS...`, run to the end.
+    pub fn of(root: &Path, args: &[&str]) -> Run {
+        Run::at(root, AS_OF, args)
+    }
+
+    /// `sen --records ROOT --as-of DATE ARGS...`, run to the end.
+    pub fn at(root: &Path, as_of: &str, args: &[&str]) -> Run {
+        let out = sen()
+            .args(["--records", path(root), "--as-of", as_of])
+            .args(args)
+            .output()
+            .expect("run sen");
+        Run {
+            status: out.status.code().expect("exit code"),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// `sen check --format json` of ROOT on AS_OF, parsed.
+pub fn check_json(root: &Path) -> Value {
+    serde_json::from_str(&Run::of(root, &["check", "--format", "json"]).stdout).expect("json")
 }
 
 /// `sen --records ROOT --as-of AS_OF ARGS...`, run to the end.
