@@ -237,6 +237,13 @@ fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
+    // The usual file, UTF-8 without a byte-order mark, becomes its text without a copy.
+    if !bytes.starts_with(b"\xEF\xBB\xBF") {
+        match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(e) => bytes = e.into_bytes(),
+        }
+    }
     decode(&bytes, rel)
 }
 
