@@ -19,7 +19,10 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
     {
         return None;
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
+    // The digits read directly (chrono's `%Y-%m-%d` reads the same, after parsing its
+    // format string for every date).
+    let n = |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'));
+    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)).ok()?, n(5..7), n(8..10))
 }
 
 /// Whether `text` has the YYYY-MM-DD shape (even if it is not a real day).
@@ -114,12 +117,47 @@ pub fn uk(date: NaiveDate) -> String {
 
 /// "2026-03-03".
 pub fn iso(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    match date.year() {
+        // What chrono's `%Y-%m-%d` writes, without parsing the format for every date.
+        y @ 0..=9999 => format!("{y:04}-{:02}-{:02}", date.month(), date.day()),
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_and_iso_agree_with_chrono_on_every_day_and_every_near_miss() {
+        let mut d = NaiveDate::from_ymd_opt(1999, 12, 25).expect("a day");
+        while d.year() < 2030 {
+            let text = d.format("%Y-%m-%d").to_string();
+            assert_eq!(iso(d), text);
+            assert_eq!(parse(&text), Some(d));
+            d = d.succ_opt().expect("a next day");
+        }
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "2026-4-01",
+            "2026-04-1a",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+        assert_eq!(parse("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse("0000-01-01"), NaiveDate::from_ymd_opt(0, 1, 1));
+        assert_eq!(
+            iso(NaiveDate::from_ymd_opt(7, 3, 9).expect("a day")),
+            "0007-03-09"
+        );
+        assert_eq!(
+            iso(NaiveDate::MAX),
+            NaiveDate::MAX.format("%Y-%m-%d").to_string()
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse(s).unwrap()
