@@ -213,10 +213,18 @@ fn place_new(dir: &Path, file: &str, rel: &str, contents: &[u8]) -> Result<()> {
 /// the file is refused when the file no longer has it.
 pub fn fingerprint(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lower-case hexadecimal (a hash in a form, a file name, a calendar UID).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Why [`replace`] did not write.

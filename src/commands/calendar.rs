@@ -62,22 +62,23 @@ pub fn dated(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
 /// The stable UID of a finding's event: a hash of what it is about, so the same duty keeps
 /// its UID while it moves from `due` to `overdue` or its message is reworded.
 pub fn uid(f: &Finding) -> String {
-    let mut h = Sha256::new();
-    for part in [
+    event_uid(&[
         f.rule.id(),
         f.pupil.as_deref().unwrap_or(""),
         f.file.as_deref().unwrap_or(""),
         &f.due.map(iso).unwrap_or_default(),
-    ] {
+    ])
+}
+
+/// An event's UID from what it is about: the first half of a SHA-256 of the parts, in hex.
+fn event_uid(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for part in parts {
         h.update(part.as_bytes());
         // A separator no id or path holds, so ("a", "bc") and ("ab", "c") differ.
         h.update([0u8]);
     }
-    let hex: String = h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{hex}@sen")
+    format!("{}@sen", crate::write::hex(&h.finalize()[..16]))
 }
 
 /// The iCalendar text for the findings, as on `as_of`.
@@ -288,21 +289,12 @@ impl Prep<'_> {
     /// Stable while the review's file stays: a meeting moved to another day moves its
     /// events rather than adding new ones.
     fn uid(&self) -> String {
-        let mut h = Sha256::new();
-        for part in [
+        event_uid(&[
             "annual-review-preparation",
             self.pupil,
             self.file,
             self.step.id(),
-        ] {
-            h.update(part.as_bytes());
-            h.update([0u8]);
-        }
-        let hex: String = h.finalize()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("{hex}@sen")
+        ])
     }
 }
 

@@ -32,7 +32,7 @@ impl Keys {
         getrandom::fill(&mut bytes)
             .map_err(|e| anyhow::anyhow!("cannot get random bytes from the system: {e}"))?;
         Ok(Keys {
-            token: hex(&bytes),
+            token: crate::write::hex(&bytes),
             port,
         })
     }
@@ -48,7 +48,7 @@ impl Keys {
         let mut mac = hmac::Hmac::<Sha256>::new_from_slice(self.token.as_bytes())
             .expect("HMAC takes a key of any length");
         mac.update(b"sen serve form");
-        hex(&mac.finalize().into_bytes())
+        crate::write::hex(&mac.finalize().into_bytes())
     }
 
     /// The two `Host` values this server answers to.
@@ -58,10 +58,6 @@ impl Keys {
             format!("localhost:{}", self.port),
         ]
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Equal, in a time that does not depend on where two strings of the same length differ.

@@ -461,7 +461,7 @@ fn tempfile_with(bytes: &[u8]) -> std::io::Result<TempFile> {
     use std::io::Write;
     let mut name = [0u8; 12];
     getrandom::fill(&mut name).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let path = std::env::temp_dir().join(format!("sen-serve-{}.csv", access::hex(&name)));
+    let path = std::env::temp_dir().join(format!("sen-serve-{}.csv", crate::write::hex(&name)));
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
