@@ -391,23 +391,45 @@ impl Output<'_> {
             render::check_output_path(Some(root), path)?;
             render::check_no_link_into(Some(root), path)?;
         }
+        // Written side by side (each letter is flushed to disk, which is most of its time),
+        // then listed in order: `Some(true)` written, `Some(false)` left as it was.
+        let written: Vec<Result<bool>> = paths
+            .par_iter()
+            .zip(&texts)
+            .map(|(path, text)| {
+                if path.exists() && !force {
+                    return Ok(false);
+                }
+                render::write_private(Some(root), path, text).map(|()| true)
+            })
+            .collect();
         let mut skipped = 0usize;
+        let mut failed: Option<anyhow::Error> = None;
         // The listing of paths may stop (`sen letter --due | head`); the writing never does.
         let mut listing = true;
         let mut out = std::io::stdout().lock();
-        for (path, text) in paths.iter().zip(&texts) {
-            if path.exists() && !force {
-                eprintln!(
-                    "warning: {} exists: not overwritten (give `--force` to replace it)",
-                    path.display()
-                );
-                skipped += 1;
-                continue;
+        for (path, w) in paths.iter().zip(written) {
+            match w {
+                Ok(true) => {
+                    if listing && writeln!(out, "{}", path.display()).is_err() {
+                        listing = false;
+                    }
+                }
+                Ok(false) => {
+                    eprintln!(
+                        "warning: {} exists: not overwritten (give `--force` to replace it)",
+                        path.display()
+                    );
+                    skipped += 1;
+                }
+                // One letter that cannot be written does not stop the others; each failure
+                // is said, and the command fails with the first.
+                Err(e) if failed.is_none() => failed = Some(e),
+                Err(e) => eprintln!("error: {e:#}"),
             }
-            render::write_private(Some(root), path, text)?;
-            if listing && writeln!(out, "{}", path.display()).is_err() {
-                listing = false;
-            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
         }
         if skipped > 0 {
             eprintln!(

@@ -272,6 +272,34 @@ fn a_second_run_does_not_overwrite_and_force_does() {
 }
 
 #[test]
+fn a_letter_that_cannot_be_written_does_not_stop_the_others() {
+    let dir = oakfield_copy();
+    let first = letter(dir.path(), &["--due"]);
+    let out = dir.path().join("out/letters");
+    let all = written(&out);
+    assert!(all.len() >= 3, "{}", text(&first.stderr));
+    fs::remove_dir_all(&out).expect("start again");
+    // A folder, with something in it, where one letter's file goes: that letter cannot be
+    // written, even with --force.
+    let (blocked, _) = all.iter().nth(1).expect("a second letter");
+    fs::create_dir_all(out.join(blocked).join("kept")).expect("a folder in the way");
+
+    let again = letter(dir.path(), &["--due", "--force"]);
+    assert!(!again.status.success(), "the run says it failed");
+    let stderr = text(&again.stderr);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    let now = written(&out);
+    for (rel, body) in &all {
+        if rel != blocked {
+            assert_eq!(now.get(rel), Some(body), "{rel} was written");
+        }
+    }
+    let listed = text(&again.stdout);
+    assert_eq!(listed.lines().count(), all.len() - 1, "{listed}");
+    assert!(!listed.contains(blocked.as_str()), "{listed}");
+}
+
+#[test]
 fn a_review_invitation_without_an_open_cycle_fails_and_writes_nothing() {
     let dir = oakfield_copy();
     let before = tree(dir.path());
