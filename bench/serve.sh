@@ -91,7 +91,8 @@ for n in "${SIZES[@]}"; do
     url=$(sed 's/^sen serve: //' "$TMP/line")
     PORT=$(sed -E 's|.*127\.0\.0\.1:([0-9]+)/.*|\1|' <<<"$url")
     TOKEN=${url##*=}
-    first=$(ls "$school/pupils" | head -1)
+    # sed reads to the end: `head` would close the pipe early and `ls` fail under pipefail.
+    first=$(ls "$school/pupils" | sed -n 1p)
     printf '| %s | first page after start (records read) | %s | | |\n' "$n" "$(ms "$(get /)")"
     row "$n" "warm home (to-do list, first 100 pupils)" /
     row "$n" "warm home, overdue only" "/?kind=overdue"
