@@ -1,4 +1,4 @@
-//! What went with each provision in the cycles reviewed in a period (6.17, 6.77): the one
+//! What went with each provision in the cycles reviewed in a period (6.77): the one
 //! reading of "reviewed in the period" behind the effectiveness report, the governors'
 //! report and the figures the information report quotes.
 
