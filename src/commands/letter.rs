@@ -404,7 +404,7 @@ impl Output<'_> {
             })
             .collect();
         let mut skipped = 0usize;
-        let mut failed: Option<anyhow::Error> = None;
+        let mut failed = 0usize;
         // The listing of paths may stop (`sen letter --due | head`); the writing never does.
         let mut listing = true;
         let mut out = std::io::stdout().lock();
@@ -422,14 +422,13 @@ impl Output<'_> {
                     );
                     skipped += 1;
                 }
-                // One letter that cannot be written does not stop the others; each failure
-                // is said, and the command fails with the first.
-                Err(e) if failed.is_none() => failed = Some(e),
-                Err(e) => eprintln!("error: {e:#}"),
+                // One letter that cannot be written does not stop the others: each failure
+                // is said in order, and the command fails once all are done.
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    failed += 1;
+                }
             }
-        }
-        if let Some(e) = failed {
-            return Err(e);
         }
         if skipped > 0 {
             eprintln!(
@@ -439,6 +438,12 @@ impl Output<'_> {
                 } else {
                     "letters were"
                 }
+            );
+        }
+        if failed > 0 {
+            bail!(
+                "{failed} {} could not be written (above); every other letter was",
+                if failed == 1 { "letter" } else { "letters" }
             );
         }
         Ok(())

@@ -288,6 +288,10 @@ fn a_letter_that_cannot_be_written_does_not_stop_the_others() {
     assert!(!again.status.success(), "the run says it failed");
     let stderr = text(&again.stderr);
     assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(
+        stderr.contains("1 letter could not be written (above); every other letter was"),
+        "{stderr}"
+    );
     let now = written(&out);
     for (rel, body) in &all {
         if rel != blocked {
