@@ -951,7 +951,11 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     let mut existing = abs.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();
     loop {
-        if let Ok(c) = existing.canonicalize() {
+        // A name that is not there (the file about to be written, a folder to be made) is
+        // skipped with one `lstat` rather than a whole failed resolution of the path.
+        if existing.symlink_metadata().is_ok()
+            && let Ok(c) = existing.canonicalize()
+        {
             let mut out = c;
             for part in rest.iter().rev() {
                 out.push(part);
